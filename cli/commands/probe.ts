@@ -1,0 +1,105 @@
+import { parseArgs } from 'node:util';
+import { FourLetterWords, type FourLetterWord } from '../../functions/core/probe-round.ts';
+import { AddressError, parseServerList, type ServerAddress } from '../../functions/core/server-address.ts';
+import { DEFAULT_TIMEOUT_MS, DEFAULT_WORDS, probeEnsemble, type AdminMode } from '../../functions/probe/probe-ensemble.ts';
+import { DEFAULT_CANARY_ROOT } from '../../functions/probe/canary-session.ts';
+import { formatRound } from '../format-round.ts';
+import { intOption, UsageError } from '../usage-error.ts';
+
+const HELP = `usage: zk-lookout probe --servers host:port[,host:port...] [options]
+
+Probes every server of one ensemble once (four-letter words, the AdminServer where
+needed, optionally a canary session) and prints the round.
+
+options:
+  --servers LIST       client ports, comma-separated: host:port (IPv6 as [addr]:port); required
+  --admin-port N[,N]   AdminServer port, one for all servers or one per server in order
+  --admin MODE         when to ask the AdminServer: fallback (words refused by the
+                       whitelist; default), always, never
+  --canary             also run a canary session (create/get/watch/set/delete an ephemeral znode)
+  --canary-root PATH   parent znode for the canary (default ${DEFAULT_CANARY_ROOT})
+  --timeout-ms N       deadline per server and for the canary (default ${DEFAULT_TIMEOUT_MS})
+  --words LIST         four-letter words to ask (default ${DEFAULT_WORDS.join(',')})
+  --tls                four-letter words over TLS (secure client port)
+  --name NAME          ensemble name recorded in the round (default "default")
+  --json               print the ProbeRound as JSON instead of a table
+  -h, --help           this text
+
+exit codes: 0 the round was taken (whatever it found), 64 bad options`;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseOptions(argv);
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  if (!values.servers) throw new UsageError('probe needs --servers host:port[,host:port...] (see zk-lookout probe --help)');
+  const timeoutMs = intOption('timeout-ms', values['timeout-ms'], DEFAULT_TIMEOUT_MS, 10, 600_000);
+  const servers = withAdminPorts(parseServers(values.servers), values['admin-port']);
+  const round = await probeEnsemble(servers, {
+    ensembleName: values.name,
+    timeoutMs,
+    words: parseWords(values.words),
+    admin: parseAdminMode(values.admin),
+    tls: values.tls,
+    canary: values.canary ? { root: values['canary-root'] } : undefined,
+  });
+  console.log(values.json ? JSON.stringify(round, null, 2) : formatRound(round));
+  return 0;
+}
+
+function parseOptions(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      strict: true,
+      options: {
+        servers: { type: 'string' },
+        'admin-port': { type: 'string' },
+        admin: { type: 'string' },
+        canary: { type: 'boolean', default: false },
+        'canary-root': { type: 'string' },
+        'timeout-ms': { type: 'string' },
+        words: { type: 'string' },
+        tls: { type: 'boolean', default: false },
+        name: { type: 'string', default: 'default' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (err) {
+    throw new UsageError(`probe: ${(err as Error).message}`);
+  }
+}
+
+function parseServers(text: string): ServerAddress[] {
+  try {
+    return parseServerList(text);
+  } catch (err) {
+    if (err instanceof AddressError) throw new UsageError(`--servers: ${err.message}`);
+    throw err;
+  }
+}
+
+function withAdminPorts(servers: ServerAddress[], raw: string | undefined): ServerAddress[] {
+  if (raw === undefined) return servers;
+  const ports = raw.split(',').map((p, i) => intOption(`admin-port (entry ${i + 1})`, p.trim(), 0, 1, 65535));
+  if (ports.length !== 1 && ports.length !== servers.length) {
+    throw new UsageError(`--admin-port: give one port for all servers or one per server (${servers.length}), got ${ports.length}`);
+  }
+  return servers.map((s, i) => ({ ...s, adminPort: ports.length === 1 ? ports[0] : ports[i] }));
+}
+
+function parseWords(raw: string | undefined): FourLetterWord[] | undefined {
+  if (raw === undefined) return undefined;
+  const words = raw.split(',').map((w) => w.trim());
+  const unknown = words.filter((w) => !(FourLetterWords as readonly string[]).includes(w));
+  if (unknown.length > 0) throw new UsageError(`--words: unknown word(s) ${unknown.join(', ')}; known: ${FourLetterWords.join(', ')}`);
+  return words as FourLetterWord[];
+}
+
+function parseAdminMode(raw: string | undefined): AdminMode | undefined {
+  if (raw === undefined) return undefined;
+  if (raw === 'fallback' || raw === 'always' || raw === 'never') return raw;
+  throw new UsageError(`--admin must be fallback, always or never, got "${raw}"`);
+}

@@ -1,0 +1,53 @@
+/**
+ * zk-lookout's command line. Each command lives in cli/commands/<name>.ts and exports
+ * `run(argv)` returning the exit code; this file only dispatches.
+ */
+import { UsageError } from './usage-error.ts';
+
+const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(argv: string[]): Promise<number> }> }> = {
+  probe: { summary: 'probe every server of an ensemble once and print the round', load: () => import('./commands/probe.ts') },
+};
+
+function help(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  return [
+    'usage: zk-lookout <command> [options]',
+    '',
+    'commands:',
+    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
+    '',
+    'zk-lookout <command> --help shows the options of a command.',
+  ].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(help());
+    return name ? 0 : 3;
+  }
+  const command = COMMANDS[name];
+  if (!command) throw new UsageError(`unknown command "${name}"\n\n${help()}`);
+  return (await command.load()).run(rest);
+}
+
+// `zk-lookout probe --json | head` closes stdout early; that is not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof UsageError) {
+      console.error(`zk-lookout: ${err.message}`);
+      process.exitCode = 64;
+    } else {
+      console.error(`zk-lookout: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      process.exitCode = 70;
+    }
+  },
+);

@@ -1,0 +1,43 @@
+import { classifyServer, type ServerObservation } from './classify-server.ts';
+import { buildEnsembleView } from './ensemble-view.ts';
+import { PROBE_ROUND_VERSION, type CanaryResult, type ProbeRound } from './probe-round.ts';
+
+export interface RoundParts {
+  ensembleName: string;
+  roundId: string;
+  startedAt: string;
+  durationMs: number;
+  timeoutMs: number;
+  observations: readonly ServerObservation[];
+  canary: CanaryResult | null;
+}
+
+/** Turns what the probe heard into a `ProbeRound`: classify each server, then view the whole. */
+export function assembleRound(parts: RoundParts): ProbeRound {
+  const servers = parts.observations.map(classifyServer);
+  const ensemble = buildEnsembleView(servers);
+  return {
+    version: PROBE_ROUND_VERSION,
+    ensembleName: parts.ensembleName,
+    roundId: parts.roundId,
+    startedAt: parts.startedAt,
+    durationMs: parts.durationMs,
+    timeoutMs: parts.timeoutMs,
+    servers,
+    ensemble,
+    canary: parts.canary && nameNoQuorum(parts.canary, servers.some((s) => s.mode === 'not-serving'), ensemble.hasQuorum),
+  };
+}
+
+/**
+ * The native client cannot tell "nobody there" from "somebody there who will not serve":
+ * both look like a connect that never completes. The servers' own answers can.
+ */
+function nameNoQuorum(canary: CanaryResult, someoneRefuses: boolean, hasQuorum: boolean): CanaryResult {
+  const failedToConnect = canary.error && ['connect-timeout', 'connection-loss', 'operation-timeout'].includes(canary.error.kind);
+  if (!failedToConnect || hasQuorum || !someoneRefuses || !canary.error) return canary;
+  return {
+    ...canary,
+    error: { ...canary.error, kind: 'no-quorum', message: `${canary.error.message} (servers answer but none serves: no quorum)` },
+  };
+}

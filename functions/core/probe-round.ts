@@ -1,0 +1,167 @@
+/**
+ * `ProbeRound`: what one probe of one ensemble saw. It is stored (DynamoDB round items,
+ * JSON Lines exports) and consumed by the evaluator, so it is versioned: a reader checks
+ * `version` and a change that is not purely additive bumps it.
+ */
+export const PROBE_ROUND_VERSION = 1 as const;
+
+/** Four-letter words the probe knows how to ask and parse. */
+export const FourLetterWords = ['ruok', 'srvr', 'stat', 'mntr', 'conf', 'isro', 'envi', 'wchs', 'cons'] as const;
+export type FourLetterWord = (typeof FourLetterWords)[number];
+
+/**
+ * How a server was classified this round. The first five are answers from a serving or
+ * consciously non-serving server; the rest say why no usable answer came.
+ */
+export const ServerModes = [
+  'leader',
+  'follower',
+  'observer',
+  'standalone',
+  'read-only',
+  'not-serving',
+  'unreachable',
+  'timeout',
+  'not-whitelisted',
+  'malformed',
+] as const;
+export type ServerMode = (typeof ServerModes)[number];
+
+/** Modes in which a server answers client requests. */
+export const SERVING_MODES: readonly ServerMode[] = ['leader', 'follower', 'observer', 'standalone', 'read-only'];
+
+/** Why one exchange with a server failed; `kind` is stable and meant for machines. */
+export const ProbeErrorKinds = [
+  'connection-refused',
+  'connect-timeout',
+  'reply-timeout',
+  'connection-reset',
+  'reply-too-large',
+  'not-serving',
+  'not-whitelisted',
+  'malformed',
+  'tls-failed',
+  'admin-error',
+  'network-error',
+] as const;
+export type ProbeErrorKind = (typeof ProbeErrorKinds)[number];
+
+export interface ProbeError {
+  kind: ProbeErrorKind;
+  message: string;
+  /** The word (or AdminServer command) whose exchange failed. */
+  source?: string;
+}
+
+/** Latency triple as ZooKeeper reports it (ms; integers before 3.5, floats after). */
+export interface Latency {
+  min: number;
+  avg: number;
+  max: number;
+}
+
+/** The parts of `srvr`/`stat` the rest of the pipeline uses. */
+export interface ServerSummary {
+  version?: string;
+  latency?: Latency;
+  received?: number;
+  sent?: number;
+  connections?: number;
+  outstanding?: number;
+  /** Hex string `0x…`: a zxid is 64 bits and does not fit a JSON number. */
+  zxid?: string;
+  mode?: string;
+  nodeCount?: number;
+}
+
+export type MetricValue = number | string;
+
+export interface ServerResult {
+  /** `host:port` of the client port, as configured. */
+  address: string;
+  mode: ServerMode;
+  /** Present whenever `mode` is not a serving mode; the first failure that decided it. */
+  error?: ProbeError;
+  /** `ruok` answered `imok` (which proves only that the process is alive). */
+  alive: boolean;
+  /** Where the metrics came from this round. */
+  source: 'four-letter-words' | 'admin-server' | 'none';
+  summary: ServerSummary;
+  /** `mntr` (or AdminServer `monitor`, renamed to `zk_…`); unknown keys kept as they are. */
+  metrics: Record<string, MetricValue>;
+  /** `conf` key/values when asked; `maxClientCnxns` lives here. */
+  conf?: Record<string, string>;
+  /** Epoch (high 32 bits of the zxid) and counter (low 32 bits). */
+  epoch?: number;
+  zxidCounter?: number;
+  durationMs: number;
+  /** Per word or admin command, milliseconds to a reply or to the failure. */
+  timings: Record<string, number>;
+}
+
+export interface EnsembleView {
+  /** Servers configured for the ensemble (the probe's list). */
+  size: number;
+  /** Voters needed for a majority: ⌊voters/2⌋+1. */
+  quorumSize: number;
+  /** Servers answering client requests (any serving mode). */
+  serving: number;
+  leaderCount: number;
+  /** Addresses of the servers that said `Mode: leader`. */
+  leaders: string[];
+  hasQuorum: boolean;
+  standalone: boolean;
+  /** From the leader's mntr, when exactly one leader answered. */
+  syncedFollowers?: number;
+  learners?: number;
+  pendingSyncs?: number;
+  /** Highest zxid seen (hex) and how far the furthest-behind serving server lags it, in transactions of the same epoch. */
+  maxZxid?: string;
+  zxidSpread?: number;
+  epoch?: number;
+  zxidCounter?: number;
+}
+
+export const CanaryErrorKinds = [
+  'connect-timeout',
+  'connection-loss',
+  'operation-timeout',
+  'no-quorum',
+  'auth-failed',
+  'session-expired',
+  'no-node',
+  'client-error',
+] as const;
+export type CanaryErrorKind = (typeof CanaryErrorKinds)[number];
+
+export const CanarySteps = ['connect', 'auth', 'create', 'set', 'get', 'watch', 'delete', 'close'] as const;
+export type CanaryStep = (typeof CanarySteps)[number];
+
+export interface CanaryResult {
+  ok: boolean;
+  /** Milliseconds per completed step. */
+  steps: Partial<Record<CanaryStep, number>>;
+  totalMs: number;
+  /** Path of the ephemeral znode used this round. */
+  path?: string;
+  error?: { kind: CanaryErrorKind; step: CanaryStep; message: string };
+}
+
+export interface ProbeRound {
+  version: typeof PROBE_ROUND_VERSION;
+  ensembleName: string;
+  /** Unique per round; a redelivered round carries the same id. */
+  roundId: string;
+  startedAt: string;
+  durationMs: number;
+  /** The per-server deadline this round was probed with. */
+  timeoutMs: number;
+  servers: ServerResult[];
+  ensemble: EnsembleView;
+  /** `null` when the canary was not asked for. */
+  canary: CanaryResult | null;
+}
+
+export function isServing(mode: ServerMode): boolean {
+  return SERVING_MODES.includes(mode);
+}

@@ -1,0 +1,166 @@
+/**
+ * The canary: a real client session doing what applications do (connect, create an
+ * ephemeral znode, get with a watch, set, receive the watch, delete), each step timed.
+ * The native client never reports an unreachable ensemble and an open handle keeps the
+ * process alive, so the session runs under our own deadline and is always closed.
+ */
+import ZooKeeper from 'zookeeper';
+import type { CanaryErrorKind, CanaryResult, CanaryStep } from '../core/probe-round.ts';
+
+export interface CanaryOptions {
+  /** `host:port,host:port`. */
+  connectString: string;
+  /** Deadline for the whole canary, connect included. */
+  timeoutMs: number;
+  /** Parent of the canary znodes; created (persistent) when missing. @default '/zk-lookout/canary' */
+  root?: string;
+  /** Unique per round: the ephemeral znode's name. */
+  name: string;
+  /** Digest credentials `user:password` (from Secrets Manager on AWS, a file locally). */
+  digest?: string;
+}
+
+export const DEFAULT_CANARY_ROOT = '/zk-lookout/canary';
+
+class CanaryStepError extends Error {
+  override name = 'CanaryStepError';
+  constructor(
+    readonly kind: CanaryErrorKind,
+    readonly step: CanaryStep,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The native client's errors are plain `Error`s whose message starts with the code. */
+const KIND_FOR_CODE: Record<number, CanaryErrorKind> = {
+  [-4]: 'connection-loss',
+  [-7]: 'operation-timeout',
+  [-101]: 'no-node',
+  [-102]: 'auth-failed',
+  [-112]: 'session-expired',
+  [-115]: 'auth-failed',
+  [-116]: 'connection-loss',
+};
+
+export function canaryErrorKind(err: unknown): CanaryErrorKind {
+  const message = err instanceof Error ? err.message : String(err);
+  const code = /^\s*(-\d+)/.exec(message);
+  return (code && KIND_FOR_CODE[Number(code[1])]) || 'client-error';
+}
+
+export async function runCanary(options: CanaryOptions): Promise<CanaryResult> {
+  const started = performance.now();
+  const deadline = started + options.timeoutMs;
+  const root = (options.root ?? DEFAULT_CANARY_ROOT).replace(/\/+$/, '');
+  const path = `${root}/${options.name}`;
+  const steps: CanaryResult['steps'] = {};
+  const client = new ZooKeeper({
+    connect: options.connectString,
+    // The server caps a session at 20×tickTime; ours only needs to outlive the canary.
+    timeout: Math.max(4000, options.timeoutMs * 2),
+    debug_level: 0,
+    host_order_deterministic: false,
+  });
+  let closedWith: number | undefined;
+  client.on('close', (code: number) => {
+    closedWith = code;
+  });
+
+  const timed = async <T>(step: CanaryStep, work: () => Promise<T>): Promise<T> => {
+    const t0 = performance.now();
+    const remaining = deadline - t0;
+    if (remaining <= 0) throw new CanaryStepError('operation-timeout', step, `canary deadline of ${options.timeoutMs} ms passed before ${step}`);
+    let timer: NodeJS.Timeout | undefined;
+    const guard = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new CanaryStepError(step === 'connect' ? 'connect-timeout' : 'operation-timeout', step, `${step} did not finish within the canary deadline of ${options.timeoutMs} ms`)),
+        remaining,
+      );
+    });
+    const attempt = work();
+    // A step abandoned at the deadline may still fail later; that failure is already reported.
+    attempt.catch(() => undefined);
+    try {
+      const value = await Promise.race([attempt, guard]);
+      steps[step] = round(performance.now() - t0);
+      return value;
+    } catch (err) {
+      if (err instanceof CanaryStepError) throw err;
+      const kind = closedWith === ZooKeeper.constants.ZOO_AUTH_FAILED_STATE ? 'auth-failed' : canaryErrorKind(err);
+      throw new CanaryStepError(kind, step, err instanceof Error ? err.message : String(err));
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  try {
+    await timed('connect', () => connect(client));
+    if (options.digest) {
+      const digest = options.digest;
+      await timed('auth', () => addDigest(client, digest));
+    }
+    await timed('create', async () => {
+      await ensureParents(client, root);
+      await client.create(path, 'zk-lookout canary', ZooKeeper.constants.ZOO_EPHEMERAL);
+    });
+    let watchFired: Promise<void> = Promise.resolve();
+    await timed('get', async () => {
+      let fire: () => void = () => undefined;
+      watchFired = new Promise<void>((resolve) => (fire = resolve));
+      await client.w_get(path, () => fire());
+    });
+    const setAt = performance.now();
+    await timed('set', () => client.set(path, new Date().toISOString(), -1));
+    await timed('watch', () => watchFired);
+    steps.watch = round(performance.now() - setAt);
+    await timed('delete', () => client.delete_(path, -1));
+    return { ok: true, steps, totalMs: round(performance.now() - started), path };
+  } catch (err) {
+    const failure = err instanceof CanaryStepError ? err : new CanaryStepError('client-error', 'connect', String(err));
+    return {
+      ok: false,
+      steps,
+      totalMs: round(performance.now() - started),
+      path,
+      error: { kind: failure.kind, step: failure.step, message: failure.message },
+    };
+  } finally {
+    const t0 = performance.now();
+    client.close();
+    steps.close = round(performance.now() - t0);
+  }
+}
+
+function connect(client: ZooKeeper): Promise<void> {
+  return new Promise<void>((resolve) => {
+    client.once('connect', () => resolve());
+    client.init({});
+  });
+}
+
+function addDigest(client: ZooKeeper, credentials: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    client.add_auth('digest', credentials, (rc: number, error: number) => {
+      if (rc === 0) resolve();
+      else reject(new Error(`${rc} ${error}`));
+    });
+  });
+}
+
+/** Creates each missing ancestor of `root` as a persistent znode; an existing one is fine. */
+async function ensureParents(client: ZooKeeper, root: string): Promise<void> {
+  const parts = root.split('/').filter(Boolean);
+  for (let i = 1; i <= parts.length; i++) {
+    const path = '/' + parts.slice(0, i).join('/');
+    if (await client.pathExists(path, false)) continue;
+    try {
+      await client.create(path, '', ZooKeeper.constants.ZOO_PERSISTENT);
+    } catch (err) {
+      if (!(err instanceof Error) || !err.message.startsWith('-110')) throw err;
+    }
+  }
+}
+
+const round = (ms: number) => Math.round(ms * 100) / 100;

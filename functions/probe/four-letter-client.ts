@@ -1,0 +1,108 @@
+/**
+ * One four-letter-word exchange: connect, send the word, read until the server closes.
+ * It never rejects and never outlives its deadline: a paused server accepts the TCP
+ * handshake and then says nothing, so only our own timers end the exchange.
+ */
+import { connect as netConnect, type Socket } from 'node:net';
+import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
+import type { FourLetterWord, ProbeError } from '../core/probe-round.ts';
+
+export interface WordRequest {
+  host: string;
+  port: number;
+  word: FourLetterWord;
+  /** Whole exchange deadline (connect + reply). */
+  timeoutMs: number;
+  /** Connect deadline. @default min(timeoutMs, 1000) */
+  connectTimeoutMs?: number;
+  /** Replies beyond this are cut and reported. @default 1 MiB (mntr of a big server is ~10 KB; cons can be large) */
+  maxBytes?: number;
+  /** Connect with TLS (a secure client port). */
+  tls?: ConnectionOptions | boolean;
+}
+
+export type Exchange =
+  | { ok: true; text: string; ms: number }
+  | { ok: false; error: ProbeError; ms: number };
+
+export const DEFAULT_MAX_REPLY_BYTES = 1024 * 1024;
+
+export function askWord(request: WordRequest): Promise<Exchange> {
+  const started = performance.now();
+  const maxBytes = request.maxBytes ?? DEFAULT_MAX_REPLY_BYTES;
+  const connectTimeoutMs = Math.min(request.connectTimeoutMs ?? 1000, request.timeoutMs);
+  const elapsed = () => Math.round((performance.now() - started) * 100) / 100;
+
+  return new Promise<Exchange>((resolve) => {
+    const chunks: Buffer[] = [];
+    let received = 0;
+    let connected = false;
+    let settled = false;
+    let socket: Socket;
+
+    const finish = (result: Exchange) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(connectTimer);
+      clearTimeout(totalTimer);
+      socket.removeAllListeners();
+      socket.on('error', () => undefined);
+      socket.destroy();
+      resolve(result);
+    };
+    const fail = (kind: ProbeError['kind'], message: string) =>
+      finish({ ok: false, error: { kind, message, source: request.word }, ms: elapsed() });
+
+    const target = { host: request.host, port: request.port };
+    if (request.tls) {
+      const options = typeof request.tls === 'object' ? request.tls : {};
+      socket = tlsConnect({ ...target, servername: request.host, ...options });
+      socket.once('secureConnect', () => onConnect());
+    } else {
+      socket = netConnect(target);
+      socket.once('connect', () => onConnect());
+    }
+
+    const connectTimer = setTimeout(
+      () => fail('connect-timeout', `no connection to ${request.host}:${request.port} within ${connectTimeoutMs} ms`),
+      connectTimeoutMs,
+    );
+    const totalTimer = setTimeout(
+      () =>
+        connected
+          ? fail('reply-timeout', `no complete ${request.word} reply within ${request.timeoutMs} ms (${received} bytes read)`)
+          : fail('connect-timeout', `no connection to ${request.host}:${request.port} within ${request.timeoutMs} ms`),
+      request.timeoutMs,
+    );
+
+    function onConnect() {
+      connected = true;
+      clearTimeout(connectTimer);
+      socket.write(request.word);
+    }
+
+    socket.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > maxBytes) {
+        fail('reply-too-large', `${request.word} reply exceeded ${maxBytes} bytes`);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    socket.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      finish({ ok: true, text, ms: elapsed() });
+    });
+    socket.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'ECONNREFUSED') {
+        fail('connection-refused', `nothing listens on ${request.host}:${request.port}`);
+      } else if (err.code === 'ECONNRESET' || err.code === 'EPIPE') {
+        fail('connection-reset', `${request.host}:${request.port} reset the connection during ${request.word}`);
+      } else if (request.tls && !connected) {
+        fail('tls-failed', `TLS handshake with ${request.host}:${request.port} failed: ${err.message}`);
+      } else {
+        fail('network-error', `${request.word} to ${request.host}:${request.port}: ${err.message}`);
+      }
+    });
+  });
+}

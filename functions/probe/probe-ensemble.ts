@@ -1,0 +1,110 @@
+/**
+ * One probe round: every server at once, each word on its own connection under the
+ * server's deadline, the AdminServer where the whitelist refuses a word, and the canary
+ * alongside. The round's duration is bounded by max(server deadline, canary deadline).
+ */
+import { randomUUID } from 'node:crypto';
+import { assembleRound } from '../core/assemble-round.ts';
+import type { AdminCommand, AdminExchange, Exchange, ServerObservation } from '../core/classify-server.ts';
+import type { FourLetterWord, ProbeRound } from '../core/probe-round.ts';
+import { formatAddress, type ServerAddress } from '../core/server-address.ts';
+import { askAdmin } from './admin-client.ts';
+import { runCanary, type CanaryOptions } from './canary-session.ts';
+import { askWord } from './four-letter-client.ts';
+
+/** Asked every round: `conf` carries maxClientCnxns, which the connection signal needs. */
+export const DEFAULT_WORDS: readonly FourLetterWord[] = ['ruok', 'srvr', 'mntr', 'isro', 'conf'];
+export const DEFAULT_TIMEOUT_MS = 3000;
+
+export type AdminMode = 'fallback' | 'always' | 'never';
+
+export interface ProbeOptions {
+  ensembleName?: string;
+  /** Deadline per server (all its words and any AdminServer fallback). @default 3000 */
+  timeoutMs?: number;
+  /** @default DEFAULT_WORDS */
+  words?: readonly FourLetterWord[];
+  /** When to ask the AdminServer (servers need `adminPort`). @default 'fallback' */
+  admin?: AdminMode;
+  /** Four-letter words over TLS (a secure client port). */
+  tls?: boolean;
+  /** Run the canary session; `false` or absent skips it. */
+  canary?: Omit<CanaryOptions, 'connectString' | 'name' | 'timeoutMs'> & { timeoutMs?: number };
+  /** Stable id for this round (a retried invocation reuses it). @default a random UUID */
+  roundId?: string;
+  maxReplyBytes?: number;
+}
+
+export async function probeEnsemble(servers: readonly ServerAddress[], options: ProbeOptions = {}): Promise<ProbeRound> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const roundId = options.roundId ?? randomUUID();
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const canary = options.canary
+    ? runCanary({
+        ...options.canary,
+        connectString: servers.map(formatAddress).join(','),
+        name: `round-${roundId}`,
+        timeoutMs: options.canary.timeoutMs ?? timeoutMs,
+      })
+    : Promise.resolve(null);
+  const [observations, canaryResult] = await Promise.all([
+    Promise.all(servers.map((server) => observeServer(server, timeoutMs, options))),
+    canary,
+  ]);
+  return assembleRound({
+    ensembleName: options.ensembleName ?? 'default',
+    roundId,
+    startedAt: startedAt.toISOString(),
+    durationMs: Math.round(performance.now() - t0),
+    timeoutMs,
+    observations,
+    canary: canaryResult,
+  });
+}
+
+/** Everything one server says within its deadline. Exported for the sequential baseline in bench/. */
+export async function observeServer(server: ServerAddress, timeoutMs: number, options: ProbeOptions = {}): Promise<ServerObservation> {
+  const started = performance.now();
+  const remaining = () => Math.max(1, timeoutMs - (performance.now() - started));
+  const words = options.words ?? DEFAULT_WORDS;
+  const adminMode: AdminMode = server.adminPort === undefined ? 'never' : (options.admin ?? 'fallback');
+  const ask = (word: FourLetterWord) =>
+    askWord({ host: server.host, port: server.port, word, timeoutMs, tls: options.tls, maxBytes: options.maxReplyBytes });
+
+  const [replies, adminFirst] = await Promise.all([
+    Promise.all(words.map(async (word) => [word, await ask(word)] as const)),
+    adminMode === 'always' ? askAdminSet(server, timeoutMs, options) : Promise.resolve(undefined),
+  ]);
+  const observed: Partial<Record<FourLetterWord, Exchange>> = Object.fromEntries(replies);
+  let admin = adminFirst;
+  if (admin === undefined && adminMode === 'fallback' && replies.some(([, reply]) => refusedByWhitelist(reply))) {
+    admin = await askAdminSet(server, remaining(), options);
+  }
+  const observation: ServerObservation = {
+    address: formatAddress(server),
+    words: observed,
+    durationMs: Math.round(performance.now() - started),
+  };
+  if (admin) observation.admin = admin;
+  return observation;
+}
+
+function refusedByWhitelist(reply: Exchange): boolean {
+  return reply.ok && /is not executed because it is not in the whitelist/i.test(reply.text);
+}
+
+async function askAdminSet(
+  server: ServerAddress,
+  timeoutMs: number,
+  options: ProbeOptions,
+): Promise<Partial<Record<AdminCommand, AdminExchange>>> {
+  const commands: AdminCommand[] = ['monitor', 'leader', 'ruok'];
+  const replies = await Promise.all(
+    commands.map(async (command) => {
+      const reply = await askAdmin({ host: server.host, port: server.adminPort as number, command, timeoutMs, maxBytes: options.maxReplyBytes });
+      return [command, reply] as const;
+    }),
+  );
+  return Object.fromEntries(replies);
+}

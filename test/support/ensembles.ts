@@ -1,0 +1,23 @@
+import { afterAll } from 'vitest';
+import { LocalEnsemble, type LocalEnsembleOptions } from '../../scripts/local-ensemble.ts';
+import type { ServerAddress } from '../../functions/core/server-address.ts';
+
+/** A shared ensemble as handed from the global setup to the tests (plain data). */
+export interface SharedEnsemble {
+  dir: string;
+  servers: (ServerAddress & { id: number; adminPort: number })[];
+}
+
+/**
+ * An ensemble of the calling test file's own, for tests that stop, kill or pause servers.
+ * It is closed after the file's tests, whatever happened in them.
+ */
+export async function privateEnsemble(options: LocalEnsembleOptions = {}): Promise<LocalEnsemble> {
+  const ensemble = await LocalEnsemble.start(options);
+  afterAll(() => ensemble.close());
+  return ensemble;
+}
+
+export function addressesOf(ensemble: LocalEnsemble, withAdmin = true): ServerAddress[] {
+  return ensemble.servers.map((s) => ({ host: '127.0.0.1', port: s.clientPort, ...(withAdmin ? { adminPort: s.adminPort } : {}) }));
+}
