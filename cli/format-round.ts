@@ -1,4 +1,4 @@
-import type { ProbeRound } from '../functions/core/probe-round.ts';
+import type { ProbeRound } from '../functions/core/probe/probe-round.ts';
 
 /** A round as a person reads it: one row per server, then the ensemble and the canary. */
 export function formatRound(round: ProbeRound): string {

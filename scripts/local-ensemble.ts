@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { askWord } from '../functions/probe/four-letter-client.ts';
-import { parseSrvr } from '../functions/core/four-letter-words.ts';
+import { parseSrvr } from '../functions/core/probe/four-letter-words.ts';
 
 export interface LocalEnsembleOptions {
   /** 1 starts a standalone server. @default 3 */

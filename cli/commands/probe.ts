@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { FourLetterWords, type FourLetterWord } from '../../functions/core/probe-round.ts';
-import { AddressError, parseServerList, type ServerAddress } from '../../functions/core/server-address.ts';
+import { FourLetterWords, type FourLetterWord } from '../../functions/core/probe/probe-round.ts';
+import { AddressError, parseServerList, type ServerAddress } from '../../functions/core/probe/server-address.ts';
 import { DEFAULT_TIMEOUT_MS, DEFAULT_WORDS, probeEnsemble, type AdminMode } from '../../functions/probe/probe-ensemble.ts';
 import { DEFAULT_CANARY_ROOT } from '../../functions/probe/canary-session.ts';
 import { formatRound } from '../format-round.ts';

@@ -6,7 +6,7 @@
  */
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { AdminCommand, AdminExchange } from '../core/classify-server.ts';
+import type { AdminCommand, AdminExchange } from '../core/probe/classify-server.ts';
 
 export interface AdminRequest {
   host: string;

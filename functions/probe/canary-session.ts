@@ -5,7 +5,7 @@
  * process alive, so the session runs under our own deadline and is always closed.
  */
 import ZooKeeper from 'zookeeper';
-import type { CanaryErrorKind, CanaryResult, CanaryStep } from '../core/probe-round.ts';
+import type { CanaryErrorKind, CanaryResult, CanaryStep } from '../core/probe/probe-round.ts';
 
 export interface CanaryOptions {
   /** `host:port,host:port`. */

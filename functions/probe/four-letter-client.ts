@@ -5,7 +5,7 @@
  */
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
-import type { FourLetterWord, ProbeError } from '../core/probe-round.ts';
+import type { FourLetterWord, ProbeError } from '../core/probe/probe-round.ts';
 
 export interface WordRequest {
   host: string;

@@ -4,10 +4,10 @@
  * alongside. The round's duration is bounded by max(server deadline, canary deadline).
  */
 import { randomUUID } from 'node:crypto';
-import { assembleRound } from '../core/assemble-round.ts';
-import type { AdminCommand, AdminExchange, Exchange, ServerObservation } from '../core/classify-server.ts';
-import type { FourLetterWord, ProbeRound } from '../core/probe-round.ts';
-import { formatAddress, type ServerAddress } from '../core/server-address.ts';
+import { assembleRound } from '../core/probe/assemble-round.ts';
+import type { AdminCommand, AdminExchange, Exchange, ServerObservation } from '../core/probe/classify-server.ts';
+import type { FourLetterWord, ProbeRound } from '../core/probe/probe-round.ts';
+import { formatAddress, type ServerAddress } from '../core/probe/server-address.ts';
 import { askAdmin } from './admin-client.ts';
 import { runCanary, type CanaryOptions } from './canary-session.ts';
 import { askWord } from './four-letter-client.ts';

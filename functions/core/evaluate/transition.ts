@@ -1,0 +1,81 @@
+/**
+ * What the evaluator decides and delivery consumes. `Transition`s are stored inside the
+ * ensemble's state item and published, so they are versioned like `ProbeRound`.
+ */
+export const TRANSITION_VERSION = 1 as const;
+
+/** 预警 warning: trouble is coming; 报警 alarm: trouble is here; info: a notice. */
+export const AlertLevels = ['alarm', 'warning', 'info'] as const;
+export type AlertLevel = (typeof AlertLevels)[number];
+
+/** Lifecycle of one alert (one `alertKey` of one ensemble). */
+export const AlertStatuses = ['ok', 'pending', 'firing'] as const;
+export type AlertStatus = (typeof AlertStatuses)[number];
+
+/** What happened to an alert in one evaluation that a person may need to hear about. */
+export const ChangeKinds = ['fired', 'reminder', 'resolved'] as const;
+export type ChangeKind = (typeof ChangeKinds)[number];
+
+/** Names of the alerts zk-lookout raises. Alarms fire at once; warnings use the model. */
+export const AlertNames = [
+  'server-down',
+  'server-not-serving',
+  'no-leader',
+  'two-leaders',
+  'quorum-lost',
+  'read-only',
+  'canary-failed',
+  'probe-stale',
+  'early-warning',
+  'config-invalid',
+] as const;
+export type AlertName = (typeof AlertNames)[number];
+
+/** One signal's part in a warning: its value, the thresholds and the resulting risk. */
+export interface DrivingSignal {
+  signal: string;
+  /** Server address, when the signal is per server. */
+  server?: string;
+  value: number;
+  /** Warning curve centre ν (50% risk) and softness τ. */
+  nu: number;
+  tau: number;
+  /** W(x), P(x) where the mode uses it, and the signal's combined risk r. */
+  w: number;
+  p?: number;
+  risk: number;
+  mode: string;
+}
+
+export interface Transition {
+  version: typeof TRANSITION_VERSION;
+  ensembleName: string;
+  /** Stable identity of the alert: `<alertName>` or `<alertName>:<server>`. */
+  alertKey: string;
+  alertName: AlertName;
+  level: AlertLevel;
+  server?: string;
+  change: ChangeKind;
+  /** One sentence a person understands: "quorum lost: 1 of 3 servers serving (needs 2)". */
+  summary: string;
+  /** When the alert started firing (ISO). */
+  since: string;
+  /** When this transition was decided (ISO) and by which round. */
+  at: string;
+  roundId: string;
+  /** The ensemble's warning probability (noisy-OR) for warnings, else absent. */
+  probability?: number;
+  signals: DrivingSignal[];
+  /** False when a silence or an inhibiting alarm suppresses the notification (still recorded). */
+  notify: boolean;
+  silencedBy?: string;
+  inhibitedBy?: string;
+}
+
+/** The grouped outcome of evaluating one round of one ensemble: one message at most. */
+export interface Evaluation {
+  ensembleName: string;
+  roundId: string;
+  evaluatedAt: string;
+  transitions: Transition[];
+}
