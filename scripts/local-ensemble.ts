@@ -80,6 +80,9 @@ async function portFree(port: number): Promise<boolean> {
   });
 }
 
+/** Ports handed out by this process, so two ensembles started at once never share a block. */
+const reserved = new Set<number>();
+
 /**
  * A block of ports free right now. Blocks are spread by PID so that parallel test workers
  * rarely race for the same one, and 2181 is never in range.
@@ -87,10 +90,16 @@ async function portFree(port: number): Promise<boolean> {
 export async function findFreeBlock(count: number, from = 22000 + (process.pid % 400) * 50): Promise<number> {
   for (let base = from; base < 60000; base += count + 7) {
     const ports = Array.from({ length: count }, (_, i) => base + i);
+    if (ports.some((p) => reserved.has(p))) continue;
+    ports.forEach((p) => reserved.add(p));
     const free = await Promise.all(ports.map(portFree));
     if (free.every(Boolean)) return base;
   }
   throw new Error(`no block of ${count} free loopback ports found from ${from}`);
+}
+
+class PortTakenError extends Error {
+  override name = 'PortTakenError';
 }
 
 function processState(pid: number): string | undefined {
@@ -144,8 +153,22 @@ export class LocalEnsemble {
     return server;
   }
 
-  /** Writes the configs and starts every server; resolves once they are all serving. */
+  /**
+   * Writes the configs and starts every server; resolves once they are all serving.
+   * Another process may take a port between our check and the JVM's bind: then the
+   * ensemble is started again on a new block (only when the port was ours to choose).
+   */
   static async start(options: LocalEnsembleOptions = {}): Promise<LocalEnsemble> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await LocalEnsemble.startOnce(options);
+      } catch (err) {
+        if (!(err instanceof PortTakenError) || options.basePort !== undefined || attempt >= 3) throw err;
+      }
+    }
+  }
+
+  private static async startOnce(options: LocalEnsembleOptions): Promise<LocalEnsemble> {
     const classpath = zookeeperClasspath();
     const size = options.size ?? 3;
     if (!Number.isInteger(size) || size < 1 || size > 9) throw new Error(`size must be 1 to 9, got ${size}`);
@@ -249,7 +272,10 @@ export class LocalEnsemble {
       if (wanted.every((id) => modes.get(id) !== undefined) && leaders === 1) return;
       for (const server of this.servers) {
         if (wanted.includes(server.id) && server.pid !== undefined && !isRunning(server.pid)) {
-          throw new Error(`ZooKeeper server ${server.id} exited during start; see ${join(this.dir, `server${server.id}`, 'zookeeper.log')}`);
+          const logPath = join(this.dir, `server${server.id}`, 'zookeeper.log');
+          const log = existsSync(logPath) ? readFileSync(logPath, 'utf8') : '';
+          const message = `ZooKeeper server ${server.id} exited during start; see ${logPath}`;
+          throw /Address already in use|BindException/.test(log) ? new PortTakenError(message) : new Error(message);
         }
       }
       await sleep(100);

@@ -38,6 +38,7 @@ export interface ServerObservation {
 }
 
 const NOT_SERVING = /not currently serving requests/i;
+const ZK_SERVER_NULL = /&quot;zkServer&quot; is null|"zkServer" is null/;
 
 /** How a transport failure reads as a server mode. */
 const MODE_FOR_ERROR: Record<ProbeErrorKind, ServerMode> = {
@@ -90,20 +91,29 @@ function outcome<T>(exchange: Exchange | undefined, parse: (t: string) => Parsed
   }
 }
 
-/** The AdminServer's `monitor` as `mntr`-named metrics, or the error it stands for. */
-function adminMetrics(exchange: AdminExchange | undefined): { value?: Record<string, MetricValue>; error?: ProbeError } {
-  if (!exchange) return {};
-  if (!exchange.ok) return { error: exchange.error };
-  const bodyError = exchange.json?.error;
-  if (NOT_SERVING.test(exchange.text) || (typeof bodyError === 'string' && NOT_SERVING.test(bodyError))) {
-    return { error: { kind: 'not-serving', message: 'AdminServer: not currently serving requests', source: 'admin:monitor' } };
+/**
+ * The AdminServer's `monitor` as `mntr`-named metrics, or the error it stands for. Without
+ * quorum `monitor` fails with an HTTP 500 page (a NullPointerException on the absent
+ * `zkServer`) while `leader` and `ruok` answer 200 with an `error` field that says so.
+ */
+function adminMetrics(admin: ServerObservation['admin']): { value?: Record<string, MetricValue>; error?: ProbeError } {
+  const monitor = admin?.monitor;
+  if (!monitor) return {};
+  if (!monitor.ok) return { error: monitor.error };
+  const refusedBy = (['monitor', 'leader', 'ruok'] as const).find((cmd) => {
+    const reply = admin[cmd];
+    return reply?.ok && (NOT_SERVING.test(reply.text) || (cmd === 'monitor' && reply.status === 500 && ZK_SERVER_NULL.test(reply.text)));
+  });
+  if (refusedBy) {
+    return { error: { kind: 'not-serving', message: 'AdminServer: not currently serving requests', source: `admin:${refusedBy}` } };
   }
-  if (exchange.status !== 200 || !exchange.json) {
-    return { error: { kind: 'admin-error', message: `AdminServer monitor answered HTTP ${exchange.status}`, source: 'admin:monitor' } };
+  const bodyError = monitor.json?.error;
+  if (monitor.status !== 200 || !monitor.json) {
+    return { error: { kind: 'admin-error', message: `AdminServer monitor answered HTTP ${monitor.status}`, source: 'admin:monitor' } };
   }
   if (typeof bodyError === 'string') return { error: { kind: 'admin-error', message: bodyError, source: 'admin:monitor' } };
   const metrics: Record<string, MetricValue> = {};
-  for (const [key, value] of Object.entries(exchange.json)) {
+  for (const [key, value] of Object.entries(monitor.json)) {
     if (key === 'command' || key === 'error') continue;
     const name = key.startsWith('zk_') ? key : `zk_${key}`;
     if (typeof value === 'number' && Number.isFinite(value)) metrics[name] = value;
@@ -140,7 +150,7 @@ export function classifyServer(obs: ServerObservation): ServerResult {
   const ruok = outcome(obs.words.ruok, parseRuok, 'ruok');
   const isro = outcome(obs.words.isro, parseIsro, 'isro');
   const conf = outcome(obs.words.conf, parseConf, 'conf');
-  const admin = adminMetrics(obs.admin?.monitor);
+  const admin = adminMetrics(obs.admin);
 
   const metrics = mntr.value ?? admin.value ?? {};
   const source: ServerResult['source'] = mntr.value ? 'four-letter-words' : admin.value ? 'admin-server' : 'none';

@@ -157,7 +157,6 @@ export function parseMntr(text: string): Parsed<Record<string, MetricValue>> {
     const match = /^(\S+)\s+(.*)$/.exec(line);
     if (!match) continue;
     const [, key, raw] = match as unknown as [string, string, string];
-    if (!/^[A-Za-z_][\w.-]*$/.test(key)) continue;
     const n = toNumber(raw);
     metrics[key] = n ?? raw.trim();
   }
