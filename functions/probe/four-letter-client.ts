@@ -45,8 +45,7 @@ export function askWord(request: WordRequest): Promise<Exchange> {
       settled = true;
       clearTimeout(connectTimer);
       clearTimeout(totalTimer);
-      socket.removeAllListeners();
-      socket.on('error', () => undefined);
+      // Late events from the destroyed socket reach handlers that see `settled` and do nothing.
       socket.destroy();
       resolve(result);
     };
