@@ -3,7 +3,7 @@
  * the demo and benchmarks. It only ever signals processes it started: before a signal it
  * checks that the PID's command line still names this ensemble's zoo.cfg.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -26,6 +26,11 @@ export interface LocalEnsembleOptions {
   extraConfig?: Record<string, string | number>;
   /** Java heap per server. @default '256m' */
   heap?: string;
+  /**
+   * Also open a TLS client port (client port + 4) with a self-signed certificate made by
+   * keytool; clients need not present one (`ssl.clientAuth=none`).
+   */
+  tls?: boolean;
 }
 
 export interface LocalServer {
@@ -34,6 +39,8 @@ export interface LocalServer {
   quorumPort: number;
   electionPort: number;
   adminPort: number;
+  /** TLS client port, when the ensemble was started with `tls`. */
+  securePort?: number;
   /** `127.0.0.1:<clientPort>` */
   address: string;
   configPath: string;
@@ -54,13 +61,14 @@ export class ZooKeeperMissingError extends Error {
 }
 
 /** The classpath, with the two fixes Debian's manifest lacks: a log binding and the servlet API. */
-export function zookeeperClasspath(env: NodeJS.ProcessEnv = process.env): string {
+export function zookeeperClasspath(env: NodeJS.ProcessEnv = process.env, tls = false): string {
   const home = env.ZOOKEEPER_HOME;
   if (home) {
     const jars = [join(home, 'lib', '*'), join(home, '*')];
     return [...jars, join(home, 'conf')].join(':');
   }
-  const needed = ['zookeeper.jar', 'zookeeper-jute.jar', 'slf4j-log4j12.jar', 'log4j-1.2.jar', 'servlet-api.jar'];
+  // netty-codec is missing from the manifest too; only the Netty (TLS) connection factory needs it.
+  const needed = ['zookeeper.jar', 'zookeeper-jute.jar', 'slf4j-log4j12.jar', 'log4j-1.2.jar', 'servlet-api.jar', ...(tls ? ['netty-codec.jar'] : [])];
   const missing = needed.filter((jar) => !existsSync(join(JAVA_DIR, jar)));
   if (missing.length > 0) {
     throw new ZooKeeperMissingError(
@@ -169,7 +177,7 @@ export class LocalEnsemble {
   }
 
   private static async startOnce(options: LocalEnsembleOptions): Promise<LocalEnsemble> {
-    const classpath = zookeeperClasspath();
+    const classpath = zookeeperClasspath(process.env, options.tls);
     const size = options.size ?? 3;
     if (!Number.isInteger(size) || size < 1 || size > 9) throw new Error(`size must be 1 to 9, got ${size}`);
     const basePort = options.basePort ?? (await findFreeBlock(size * 10));
@@ -184,11 +192,13 @@ export class LocalEnsemble {
         quorumPort: base + 1,
         electionPort: base + 2,
         adminPort: base + 3,
+        ...(options.tls ? { securePort: base + 4 } : {}),
         address: `127.0.0.1:${base}`,
         configPath: join(dir, `server${i + 1}`, 'zoo.cfg'),
       };
     });
-    for (const server of servers) writeServerConfig(server, servers, options);
+    const keyStore = options.tls ? makeKeyStore(dir) : undefined;
+    for (const server of servers) writeServerConfig(server, servers, options, keyStore);
     const ensemble = new LocalEnsemble(dir, servers, ownsDir, classpath, options.heap ?? '256m');
     try {
       for (const server of servers) ensemble.launch(server);
@@ -204,7 +214,8 @@ export class LocalEnsemble {
   /** Re-attaches to an ensemble started by another process (the CLI). */
   static attach(dir: string): LocalEnsemble {
     const state = JSON.parse(readFileSync(join(dir, STATE_FILE), 'utf8')) as EnsembleStateFile;
-    return new LocalEnsemble(state.dir, state.servers, false, zookeeperClasspath(), '256m');
+    const tls = state.servers.some((s) => s.securePort !== undefined);
+    return new LocalEnsemble(state.dir, state.servers, false, zookeeperClasspath(process.env, tls), '256m');
   }
 
   private launch(server: LocalServer): void {
@@ -350,7 +361,22 @@ export class LocalEnsemble {
   }
 }
 
-function writeServerConfig(server: LocalServer, all: LocalServer[], options: LocalEnsembleOptions): void {
+const KEYSTORE_PASSWORD = 'zk-lookout-test';
+
+/** A throwaway self-signed certificate for the TLS port; the tests do not verify it. */
+function makeKeyStore(dir: string): string {
+  const path = join(dir, 'keystore.p12');
+  if (existsSync(path)) return path;
+  execFileSync(
+    'keytool',
+    ['-genkeypair', '-alias', 'zk', '-keyalg', 'RSA', '-keysize', '2048', '-keystore', path, '-storetype', 'PKCS12',
+      '-storepass', KEYSTORE_PASSWORD, '-keypass', KEYSTORE_PASSWORD, '-dname', 'CN=localhost', '-validity', '2'],
+    { stdio: 'ignore' },
+  );
+  return path;
+}
+
+function writeServerConfig(server: LocalServer, all: LocalServer[], options: LocalEnsembleOptions, keyStore?: string): void {
   const dataDir = join(server.configPath, '..');
   mkdirSync(dataDir, { recursive: true });
   const lines = [
@@ -365,6 +391,16 @@ function writeServerConfig(server: LocalServer, all: LocalServer[], options: Loc
     'admin.serverAddress=127.0.0.1',
     `admin.serverPort=${server.adminPort}`,
     'maxClientCnxns=0',
+    ...(keyStore && server.securePort
+      ? [
+          'serverCnxnFactory=org.apache.zookeeper.server.NettyServerCnxnFactory',
+          `secureClientPort=${server.securePort}`,
+          `ssl.keyStore.location=${keyStore}`,
+          `ssl.keyStore.password=${KEYSTORE_PASSWORD}`,
+          'ssl.keyStore.type=PKCS12',
+          'ssl.clientAuth=none',
+        ]
+      : []),
     ...Object.entries(options.extraConfig ?? {}).map(([k, v]) => `${k}=${v}`),
   ];
   if (all.length > 1) {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { FourLetterWords, type FourLetterWord } from '../../functions/core/probe/probe-round.ts';
 import { AddressError, parseServerList, type ServerAddress } from '../../functions/core/probe/server-address.ts';
@@ -20,7 +21,10 @@ options:
   --canary-root PATH   parent znode for the canary (default ${DEFAULT_CANARY_ROOT})
   --timeout-ms N       deadline per server and for the canary (default ${DEFAULT_TIMEOUT_MS})
   --words LIST         four-letter words to ask (default ${DEFAULT_WORDS.join(',')})
-  --tls                four-letter words over TLS (secure client port)
+  --tls                four-letter words over TLS (secure client port; system CAs trusted)
+  --tls-ca FILE        PEM file of the CA that signed the servers' certificates (implies --tls)
+  --digest-file FILE   digest credentials "user:password" for the canary (a file, so they
+                       stay out of the process list and shell history)
   --name NAME          ensemble name recorded in the round (default "default")
   --json               print the ProbeRound as JSON instead of a table
   -h, --help           this text
@@ -41,8 +45,9 @@ export async function run(argv: string[]): Promise<number> {
     timeoutMs,
     words: parseWords(values.words),
     admin: parseAdminMode(values.admin),
-    tls: values.tls,
-    canary: values.canary ? { root: values['canary-root'] } : undefined,
+    tls: values.tls || values['tls-ca'] !== undefined,
+    ...(values['tls-ca'] ? { tlsOptions: { ca: readOptionFile('tls-ca', values['tls-ca']) } } : {}),
+    canary: values.canary ? { root: values['canary-root'], digest: digestFrom(values['digest-file']) } : undefined,
   });
   console.log(values.json ? JSON.stringify(round, null, 2) : formatRound(round));
   return 0;
@@ -62,6 +67,8 @@ function parseOptions(argv: string[]) {
         'timeout-ms': { type: 'string' },
         words: { type: 'string' },
         tls: { type: 'boolean', default: false },
+        'tls-ca': { type: 'string' },
+        'digest-file': { type: 'string' },
         name: { type: 'string', default: 'default' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
@@ -70,6 +77,21 @@ function parseOptions(argv: string[]) {
   } catch (err) {
     throw new UsageError(`probe: ${(err as Error).message}`);
   }
+}
+
+function readOptionFile(option: string, path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new UsageError(`--${option}: cannot read ${path}: ${(err as Error).message}`);
+  }
+}
+
+function digestFrom(path: string | undefined): string | undefined {
+  if (path === undefined) return undefined;
+  const credentials = readOptionFile('digest-file', path).trim();
+  if (!/^[^:\s]+:\S+$/.test(credentials)) throw new UsageError(`--digest-file: ${path} must hold one line "user:password"`);
+  return credentials;
 }
 
 function parseServers(text: string): ServerAddress[] {

@@ -3,7 +3,7 @@
  * It never rejects and never outlives its deadline: a paused server accepts the TCP
  * handshake and then says nothing, so only our own timers end the exchange.
  */
-import { connect as netConnect, type Socket } from 'node:net';
+import { isIP, connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import type { FourLetterWord, ProbeError } from '../core/probe/probe-round.ts';
 
@@ -55,7 +55,10 @@ export function askWord(request: WordRequest): Promise<Exchange> {
     const target = { host: request.host, port: request.port };
     if (request.tls) {
       const options = typeof request.tls === 'object' ? request.tls : {};
-      socket = tlsConnect({ ...target, servername: request.host, ...options });
+      // SNI takes names only; an IP address there is deprecated and ignored.
+      socket = tlsConnect({ ...target, ...(isIP(request.host) ? {} : { servername: request.host }), ...options });
+      // The connect deadline covers TCP; the handshake runs under the exchange deadline.
+      socket.once('connect', () => clearTimeout(connectTimer));
       socket.once('secureConnect', () => onConnect());
     } else {
       socket = netConnect(target);
@@ -89,6 +92,10 @@ export function askWord(request: WordRequest): Promise<Exchange> {
       chunks.push(chunk);
     });
     socket.on('end', () => {
+        if (!connected) {
+          fail('tls-failed', `${request.host}:${request.port} closed the connection during the TLS handshake`);
+          return;
+        }
       const text = Buffer.concat(chunks).toString('utf8');
       finish({ ok: true, text, ms: elapsed() });
     });

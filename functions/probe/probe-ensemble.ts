@@ -4,6 +4,7 @@
  * alongside. The round's duration is bounded by max(server deadline, canary deadline).
  */
 import { randomUUID } from 'node:crypto';
+import type { ConnectionOptions } from 'node:tls';
 import { assembleRound } from '../core/probe/assemble-round.ts';
 import type { AdminCommand, AdminExchange, Exchange, ServerObservation } from '../core/probe/classify-server.ts';
 import type { FourLetterWord, ProbeRound } from '../core/probe/probe-round.ts';
@@ -28,6 +29,8 @@ export interface ProbeOptions {
   admin?: AdminMode;
   /** Four-letter words over TLS (a secure client port). */
   tls?: boolean;
+  /** CA, client certificate or servername for TLS; the system CAs are trusted by default. */
+  tlsOptions?: ConnectionOptions;
   /** Run the canary session; `false` or absent skips it. */
   canary?: Omit<CanaryOptions, 'connectString' | 'name' | 'timeoutMs'> & { timeoutMs?: number };
   /** Stable id for this round (a retried invocation reuses it). @default a random UUID */
@@ -70,7 +73,7 @@ export async function observeServer(server: ServerAddress, timeoutMs: number, op
   const words = options.words ?? DEFAULT_WORDS;
   const adminMode: AdminMode = server.adminPort === undefined ? 'never' : (options.admin ?? 'fallback');
   const ask = (word: FourLetterWord) =>
-    askWord({ host: server.host, port: server.port, word, timeoutMs, tls: options.tls, maxBytes: options.maxReplyBytes });
+    askWord({ host: server.host, port: server.port, word, timeoutMs, tls: options.tls && (options.tlsOptions ?? true), maxBytes: options.maxReplyBytes });
 
   const [replies, adminFirst] = await Promise.all([
     Promise.all(words.map(async (word) => [word, await ask(word)] as const)),

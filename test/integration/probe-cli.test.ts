@@ -48,7 +48,7 @@ describe('zk-lookout probe', () => {
   it('--help documents every option', async () => {
     const { code, stdout } = await cli('probe', '--help');
     expect(code).toBe(0);
-    for (const option of ['--servers', '--admin-port', '--admin', '--canary', '--canary-root', '--timeout-ms', '--words', '--tls', '--name', '--json']) {
+    for (const option of ['--servers', '--admin-port', '--admin', '--canary', '--canary-root', '--timeout-ms', '--words', '--tls', '--tls-ca', '--digest-file', '--name', '--json']) {
       expect(stdout).toContain(option);
     }
   });
@@ -62,6 +62,7 @@ describe('zk-lookout probe', () => {
     [['probe', '--servers', 'a:2181', '--words', 'mntr,dump'], /unknown word\(s\) dump/],
     [['probe', '--servers', 'a:2181', '--bogus'], /Unknown option '--bogus'/],
     [['frobnicate'], /unknown command "frobnicate"/],
+    [['probe', '--servers', 'a:2181', '--canary', '--digest-file', '/nonexistent/creds'], /--digest-file: cannot read \/nonexistent\/creds/],
   ])('%j exits 64 saying what is wrong', async (args, message) => {
     const { code, stderr } = await cli(...args);
     expect(code).toBe(64);

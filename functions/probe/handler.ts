@@ -1,0 +1,74 @@
+/**
+ * The probe Lambda: a Scheduler event with one ensemble's spec → probe rounds → round
+ * items. Rounds are keyed by their slot in the schedule, so a retried invocation finds
+ * its rounds already written and adds nothing. With `roundsPerInvocation` > 1 the
+ * function sleeps between rounds: its timeout must exceed `intervalSeconds` plus one
+ * probe deadline.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import { compactRound } from '../core/probe/compact-round.ts';
+import { roundSlots } from '../core/probe/round-slots.ts';
+import { ResultsTable } from '../adapters/results-table.ts';
+import { requiredEnv } from '../adapters/required-env.ts';
+import { parseProbeEvent } from './probe-event.ts';
+import { probeEnsemble } from './probe-ensemble.ts';
+
+const logger = new Logger({ serviceName: 'zk-lookout-probe' });
+const metrics = new Metrics({ namespace: 'ZkLookout', serviceName: 'zk-lookout-probe' });
+let table: ResultsTable | undefined;
+
+export interface ProbeHandlerResult {
+  written: number;
+  alreadyWritten: number;
+}
+
+export async function handler(event: unknown): Promise<ProbeHandlerResult> {
+  const { ensemble, scheduledTime } = parseProbeEvent(event);
+  logger.appendKeys({ ensemble: ensemble.name });
+  table ??= new ResultsTable({ tableName: requiredEnv('RESULTS_TABLE_NAME') });
+  const digest = ensemble.canary?.digestSecretId === undefined ? undefined : await digestCredentials(ensemble.canary.digestSecretId);
+  const slots = roundSlots({
+    ensembleName: ensemble.name,
+    scheduledTime: scheduledTime === undefined ? new Date() : new Date(scheduledTime),
+    count: ensemble.roundsPerInvocation ?? 1,
+    intervalMs: (ensemble.intervalSeconds ?? 60) * 1000,
+  });
+  const result: ProbeHandlerResult = { written: 0, alreadyWritten: 0 };
+  try {
+    for (const slot of slots) {
+      await sleep(Math.max(0, slot.scheduledAt.getTime() - Date.now()));
+      const round = await probeEnsemble(ensemble.servers, {
+        ensembleName: ensemble.name,
+        roundId: slot.roundId,
+        timeoutMs: ensemble.timeoutMs,
+        canary: ensemble.canary && { root: ensemble.canary.root, digest },
+      });
+      const written = await table.putRound(compactRound(round), slot.scheduledAt);
+      result[written ? 'written' : 'alreadyWritten'] += 1;
+      logger.info(written ? 'round written' : 'round already written (retried invocation)', {
+        roundId: round.roundId,
+        scheduledAt: slot.scheduledAt.toISOString(),
+        serving: round.ensemble.serving,
+        leaders: round.ensemble.leaderCount,
+        durationMs: round.durationMs,
+      });
+    }
+  } finally {
+    metrics.addDimension('ensemble', ensemble.name);
+    metrics.addMetric('RoundsWritten', MetricUnit.Count, result.written);
+    metrics.addMetric('RoundsAlreadyWritten', MetricUnit.Count, result.alreadyWritten);
+    metrics.publishStoredMetrics();
+    logger.resetKeys();
+  }
+  return result;
+}
+
+/** The canary's digest credentials; cached while the function is warm. */
+async function digestCredentials(secretId: string): Promise<string> {
+  const value = await getSecret(secretId, { maxAge: 300 });
+  if (typeof value !== 'string' || !value.includes(':')) throw new Error(`secret ${secretId}: expected a "user:password" string`);
+  return value;
+}

@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { ResultsTable } from '../../functions/adapters/results-table.ts';
+import { roundIdOf } from '../../functions/core/probe/round-slots.ts';
+import type { ProbeHandlerResult } from '../../functions/probe/handler.ts';
+import { localDynamo, TEST_CREDENTIALS } from '../support/dynalite-table.ts';
+
+let handler: (event: unknown) => Promise<ProbeHandlerResult>;
+let table: ResultsTable;
+
+beforeAll(async () => {
+  const dynamo = await localDynamo();
+  const tableName = await dynamo.createResultsTable();
+  const env = {
+    RESULTS_TABLE_NAME: tableName,
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_LOG_LEVEL: 'ERROR',
+  };
+  for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
+  ({ handler } = await import('../../functions/probe/handler.ts'));
+  table = new ResultsTable({ tableName, client: dynamo.client });
+});
+afterAll(() => {
+  vi.unstubAllEnvs();
+});
+
+const trio = () => inject('trio').servers.map(({ host, port, adminPort }) => ({ host, port, adminPort }));
+
+async function stored(ensemble: string) {
+  const out = [];
+  for await (const round of table.queryRounds(ensemble)) out.push(round);
+  return out;
+}
+
+describe('probe handler', () => {
+  it('writes one compact round keyed by the scheduled time, and a retried invocation adds nothing', async () => {
+    const event = { ensemble: { name: 'trio', servers: trio(), timeoutMs: 3000, canary: {} }, scheduledTime: '2026-03-01T12:00:00Z' };
+    expect(await handler(event)).toEqual({ written: 1, alreadyWritten: 0 });
+    expect(await handler(structuredClone(event))).toEqual({ written: 0, alreadyWritten: 1 });
+
+    const rounds = await stored('trio');
+    expect(rounds).toHaveLength(1);
+    const [round] = rounds;
+    expect(round?.roundId).toBe(roundIdOf('trio', new Date('2026-03-01T12:00:00Z')));
+    expect(round?.ensemble).toMatchObject({ size: 3, serving: 3, leaderCount: 1, hasQuorum: true });
+    expect(round?.canary?.ok).toBe(true);
+    expect(round?.servers.every((s) => s.summary.version === undefined && Object.keys(s.timings).length === 0)).toBe(true);
+  });
+
+  it('probes N evenly spaced rounds per invocation', async () => {
+    const event = {
+      ensemble: { name: 'trio-fast', servers: trio(), roundsPerInvocation: 3, intervalSeconds: 60 },
+      // Long past, so the slots are all due and the test does not wait for them.
+      scheduledTime: '2026-03-01T12:00:00Z',
+    };
+    expect(await handler(event)).toEqual({ written: 3, alreadyWritten: 0 });
+    expect((await handler(event)).alreadyWritten).toBe(3);
+    const rounds = await stored('trio-fast');
+    expect(rounds.map((r) => r.roundId)).toEqual(['12:00:00', '12:00:20', '12:00:40'].map((t) => roundIdOf('trio-fast', new Date(`2026-03-01T${t}Z`))));
+  });
+
+  it.each([
+    [{ ensemble: { name: 'trio', servers: [] } }, 'ensemble.servers: Too small'],
+    [{ ensemble: { name: 'trio', servers: [{ host: 'h', port: 70000 }] } }, 'ensemble.servers[0].port: Too big'],
+    [{ ensemble: { name: 'bad name!', servers: [{ host: 'h', port: 2181 }] } }, 'ensemble.name: expected 1-64 characters'],
+    [{ ensemble: { name: 'trio', servers: [{ host: 'h', port: 2181 }] }, scheduledTime: 'soon' }, 'scheduledTime: Invalid ISO datetime'],
+    [{ ensemble: { name: 'trio', servers: [{ host: 'h', port: 2181 }], rounds: 2 } }, 'ensemble: Unrecognized key: "rounds"'],
+    [{ detail: {} }, 'ensemble: Invalid input'],
+  ])('refuses a bad event with an error naming the field: %j', async (event, message) => {
+    await expect(handler(event)).rejects.toThrow(message);
+    await expect(handler(event)).rejects.toThrow(/^probe event is invalid: /);
+  });
+});
