@@ -5,7 +5,10 @@
  * process alive, so the session runs under our own deadline and is always closed.
  */
 import ZooKeeper from 'zookeeper';
-import type { CanaryErrorKind, CanaryResult, CanaryStep } from '../core/probe/probe-round.ts';
+import type { CanaryErrorKind, CanaryResult, CanaryStep, ZnodeCheckResult } from '../core/probe/probe-round.ts';
+import { ruleId, type ZnodeRule } from '../core/probe/znode-rules.ts';
+import { runZnodeChecks, type ZnodeCheckLimits } from './znode-checks.ts';
+import { canaryErrorKind } from './zookeeper-errors.ts';
 
 export interface CanaryOptions {
   /** `host:port,host:port`. */
@@ -18,6 +21,15 @@ export interface CanaryOptions {
   name: string;
   /** Digest credentials `user:password` (from Secrets Manager on AWS, a file locally). */
   digest?: string;
+  /** Read-only checks run in the same session after the canary steps, within its deadline. */
+  znodeRules?: readonly ZnodeRule[];
+  znodeLimits?: ZnodeCheckLimits;
+}
+
+export interface CanaryOutcome {
+  canary: CanaryResult;
+  /** One result per rule; `error` for all of them when the session never connected. */
+  znodes: ZnodeCheckResult[];
 }
 
 export const DEFAULT_CANARY_ROOT = '/zk-lookout/canary';
@@ -33,24 +45,7 @@ class CanaryStepError extends Error {
   }
 }
 
-/** The native client's errors are plain `Error`s whose message starts with the code. */
-const KIND_FOR_CODE: Record<number, CanaryErrorKind> = {
-  [-4]: 'connection-loss',
-  [-7]: 'operation-timeout',
-  [-101]: 'no-node',
-  [-102]: 'auth-failed',
-  [-112]: 'session-expired',
-  [-115]: 'auth-failed',
-  [-116]: 'connection-loss',
-};
-
-export function canaryErrorKind(err: unknown): CanaryErrorKind {
-  const message = err instanceof Error ? err.message : String(err);
-  const code = /^\s*(-\d+)/.exec(message);
-  return (code && KIND_FOR_CODE[Number(code[1])]) || 'client-error';
-}
-
-export async function runCanary(options: CanaryOptions): Promise<CanaryResult> {
+export async function runCanary(options: CanaryOptions): Promise<CanaryOutcome> {
   const started = performance.now();
   const deadline = started + options.timeoutMs;
   const root = (options.root ?? DEFAULT_CANARY_ROOT).replace(/\/+$/, '');
@@ -95,42 +90,62 @@ export async function runCanary(options: CanaryOptions): Promise<CanaryResult> {
     }
   };
 
+  let connected = false;
+  const rules = options.znodeRules ?? [];
+  const checkZnodes = async (): Promise<ZnodeCheckResult[]> => {
+    if (rules.length === 0) return [];
+    if (!connected) return rules.map((rule) => unchecked(rule, 'the session did not connect'));
+    return runZnodeChecks(client, rules, deadline, options.znodeLimits);
+  };
+
   try {
-    await timed('connect', () => connect(client));
-    if (options.digest) {
-      const digest = options.digest;
-      await timed('auth', () => addDigest(client, digest));
-    }
-    await timed('create', async () => {
-      await ensureParents(client, root);
-      await client.create(path, 'zk-lookout canary', ZooKeeper.constants.ZOO_EPHEMERAL);
-    });
-    let watchFired: Promise<void> = Promise.resolve();
-    await timed('get', async () => {
-      let fire: () => void = () => undefined;
-      watchFired = new Promise<void>((resolve) => (fire = resolve));
-      await client.w_get(path, () => fire());
-    });
-    const setAt = performance.now();
-    await timed('set', () => client.set(path, new Date().toISOString(), -1));
-    await timed('watch', () => watchFired);
-    steps.watch = round(performance.now() - setAt);
-    await timed('delete', () => client.delete_(path, -1));
-    return { ok: true, steps, totalMs: round(performance.now() - started), path };
-  } catch (err) {
-    const failure = err instanceof CanaryStepError ? err : new CanaryStepError('client-error', 'connect', String(err));
-    return {
-      ok: false,
-      steps,
-      totalMs: round(performance.now() - started),
-      path,
-      error: { kind: failure.kind, step: failure.step, message: failure.message },
-    };
+    const canary = await canarySteps();
+    return { canary, znodes: await checkZnodes() };
   } finally {
     const t0 = performance.now();
     client.close();
     steps.close = round(performance.now() - t0);
   }
+
+  async function canarySteps(): Promise<CanaryResult> {
+    try {
+      await timed('connect', () => connect(client));
+      connected = true;
+      if (options.digest) {
+        const digest = options.digest;
+        await timed('auth', () => addDigest(client, digest));
+      }
+      await timed('create', async () => {
+        await ensureParents(client, root);
+        await client.create(path, 'zk-lookout canary', ZooKeeper.constants.ZOO_EPHEMERAL);
+      });
+      let watchFired: Promise<void> = Promise.resolve();
+      await timed('get', async () => {
+        let fire: () => void = () => undefined;
+        watchFired = new Promise<void>((resolve) => (fire = resolve));
+        await client.w_get(path, () => fire());
+      });
+      const setAt = performance.now();
+      await timed('set', () => client.set(path, new Date().toISOString(), -1));
+      await timed('watch', () => watchFired);
+      steps.watch = round(performance.now() - setAt);
+      await timed('delete', () => client.delete_(path, -1));
+      return { ok: true, steps, totalMs: round(performance.now() - started), path };
+    } catch (err) {
+      const failure = err instanceof CanaryStepError ? err : new CanaryStepError('client-error', 'connect', String(err));
+      return {
+        ok: false,
+        steps,
+        totalMs: round(performance.now() - started),
+        path,
+        error: { kind: failure.kind, step: failure.step, message: failure.message },
+      };
+    }
+  }
+}
+
+function unchecked(rule: ZnodeRule, why: string): ZnodeCheckResult {
+  return { rule: ruleId(rule), check: rule.check, path: rule.path, status: 'error', detail: `not checked: ${why}`, error: { kind: 'session-unavailable', message: why }, reads: 0 };
 }
 
 function connect(client: ZooKeeper): Promise<void> {

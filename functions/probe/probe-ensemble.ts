@@ -31,7 +31,7 @@ export interface ProbeOptions {
   tls?: boolean;
   /** CA, client certificate or servername for TLS; the system CAs are trusted by default. */
   tlsOptions?: ConnectionOptions;
-  /** Run the canary session; `false` or absent skips it. */
+  /** Run the canary session (and the znode rules in it); absent skips both. */
   canary?: Omit<CanaryOptions, 'connectString' | 'name' | 'timeoutMs'> & { timeoutMs?: number };
   /** Stable id for this round (a retried invocation reuses it). @default a random UUID */
   roundId?: string;
@@ -43,7 +43,7 @@ export async function probeEnsemble(servers: readonly ServerAddress[], options: 
   const roundId = options.roundId ?? randomUUID();
   const startedAt = new Date();
   const t0 = performance.now();
-  const canary = options.canary
+  const session = options.canary
     ? runCanary({
         ...options.canary,
         connectString: servers.map(formatAddress).join(','),
@@ -51,9 +51,9 @@ export async function probeEnsemble(servers: readonly ServerAddress[], options: 
         timeoutMs: options.canary.timeoutMs ?? timeoutMs,
       })
     : Promise.resolve(null);
-  const [observations, canaryResult] = await Promise.all([
+  const [observations, outcome] = await Promise.all([
     Promise.all(servers.map((server) => observeServer(server, timeoutMs, options))),
-    canary,
+    session,
   ]);
   return assembleRound({
     ensembleName: options.ensembleName ?? 'default',
@@ -62,7 +62,8 @@ export async function probeEnsemble(servers: readonly ServerAddress[], options: 
     durationMs: Math.round(performance.now() - t0),
     timeoutMs,
     observations,
-    canary: canaryResult,
+    canary: outcome?.canary ?? null,
+    ...(outcome && outcome.znodes.length > 0 ? { znodes: outcome.znodes } : {}),
   });
 }
 

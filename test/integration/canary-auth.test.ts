@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { runCanary } from '../../functions/probe/canary-session.ts';
 import type { LocalEnsemble } from '../../scripts/local-ensemble.ts';
 import { privateEnsemble } from '../support/ensembles.ts';
+import { connectedClient } from '../support/zk-client.ts';
 
 const ROOT = '/guarded';
 const GOOD = 'lookout:s3cret';
@@ -20,11 +21,7 @@ const digestId = (credentials: string) => {
 
 beforeAll(async () => {
   ensemble = await privateEnsemble({ size: 1 });
-  const admin = new ZooKeeper({ connect: ensemble.connectString, timeout: 4000, debug_level: 0 });
-  await new Promise<void>((resolve) => {
-    admin.once('connect', () => resolve());
-    admin.init({});
-  });
+  const admin = await connectedClient(ensemble.connectString);
   try {
     await admin.create(ROOT, '', ZooKeeper.constants.ZOO_PERSISTENT);
     await admin.set_acl(ROOT, -1, [
@@ -38,20 +35,20 @@ beforeAll(async () => {
 
 describe('canary with digest auth', () => {
   it('the right credentials create, watch and delete under a guarded root', async () => {
-    const result = await runCanary({ connectString: ensemble.connectString, timeoutMs: 3000, root: ROOT, name: 'ok', digest: GOOD });
+    const { canary: result } = await runCanary({ connectString: ensemble.connectString, timeoutMs: 3000, root: ROOT, name: 'ok', digest: GOOD });
     expect(result.error).toBeUndefined();
     expect(result.ok).toBe(true);
     expect(result.steps.auth).toBeGreaterThanOrEqual(0);
   });
 
   it('wrong credentials fail as auth-failed at create, and the handle is closed', async () => {
-    const result = await runCanary({ connectString: ensemble.connectString, timeoutMs: 3000, root: ROOT, name: 'bad', digest: 'lookout:wrong' });
+    const { canary: result } = await runCanary({ connectString: ensemble.connectString, timeoutMs: 3000, root: ROOT, name: 'bad', digest: 'lookout:wrong' });
     expect(result).toMatchObject({ ok: false, error: { kind: 'auth-failed', step: 'create' } });
     expect(result.steps.close).toBeGreaterThanOrEqual(0);
   });
 
   it('no credentials at all fail the same way', async () => {
-    const result = await runCanary({ connectString: ensemble.connectString, timeoutMs: 3000, root: ROOT, name: 'none' });
+    const { canary: result } = await runCanary({ connectString: ensemble.connectString, timeoutMs: 3000, root: ROOT, name: 'none' });
     expect(result).toMatchObject({ ok: false, error: { kind: 'auth-failed', step: 'create' } });
   });
 });

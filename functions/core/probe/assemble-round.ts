@@ -1,6 +1,6 @@
 import { classifyServer, type ServerObservation } from './classify-server.ts';
 import { buildEnsembleView } from './ensemble-view.ts';
-import { PROBE_ROUND_VERSION, type CanaryResult, type ProbeRound } from './probe-round.ts';
+import { PROBE_ROUND_VERSION, type CanaryResult, type ProbeRound, type ZnodeCheckResult } from './probe-round.ts';
 
 export interface RoundParts {
   ensembleName: string;
@@ -10,6 +10,7 @@ export interface RoundParts {
   timeoutMs: number;
   observations: readonly ServerObservation[];
   canary: CanaryResult | null;
+  znodes?: ZnodeCheckResult[];
 }
 
 /** Turns what the probe heard into a `ProbeRound`: classify each server, then view the whole. */
@@ -26,6 +27,7 @@ export function assembleRound(parts: RoundParts): ProbeRound {
     servers,
     ensemble,
     canary: parts.canary && nameNoQuorum(parts.canary, servers.some((s) => s.mode === 'not-serving'), ensemble.hasQuorum),
+    ...(parts.znodes ? { znodes: parts.znodes } : {}),
   };
 }
 

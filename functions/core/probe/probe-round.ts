@@ -147,6 +147,46 @@ export interface CanaryResult {
   error?: { kind: CanaryErrorKind; step: CanaryStep; message: string };
 }
 
+/** A znode's data as recorded: enough to notice and describe a change, not its content. */
+export interface ZnodeDataDigest {
+  version: number;
+  mtime: string;
+  /** The transaction that last modified it. ZooKeeper's Stat does not name the modifying session. */
+  mzxid: string;
+  size: number;
+  sha256: string;
+  /** JSON objects: a short hash per top-level key, so a change can name its keys but not their values. */
+  keyHashes?: Record<string, string>;
+  /** Only for rules with `content: true`, capped. */
+  content?: string;
+}
+
+/** One znode rule's result this round (see `znode-rules.ts`). */
+export interface ZnodeCheckResult {
+  /** The rule's id: its name, or `<check>:<path>`. */
+  rule: string;
+  check: string;
+  path: string;
+  /** `violated`: the rule does not hold; `error`: it could not be checked this round. */
+  status: 'ok' | 'violated' | 'error';
+  detail: string;
+  error?: { kind: string; message: string };
+  exists?: boolean;
+  childCount?: number;
+  /** Sorted, capped child names (the count above is exact). */
+  children?: string[];
+  /** Elections: the lowest sequence child, its owning session and when it was created. */
+  holder?: { node: string; since: string; ephemeralOwner?: string };
+  data?: ZnodeDataDigest;
+  ephemeralOwner?: string;
+  openAcls?: { path: string; perms: string[] }[];
+  openCount?: number;
+  pathsChecked?: number;
+  truncated?: boolean;
+  /** Reads this rule cost. */
+  reads: number;
+}
+
 export interface ProbeRound {
   version: typeof PROBE_ROUND_VERSION;
   ensembleName: string;
@@ -160,6 +200,8 @@ export interface ProbeRound {
   ensemble: EnsembleView;
   /** `null` when the canary was not asked for. */
   canary: CanaryResult | null;
+  /** Znode rules checked in the canary session (absent when none are configured). */
+  znodes?: ZnodeCheckResult[];
 }
 
 export function isServing(mode: ServerMode): boolean {

@@ -1,0 +1,19 @@
+import type { CanaryErrorKind } from '../core/probe/probe-round.ts';
+
+/** The native client's errors are plain `Error`s whose message starts with the code. */
+const KIND_FOR_CODE: Record<number, CanaryErrorKind> = {
+  [-4]: 'connection-loss',
+  [-7]: 'operation-timeout',
+  [-101]: 'no-node',
+  [-102]: 'auth-failed',
+  [-112]: 'session-expired',
+  [-115]: 'auth-failed',
+  [-116]: 'connection-loss',
+};
+
+/** Names a `zookeeper` client error by its code (`-4 connection loss` → `connection-loss`). */
+export function canaryErrorKind(err: unknown): CanaryErrorKind {
+  const message = err instanceof Error ? err.message : String(err);
+  const code = /^\s*(-\d+)/.exec(message);
+  return (code && KIND_FOR_CODE[Number(code[1])]) || 'client-error';
+}
