@@ -6,6 +6,9 @@ import { UsageError } from './usage-error.ts';
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(argv: string[]): Promise<number> }> }> = {
   probe: { summary: 'probe every server of an ensemble once and print the round', load: () => import('./commands/probe.ts') },
+  thresholds: { summary: 'print the default thresholds or validate a thresholds/silences document', load: () => import('./commands/thresholds.ts') },
+  check: { summary: 'probe and evaluate once; print a Nagios plugin line (exit 0/1/2/3)', load: () => import('./commands/check.ts') },
+  run: { summary: 'run the whole pipeline locally (probe, store, evaluate, alert) every interval', load: () => import('./commands/run.ts') },
 };
 
 function help(): string {

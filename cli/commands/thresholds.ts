@@ -1,0 +1,62 @@
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { parseSilences } from '../../functions/core/evaluate/silences.ts';
+import { DEFAULT_THRESHOLDS, parseThresholds } from '../../functions/core/evaluate/thresholds.ts';
+import { UsageError } from '../usage-error.ts';
+
+const HELP = `usage: zk-lookout thresholds defaults
+       zk-lookout thresholds validate [--silences] FILE
+
+defaults   prints the default thresholds document (JSON); every field is documented
+           in docs/THRESHOLDS.md
+validate   checks a thresholds document (or, with --silences, a silences list) before
+           anyone puts it into SSM; prints each error as <json.path>: <reason>
+
+exit codes: 0 valid, 1 invalid, 64 bad options or unreadable FILE`;
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseOptions(argv);
+  const [action, ...rest] = positionals;
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  if (action === 'defaults' && rest.length === 0) {
+    console.log(JSON.stringify(DEFAULT_THRESHOLDS, null, 2));
+    return 0;
+  }
+  if (action === 'validate' && rest.length === 1 && rest[0] !== undefined) return validate(rest[0], values.silences);
+  throw new UsageError(`thresholds: expected "defaults" or "validate FILE", got "${positionals.join(' ')}"\n\n${HELP}`);
+}
+
+async function validate(file: string, silences: boolean): Promise<number> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`thresholds validate: cannot read ${file}: ${(err as Error).message}`);
+  }
+  const result = silences ? parseSilences(text) : parseThresholds(text);
+  if (result.ok) {
+    console.log(`${file}: valid ${silences ? 'silences list' : 'thresholds document'}`);
+    return 0;
+  }
+  for (const error of result.errors) console.log(`${error.path}: ${error.message}`);
+  return 1;
+}
+
+function parseOptions(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: true,
+      options: {
+        silences: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (err) {
+    throw new UsageError(`thresholds: ${(err as Error).message}`);
+  }
+}

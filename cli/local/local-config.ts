@@ -1,0 +1,111 @@
+/**
+ * The local config file for `zk-lookout run`: which ensembles to watch, how often, where
+ * the store lives, and where alerts go. Validated at start; an error names the field.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { z } from 'zod';
+import { parseServerAddress } from '../../functions/core/probe/server-address.ts';
+import { ZnodeRulesSchema } from '../../functions/core/probe/znode-rules.ts';
+import { FourLetterWords } from '../../functions/core/probe/probe-round.ts';
+import { ChannelConfigSchema } from '../../functions/chat/channels.ts';
+
+const Address = z.string().superRefine((text, ctx) => {
+  try {
+    parseServerAddress(text);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: (err as Error).message });
+  }
+});
+
+const EnsembleSchema = z.strictObject({
+  /** Names key the store and the alerts: keep them stable. */
+  name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,47}$/, 'must be 1-48 chars of [a-z0-9-], starting with a letter or digit'),
+  servers: z.array(Address).min(1).max(15),
+  /** One AdminServer port for all servers, or one per server in order. */
+  adminPorts: z.array(z.int().min(1).max(65535)).optional(),
+  timeoutMs: z.int().min(100).max(60_000).default(3000),
+  words: z.array(z.enum(FourLetterWords)).optional(),
+  tls: z.boolean().default(false),
+  canary: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      root: z.string().startsWith('/').optional(),
+      /** A file holding `user:password` for digest auth (kept out of the config itself). */
+      digestFile: z.string().optional(),
+    })
+    .default({ enabled: true }),
+  znodeRules: ZnodeRulesSchema.default([]),
+});
+
+/**
+ * A chat channel as the relay knows it, except that locally `secretId` names a JSON file
+ * `{ "url": "...", "secret"?: "..." }`: the same shape as the Secrets Manager secret.
+ */
+const ChannelSchema = ChannelConfigSchema;
+
+export const LocalConfigSchema = z
+  .strictObject({
+    ensembles: z.array(EnsembleSchema).min(1),
+    /** Seconds between rounds (the same for every ensemble). */
+    intervalSeconds: z.number().min(0.2).max(3600).default(60),
+    /** Where the embedded store keeps its data; `null` keeps it in memory. */
+    storeDir: z.string().nullable().default('.zk-lookout/store'),
+    thresholdsFile: z.string().optional(),
+    silencesFile: z.string().optional(),
+    channels: z.array(ChannelSchema).default([]),
+    links: z.strictObject({ dashboard: z.string().optional(), runbook: z.string().optional() }).default({}),
+  })
+  .superRefine((config, ctx) => {
+    const names = new Set<string>();
+    config.ensembles.forEach((e, i) => {
+      if (names.has(e.name)) ctx.addIssue({ code: 'custom', path: ['ensembles', i, 'name'], message: `duplicate ensemble name "${e.name}"` });
+      names.add(e.name);
+      if (e.adminPorts && e.adminPorts.length !== 1 && e.adminPorts.length !== e.servers.length) {
+        ctx.addIssue({ code: 'custom', path: ['ensembles', i, 'adminPorts'], message: `give one port for all servers or one per server (${e.servers.length})` });
+      }
+    });
+  });
+
+export type LocalConfig = z.output<typeof LocalConfigSchema>;
+export type LocalEnsembleConfig = LocalConfig['ensembles'][number];
+
+export class LocalConfigError extends Error {
+  override name = 'LocalConfigError';
+}
+
+/** Reads and validates a config file; relative file paths inside it are taken from its folder. */
+export function loadLocalConfig(path: string): LocalConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new LocalConfigError(`cannot read config ${path}: ${(err as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new LocalConfigError(`${path}: not valid JSON: ${(err as Error).message}`);
+  }
+  return parseLocalConfig(json, path);
+}
+
+export function parseLocalConfig(json: unknown, source: string): LocalConfig {
+  const parsed = LocalConfigSchema.safeParse(json);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') || '(top level)'}: ${i.message}`);
+    throw new LocalConfigError(`${source} is not a valid zk-lookout config:\n${lines.join('\n')}`);
+  }
+  const base = dirname(resolve(source));
+  const at = (p: string | undefined) => (p === undefined || isAbsolute(p) ? p : resolve(base, p));
+  const config = parsed.data;
+  return {
+    ...config,
+    storeDir: config.storeDir === null ? null : (at(config.storeDir) as string),
+    thresholdsFile: at(config.thresholdsFile),
+    silencesFile: at(config.silencesFile),
+    channels: config.channels.map((c) => ({ ...c, secretId: at(c.secretId) as string })),
+    ensembles: config.ensembles.map((e) => ({ ...e, canary: { ...e.canary, digestFile: at(e.canary.digestFile) } })),
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * The chat relay: an SNS `lambda` subscription of the alerts topic. Each record's
+ * `AlertMessage` goes to every configured channel that wants it, concurrently, within
+ * the invocation's remaining time. Channels that fail make the invocation fail (so
+ * Lambda's retries and then the DLQ take over) with their names in the error; channels
+ * that succeeded are recorded per SNS message id and skipped on the retry.
+ *
+ * Configuration: `ZK_LOOKOUT_CHAT_CHANNELS` holds the channel list as JSON (names,
+ * kinds, Secrets Manager ids, filters: nothing secret). URLs and signing secrets are
+ * read from Secrets Manager and never logged.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { Context, SNSEvent } from 'aws-lambda';
+import { WebhookSecrets } from '../adapters/secrets.ts';
+import { channelWants, parseChannels } from './channels.ts';
+import type { ChannelConfig } from './channels.ts';
+import { deliver } from './deliver.ts';
+import type { DeliveryResult } from './deliver.ts';
+import { MemoryDeliveryLedger } from './delivery-ledger.ts';
+import type { DeliveryLedger } from './delivery-ledger.ts';
+import { parseAlertMessage } from './parse-alert-message.ts';
+import { chatProviders } from './providers/index.ts';
+import type { WebhookSecret } from './providers/provider.ts';
+
+export const CHANNELS_ENV = 'ZK_LOOKOUT_CHAT_CHANNELS';
+/** Time kept back from the Lambda timeout to log and return. */
+const SAFETY_MARGIN_MS = 1500;
+
+export interface RelayDeps {
+  channels: ChannelConfig[];
+  secrets: { get(secretId: string): Promise<WebhookSecret> };
+  ledger: DeliveryLedger;
+  logger: Logger;
+  fetch?: typeof fetch;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export class ChannelDeliveryError extends Error {
+  override name = 'ChannelDeliveryError';
+}
+
+export function createRelayHandler(deps: RelayDeps) {
+  const now = deps.now ?? Date.now;
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  return async (event: SNSEvent, context: Pick<Context, 'getRemainingTimeInMillis'>): Promise<void> => {
+    const deadlineMs = now() + context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS;
+    const failures: string[] = [];
+    for (const record of event.Records) {
+      const messageId = record.Sns.MessageId;
+      const msg = parseAlertMessage(record.Sns.Message, `SNS message ${messageId}`);
+      const done = await deps.ledger.delivered(messageId);
+      const wanted = deps.channels.filter((c) => channelWants(c, msg));
+      const pending = wanted.filter((c) => !done.has(c.name));
+      deps.logger.appendKeys({ ensemble: msg.ensembleName, messageId, severity: msg.severity });
+      const results = await Promise.all(
+        pending.map(async (channel): Promise<DeliveryResult> => {
+          let target: WebhookSecret;
+          try {
+            target = await deps.secrets.get(channel.secretId);
+          } catch (err) {
+            return { channel: channel.name, ok: false, attempts: 0, error: (err as Error).message };
+          }
+          const result = await deliver(chatProviders[channel.kind], channel, target, msg, { deadlineMs, now, sleep, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
+          if (result.ok) await deps.ledger.record(messageId, channel.name);
+          return result;
+        }),
+      );
+      for (const r of results) {
+        if (r.ok) deps.logger.info('delivered', { channel: r.channel, attempts: r.attempts });
+        else deps.logger.error('delivery failed', { channel: r.channel, attempts: r.attempts, reason: r.error });
+      }
+      deps.logger.info('relayed', { wanted: wanted.length, alreadyDelivered: wanted.length - pending.length, failed: results.filter((r) => !r.ok).length });
+      failures.push(...results.filter((r) => !r.ok).map((r) => `${r.channel} (message ${messageId})`));
+    }
+    if (failures.length > 0) throw new ChannelDeliveryError(`delivery failed for ${failures.length} channel(s): ${failures.join(', ')}`);
+  };
+}
+
+let defaultHandler: ReturnType<typeof createRelayHandler> | undefined;
+
+export const handler = (event: SNSEvent, context: Context): Promise<void> => {
+  defaultHandler ??= createRelayHandler({
+    channels: parseChannels(process.env[CHANNELS_ENV] ?? '[]', `environment variable ${CHANNELS_ENV}`),
+    secrets: new WebhookSecrets(),
+    ledger: new MemoryDeliveryLedger(),
+    logger: new Logger({ serviceName: 'zk-lookout-chat' }),
+  });
+  return defaultHandler(event, context);
+};

@@ -1,0 +1,107 @@
+import type { AlertLevel, ChangeKind, Evaluation, Transition } from '../evaluate/transition.ts';
+import { ALERT_MESSAGE_VERSION } from './alert-message.ts';
+import type { AlertChange, AlertMessage, Severity } from './alert-message.ts';
+import { truncateChars } from './escape.ts';
+
+export interface AlertMessageOptions {
+  /** Shown as buttons or links in every rendering. */
+  links?: { dashboard?: string; runbook?: string };
+  /** Deployment stage, passed to the silence command when not the default. */
+  stage?: string;
+}
+
+export const TITLE_MAX_CHARS = 100;
+/** How long the suggested silence lasts: long enough to investigate, short enough to expire. */
+export const SILENCE_SUGGESTION_MS = 60 * 60 * 1000;
+
+const LEVEL_RANK: Record<AlertLevel, number> = { alarm: 0, warning: 1, info: 2 };
+const CHANGE_RANK: Record<ChangeKind, number> = { fired: 0, reminder: 1, resolved: 2 };
+const SEVERITY_LABEL: Record<Severity, string> = { alarm: 'ALARM', warning: 'WARNING', resolved: 'RESOLVED', info: 'INFO' };
+
+/**
+ * One message per ensemble evaluation, from the transitions a person should hear
+ * about (`notify`); undefined when there are none. Changes are ordered most important
+ * first: an active alarm before a warning before info, fired before reminder before
+ * resolved.
+ */
+export function buildAlertMessage(evaluation: Evaluation, options: AlertMessageOptions = {}): AlertMessage | undefined {
+  const notifiable = evaluation.transitions.filter((t) => t.notify).sort(byImportance);
+  const top = notifiable[0];
+  if (top === undefined) return undefined;
+  const severity = severityOf(notifiable);
+  const changes = notifiable.map(toChange);
+  return {
+    version: ALERT_MESSAGE_VERSION,
+    ensembleName: evaluation.ensembleName,
+    severity,
+    kind: top.alertName,
+    title: titleOf(severity, evaluation.ensembleName, top, notifiable.length - 1),
+    roundId: evaluation.roundId,
+    evaluatedAt: evaluation.evaluatedAt,
+    changes,
+    links: { ...(options.links?.dashboard ? { dashboard: options.links.dashboard } : {}), ...(options.links?.runbook ? { runbook: options.links.runbook } : {}) },
+    silenceCommand: silenceCommand(evaluation, top, options.stage),
+  };
+}
+
+export function severityLabel(severity: Severity): string {
+  return SEVERITY_LABEL[severity];
+}
+
+function byImportance(a: Transition, b: Transition): number {
+  const active = (t: Transition) => (t.change === 'resolved' ? 1 : 0);
+  return active(a) - active(b) || LEVEL_RANK[a.level] - LEVEL_RANK[b.level] || CHANGE_RANK[a.change] - CHANGE_RANK[b.change] || a.alertKey.localeCompare(b.alertKey);
+}
+
+/** The highest level among changes still active; `resolved` only when every change is a resolution. */
+function severityOf(transitions: Transition[]): Severity {
+  const active = transitions.filter((t) => t.change !== 'resolved');
+  if (active.length === 0) return 'resolved';
+  return active.reduce<AlertLevel>((best, t) => (LEVEL_RANK[t.level] < LEVEL_RANK[best] ? t.level : best), 'info');
+}
+
+function toChange(t: Transition): AlertChange {
+  return {
+    alertKey: t.alertKey,
+    alertName: t.alertName,
+    level: t.level,
+    change: t.change,
+    ...(t.server !== undefined ? { server: t.server } : {}),
+    summary: t.summary,
+    since: t.since,
+    ...(t.probability !== undefined ? { probability: t.probability } : {}),
+    signals: t.signals,
+  };
+}
+
+function titleOf(severity: Severity, ensemble: string, top: Transition, others: number): string {
+  const what = top.change === 'resolved' ? `${top.alertName} resolved` : top.summary;
+  const more = others > 0 ? ` (+${others} more)` : '';
+  const head = `[${SEVERITY_LABEL[severity]}] ${ensemble}: `;
+  return truncateChars(`${head}${truncateChars(what.replace(/\s+/g, ' ').trim(), Math.max(10, TITLE_MAX_CHARS - head.length - more.length))}${more}`, TITLE_MAX_CHARS);
+}
+
+/**
+ * The command that silences the most important change for an hour, ready to paste:
+ * `npx zk-lookout silence add --ensemble <name> [--server <addr>] --alert <name>
+ *  --until <ISO> --reason '…' [--stage <stage>]`. Values are shell-quoted.
+ */
+function silenceCommand(evaluation: Evaluation, top: Transition, stage: string | undefined): string {
+  const until = new Date(Date.parse(evaluation.evaluatedAt) + SILENCE_SUGGESTION_MS).toISOString();
+  const args = [
+    'npx zk-lookout silence add',
+    `--ensemble ${shellQuote(evaluation.ensembleName)}`,
+    ...(top.server !== undefined ? [`--server ${shellQuote(top.server)}`] : []),
+    `--alert ${shellQuote(top.alertName)}`,
+    `--until ${until}`,
+    `--reason ${shellQuote(`investigating ${top.alertKey}`)}`,
+    ...(stage !== undefined ? [`--stage ${shellQuote(stage)}`] : []),
+  ];
+  return args.join(' ');
+}
+
+/** POSIX single quotes unless the value is made only of characters no shell interprets. */
+export function shellQuote(value: string): string {
+  if (/^[A-Za-z0-9._:/@%+=,-]+$/.test(value)) return value;
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
