@@ -1,0 +1,180 @@
+/**
+ * The alert lifecycle, purely: ok → pending → firing → resolved, per alert key.
+ *
+ * - A condition is `raise` (at or over its threshold), `hold` (between clearAt and warnAt:
+ *   hysteresis keeps a firing alert firing but does not advance a pending one) or `clear`.
+ * - `forRounds` consecutive raises fire an alert; any round short of that returns it to ok
+ *   unannounced.
+ * - While firing, a reminder goes out every `repeatEvery` after the last notification.
+ * - A resolved notice goes out when the episode was notified.
+ * - Silences and inhibition suppress notifications, never the record: the transition is
+ *   kept with `notify: false` and `silencedBy`/`inhibitedBy`. When the suppression ends
+ *   while the alert still fires, the first notified `fired` of the episode goes out then.
+ *
+ * Each episode (fired … resolved) notifies `fired` at most once: `notified` in the record
+ * remembers it, and a redelivered round never reaches here (evaluate-round skips it).
+ */
+import type { AlertRecord } from './ensemble-state.ts';
+import { describeSilence, matchSilence, type Silence } from './silences.ts';
+import {
+  TRANSITION_VERSION,
+  type AlertLevel,
+  type AlertName,
+  type ChangeKind,
+  type DrivingSignal,
+  type Transition,
+} from './transition.ts';
+
+export type ConditionState = 'raise' | 'hold' | 'clear';
+
+/** What one evaluation found for one alert key. */
+export interface AlertCondition {
+  alertKey: string;
+  alertName: AlertName;
+  level: AlertLevel;
+  server?: string;
+  state: ConditionState;
+  /** Describes the problem when raised, the recovery when clear. */
+  summary: string;
+  forRounds: number;
+  probability?: number;
+  signals: DrivingSignal[];
+  inhibitedBy?: string;
+}
+
+export interface LifecycleContext {
+  ensembleName: string;
+  roundId: string;
+  now: Date;
+  /** 0: no reminders. */
+  repeatEveryMs: number;
+  silences: readonly Silence[];
+  /** Alert names this evaluation decides; a stored alert of such a name with no condition clears. */
+  scope: readonly AlertName[];
+}
+
+/** Consequences of a lost quorum: each would only repeat what quorum-lost already says. */
+export const INHIBITED_BY_QUORUM_LOSS: readonly AlertName[] = ['server-down', 'server-not-serving', 'read-only', 'no-leader', 'canary-failed'];
+
+export function inhibit(conditions: readonly AlertCondition[]): AlertCondition[] {
+  const quorumLost = conditions.some((c) => c.alertName === 'quorum-lost' && c.state === 'raise');
+  if (!quorumLost) return [...conditions];
+  return conditions.map((c) => (INHIBITED_BY_QUORUM_LOSS.includes(c.alertName) && c.state !== 'clear' ? { ...c, inhibitedBy: 'quorum-lost' } : c));
+}
+
+const LEVEL_ORDER: Record<AlertLevel, number> = { alarm: 0, warning: 1, info: 2 };
+
+export function advanceAlerts(
+  previous: Readonly<Record<string, AlertRecord>>,
+  conditions: readonly AlertCondition[],
+  ctx: LifecycleContext,
+): { alerts: Record<string, AlertRecord>; transitions: Transition[] } {
+  const alerts: Record<string, AlertRecord> = { ...previous };
+  const transitions: Transition[] = [];
+  const seen = new Set(conditions.map((c) => c.alertKey));
+  const gone = Object.values(previous)
+    .filter((r) => ctx.scope.includes(r.alertName) && !seen.has(r.alertKey))
+    .map((r): AlertCondition => ({ ...conditionOf(r), state: 'clear', summary: `${r.alertKey} no longer observed` }));
+
+  for (const condition of [...conditions, ...gone]) {
+    const result = step(previous[condition.alertKey], condition, ctx);
+    if (result.record) alerts[condition.alertKey] = result.record;
+    else delete alerts[condition.alertKey];
+    if (result.transition) transitions.push(result.transition);
+  }
+  transitions.sort((a, b) => LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level] || a.alertKey.localeCompare(b.alertKey));
+  return { alerts, transitions };
+}
+
+function step(
+  record: AlertRecord | undefined,
+  c: AlertCondition,
+  ctx: LifecycleContext,
+): { record?: AlertRecord; transition?: Transition } {
+  const now = ctx.now.toISOString();
+  const silence = matchSilence(ctx.silences, { ensembleName: ctx.ensembleName, alertName: c.alertName, server: c.server, signals: c.signals }, ctx.now);
+  const silencedBy = silence ? describeSilence(silence) : undefined;
+  const suppressed = silencedBy !== undefined || c.inhibitedBy !== undefined;
+  const transition = (change: ChangeKind, since: string, notify: boolean) => makeTransition(c, ctx, change, since, notify, silencedBy);
+
+  if (!record || record.status === 'pending') {
+    if (c.state !== 'raise') return {};
+    const pendingRounds = (record?.pendingRounds ?? 0) + 1;
+    if (pendingRounds < c.forRounds) return { record: recordOf(c, 'pending', record?.since ?? now, pendingRounds, false, silencedBy) };
+    const fired = recordOf(c, 'firing', now, pendingRounds, !suppressed, silencedBy);
+    if (!suppressed) fired.lastNotifiedAt = now;
+    return { record: fired, transition: transition('fired', now, !suppressed) };
+  }
+
+  if (c.state === 'clear') {
+    // An episode nobody was told about resolves quietly, naming what had held it back.
+    const notify = record.notified && silencedBy === undefined;
+    const quiet = { ...c, inhibitedBy: c.inhibitedBy ?? record.inhibitedBy };
+    return { transition: makeTransition(quiet, ctx, 'resolved', record.since, notify, silencedBy ?? record.silencedBy) };
+  }
+
+  const next = recordOf(c, 'firing', record.since, record.pendingRounds, record.notified, silencedBy);
+  if (record.lastNotifiedAt) next.lastNotifiedAt = record.lastNotifiedAt;
+  if (suppressed) return { record: next };
+  if (!record.notified) {
+    next.notified = true;
+    next.lastNotifiedAt = now;
+    return { record: next, transition: transition('fired', record.since, true) };
+  }
+  const last = record.lastNotifiedAt ? Date.parse(record.lastNotifiedAt) : Number.NEGATIVE_INFINITY;
+  if (ctx.repeatEveryMs > 0 && ctx.now.getTime() - last >= ctx.repeatEveryMs) {
+    next.lastNotifiedAt = now;
+    return { record: next, transition: transition('reminder', record.since, true) };
+  }
+  return { record: next };
+}
+
+function recordOf(
+  c: AlertCondition,
+  status: AlertRecord['status'],
+  since: string,
+  pendingRounds: number,
+  notified: boolean,
+  silencedBy: string | undefined,
+): AlertRecord {
+  const record: AlertRecord = { alertKey: c.alertKey, alertName: c.alertName, level: c.level, status, since, pendingRounds, notified, summary: c.summary };
+  if (c.server) record.server = c.server;
+  if (silencedBy) record.silencedBy = silencedBy;
+  if (c.inhibitedBy) record.inhibitedBy = c.inhibitedBy;
+  return record;
+}
+
+function conditionOf(r: AlertRecord): AlertCondition {
+  const c: AlertCondition = { alertKey: r.alertKey, alertName: r.alertName, level: r.level, state: 'clear', summary: r.summary, forRounds: 1, signals: [] };
+  if (r.server) c.server = r.server;
+  return c;
+}
+
+function makeTransition(
+  c: AlertCondition,
+  ctx: LifecycleContext,
+  change: ChangeKind,
+  since: string,
+  notify: boolean,
+  silencedBy: string | undefined,
+): Transition {
+  const t: Transition = {
+    version: TRANSITION_VERSION,
+    ensembleName: ctx.ensembleName,
+    alertKey: c.alertKey,
+    alertName: c.alertName,
+    level: c.level,
+    change,
+    summary: c.summary,
+    since,
+    at: ctx.now.toISOString(),
+    roundId: ctx.roundId,
+    signals: c.signals,
+    notify,
+  };
+  if (c.server) t.server = c.server;
+  if (c.probability !== undefined) t.probability = c.probability;
+  if (!notify && silencedBy) t.silencedBy = silencedBy;
+  if (!notify && c.inhibitedBy) t.inhibitedBy = c.inhibitedBy;
+  return t;
+}
