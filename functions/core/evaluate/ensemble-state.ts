@@ -4,6 +4,7 @@
  * list in it is bounded: 5 servers stay well under 50 KB.
  */
 import type { AlertLevel, AlertName, AlertStatus } from './transition.ts';
+import type { ZnodeDigest } from './znode-conditions.ts';
 
 export const ENSEMBLE_STATE_VERSION = 1 as const;
 
@@ -66,6 +67,8 @@ export interface EnsembleState {
   lastRoundAt?: string;
   /** Estimated time between rounds. */
   intervalMs?: number;
+  /** Configuration znodes' last digests by rule id (no content), to notice changes. */
+  znodeDigests?: Record<string, ZnodeDigest>;
 }
 
 export function initialState(ensembleName: string): EnsembleState {

@@ -17,6 +17,7 @@ import { assessRisk, type RiskAssessment } from './assess-risk.ts';
 import { initialState, MAX_ROUND_IDS, type EnsembleState } from './ensemble-state.ts';
 import type { Silence } from './silences.ts';
 import { extractSignals } from './signals.ts';
+import { znodeFindings } from './znode-conditions.ts';
 import { DEFAULT_THRESHOLDS, resolveThresholds, type ResolvedThresholds } from './thresholds.ts';
 import type { AlertName, DrivingSignal, Evaluation } from './transition.ts';
 import type { ProbeRound } from '../probe/probe-round.ts';
@@ -34,6 +35,7 @@ export interface EvaluationSettings {
 export const STALE_INTERVALS = 3;
 
 const ROUND_SCOPE: readonly AlertName[] = [...ROUND_ALARMS, 'early-warning', 'config-invalid', 'probe-stale'];
+const ZNODE_SCOPE: readonly AlertName[] = ['znode-rule', 'open-acl'];
 
 export function evaluateRound(
   previous: EnsembleState | undefined,
@@ -63,8 +65,12 @@ export function evaluateRound(
     ),
     level: 'warning',
   };
+  const znodes = round.znodes
+    ? znodeFindings(round.znodes, state.znodeDigests ?? {}, { ensembleName: state.ensembleName, roundId: round.roundId, now, silences: settings.silences })
+    : undefined;
   const conditions = inhibit([
     ...alarms.conditions,
+    ...(znodes?.conditions ?? []),
     earlyWarning(risk, thresholds),
     configInvalid,
     alarm('probe-stale', false, '', `probe rounds arriving again (round at ${new Date(at).toISOString()})`),
@@ -76,7 +82,8 @@ export function evaluateRound(
     now,
     repeatEveryMs: thresholds.repeatEveryMs,
     silences: settings.silences,
-    scope: ROUND_SCOPE,
+    // Without znode results this round (no canary), their alerts are neither confirmed nor cleared.
+    scope: znodes ? [...ROUND_SCOPE, ...ZNODE_SCOPE] : ROUND_SCOPE,
   });
 
   const servers = new Set([...round.servers.map((s) => s.address), '*']);
@@ -92,10 +99,12 @@ export function evaluateRound(
     lastRoundAt: new Date(at).toISOString(),
   };
   if (extraction.lastEpoch !== undefined) next.lastEpoch = extraction.lastEpoch;
+  if (znodes) next.znodeDigests = znodes.digests;
   const interval = estimateInterval(state.intervalMs, lastAt === undefined ? undefined : at - lastAt);
   if (interval !== undefined) next.intervalMs = interval;
 
-  return { state: next, evaluation: { ensembleName: state.ensembleName, roundId: round.roundId, evaluatedAt: now.toISOString(), transitions } };
+  const all = [...transitions, ...(znodes?.notices ?? [])];
+  return { state: next, evaluation: { ensembleName: state.ensembleName, roundId: round.roundId, evaluatedAt: now.toISOString(), transitions: all } };
 }
 
 /**

@@ -28,6 +28,12 @@ export const AlertNames = [
   'probe-stale',
   'early-warning',
   'config-invalid',
+  /** A znode rule (registration, election, expected data) does not hold. */
+  'znode-rule',
+  /** World-writable znodes under a watched root. */
+  'open-acl',
+  /** A watched configuration znode changed: a one-off notice, not a lifecycle. */
+  'config-change',
 ] as const;
 export type AlertName = (typeof AlertNames)[number];
 
