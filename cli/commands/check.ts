@@ -1,12 +1,11 @@
-import { parseArgs } from 'node:util';
 import { loadLocalSettings } from '../../functions/adapters/file-settings.ts';
 import { evaluateRound } from '../../functions/core/evaluate/evaluate-round.ts';
 import { settingsFor } from '../../functions/core/evaluate/settings-snapshot.ts';
-import { AddressError, parseServerList } from '../../functions/core/probe/server-address.ts';
-import { DEFAULT_CANARY_ROOT } from '../../functions/probe/canary-session.ts';
-import { DEFAULT_TIMEOUT_MS, probeEnsemble } from '../../functions/probe/probe-ensemble.ts';
+import { probeEnsemble } from '../../functions/probe/probe-ensemble.ts';
 import { nagiosResult, NagiosStatus, oneLine } from '../format-nagios.ts';
-import { intOption, UsageError } from '../usage-error.ts';
+import { parseCommandOptions } from '../parse-options.ts';
+import { PROBE_TARGET_HELP, PROBE_TARGET_OPTIONS, probeTargetFrom } from '../probe-target.ts';
+import { UsageError } from '../usage-error.ts';
 
 const HELP = `usage: zk-lookout check --servers host:port[,host:port...] [options]
 
@@ -21,13 +20,8 @@ probability at or above warnAt is WARNING; two leaders seen in this one round is
 baseline yet), and trends/forecasts have no value.
 
 options:
-  --servers LIST       client ports, comma-separated; required
-  --admin-port N       AdminServer port of every server (for words outside the whitelist)
+${PROBE_TARGET_HELP}
   --thresholds FILE    thresholds document (default: the built-in defaults)
-  --timeout-ms N       deadline per server and for the canary (default ${DEFAULT_TIMEOUT_MS})
-  --canary             also run a canary session
-  --canary-root PATH   parent znode for the canary (default ${DEFAULT_CANARY_ROOT})
-  --name NAME          ensemble name (selects ensembles.<name> overrides; default "default")
   -h, --help           this text
 
 exit codes: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (bad options, invalid thresholds
@@ -49,53 +43,24 @@ async function check(argv: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  if (!values.servers) throw new UsageError('check needs --servers host:port[,host:port...] (see zk-lookout check --help)');
-  const timeoutMs = intOption('timeout-ms', values['timeout-ms'], DEFAULT_TIMEOUT_MS, 10, 600_000);
-  const adminPort = values['admin-port'] === undefined ? undefined : intOption('admin-port', values['admin-port'], 0, 1, 65535);
-  const servers = parseServers(values.servers, adminPort);
+  const { servers, options } = probeTargetFrom('check', values);
 
   const snapshot = await loadLocalSettings(values.thresholds);
   if (snapshot.configProblems.length > 0) throw new UsageError(`invalid thresholds: ${snapshot.configProblems.join('; ')}`);
   const settings = settingsFor(snapshot, values.name);
   settings.thresholds = { ...settings.thresholds, forRounds: 1 };
 
-  const round = await probeEnsemble(servers, {
-    ensembleName: values.name,
-    timeoutMs,
-    canary: values.canary ? { root: values['canary-root'] } : undefined,
-  });
+  const round = await probeEnsemble(servers, options);
   const { state } = evaluateRound(undefined, round, settings, new Date());
   const result = nagiosResult(round, state, settings.thresholds);
   console.log(result.line);
   return NagiosStatus[result.status];
 }
 
-function parseServers(text: string, adminPort: number | undefined) {
-  try {
-    return parseServerList(text, adminPort === undefined ? {} : { adminPort });
-  } catch (err) {
-    if (err instanceof AddressError) throw new UsageError(`--servers: ${err.message}`);
-    throw err;
-  }
-}
-
 function parseOptions(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        servers: { type: 'string' },
-        'admin-port': { type: 'string' },
-        thresholds: { type: 'string' },
-        'timeout-ms': { type: 'string' },
-        canary: { type: 'boolean', default: false },
-        'canary-root': { type: 'string' },
-        name: { type: 'string', default: 'default' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (err) {
-    throw new UsageError(`check: ${(err as Error).message}`);
-  }
+  return parseCommandOptions('check', argv, {
+    ...PROBE_TARGET_OPTIONS,
+    thresholds: { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  });
 }

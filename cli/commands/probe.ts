@@ -1,11 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import { FourLetterWords, type FourLetterWord } from '../../functions/core/probe/probe-round.ts';
-import { AddressError, parseServerList, type ServerAddress } from '../../functions/core/probe/server-address.ts';
-import { DEFAULT_TIMEOUT_MS, DEFAULT_WORDS, probeEnsemble, type AdminMode } from '../../functions/probe/probe-ensemble.ts';
-import { DEFAULT_CANARY_ROOT } from '../../functions/probe/canary-session.ts';
+import { probeEnsemble } from '../../functions/probe/probe-ensemble.ts';
 import { formatRound } from '../format-round.ts';
-import { intOption, UsageError } from '../usage-error.ts';
+import { parseCommandOptions } from '../parse-options.ts';
+import { PROBE_TARGET_HELP, PROBE_TARGET_OPTIONS, probeTargetFrom } from '../probe-target.ts';
 
 const HELP = `usage: zk-lookout probe --servers host:port[,host:port...] [options]
 
@@ -13,115 +9,24 @@ Probes every server of one ensemble once (four-letter words, the AdminServer whe
 needed, optionally a canary session) and prints the round.
 
 options:
-  --servers LIST       client ports, comma-separated: host:port (IPv6 as [addr]:port); required
-  --admin-port N[,N]   AdminServer port, one for all servers or one per server in order
-  --admin MODE         when to ask the AdminServer: fallback (words refused by the
-                       whitelist; default), always, never
-  --canary             also run a canary session (create/get/watch/set/delete an ephemeral znode)
-  --canary-root PATH   parent znode for the canary (default ${DEFAULT_CANARY_ROOT})
-  --timeout-ms N       deadline per server and for the canary (default ${DEFAULT_TIMEOUT_MS})
-  --words LIST         four-letter words to ask (default ${DEFAULT_WORDS.join(',')})
-  --tls                four-letter words over TLS (secure client port; system CAs trusted)
-  --tls-ca FILE        PEM file of the CA that signed the servers' certificates (implies --tls)
-  --digest-file FILE   digest credentials "user:password" for the canary (a file, so they
-                       stay out of the process list and shell history)
-  --name NAME          ensemble name recorded in the round (default "default")
+${PROBE_TARGET_HELP}
   --json               print the ProbeRound as JSON instead of a table
   -h, --help           this text
 
 exit codes: 0 the round was taken (whatever it found), 64 bad options`;
 
 export async function run(argv: string[]): Promise<number> {
-  const { values } = parseOptions(argv);
+  const { values } = parseCommandOptions('probe', argv, {
+    ...PROBE_TARGET_OPTIONS,
+    json: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  });
   if (values.help) {
     console.log(HELP);
     return 0;
   }
-  if (!values.servers) throw new UsageError('probe needs --servers host:port[,host:port...] (see zk-lookout probe --help)');
-  const timeoutMs = intOption('timeout-ms', values['timeout-ms'], DEFAULT_TIMEOUT_MS, 10, 600_000);
-  const servers = withAdminPorts(parseServers(values.servers), values['admin-port']);
-  const round = await probeEnsemble(servers, {
-    ensembleName: values.name,
-    timeoutMs,
-    words: parseWords(values.words),
-    admin: parseAdminMode(values.admin),
-    tls: values.tls || values['tls-ca'] !== undefined,
-    ...(values['tls-ca'] ? { tlsOptions: { ca: readOptionFile('tls-ca', values['tls-ca']) } } : {}),
-    canary: values.canary ? { root: values['canary-root'], digest: digestFrom(values['digest-file']) } : undefined,
-  });
+  const { servers, options } = probeTargetFrom('probe', values);
+  const round = await probeEnsemble(servers, options);
   console.log(values.json ? JSON.stringify(round, null, 2) : formatRound(round));
   return 0;
-}
-
-function parseOptions(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        servers: { type: 'string' },
-        'admin-port': { type: 'string' },
-        admin: { type: 'string' },
-        canary: { type: 'boolean', default: false },
-        'canary-root': { type: 'string' },
-        'timeout-ms': { type: 'string' },
-        words: { type: 'string' },
-        tls: { type: 'boolean', default: false },
-        'tls-ca': { type: 'string' },
-        'digest-file': { type: 'string' },
-        name: { type: 'string', default: 'default' },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (err) {
-    throw new UsageError(`probe: ${(err as Error).message}`);
-  }
-}
-
-function readOptionFile(option: string, path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new UsageError(`--${option}: cannot read ${path}: ${(err as Error).message}`);
-  }
-}
-
-function digestFrom(path: string | undefined): string | undefined {
-  if (path === undefined) return undefined;
-  const credentials = readOptionFile('digest-file', path).trim();
-  if (!/^[^:\s]+:\S+$/.test(credentials)) throw new UsageError(`--digest-file: ${path} must hold one line "user:password"`);
-  return credentials;
-}
-
-function parseServers(text: string): ServerAddress[] {
-  try {
-    return parseServerList(text);
-  } catch (err) {
-    if (err instanceof AddressError) throw new UsageError(`--servers: ${err.message}`);
-    throw err;
-  }
-}
-
-function withAdminPorts(servers: ServerAddress[], raw: string | undefined): ServerAddress[] {
-  if (raw === undefined) return servers;
-  const ports = raw.split(',').map((p, i) => intOption(`admin-port (entry ${i + 1})`, p.trim(), 0, 1, 65535));
-  if (ports.length !== 1 && ports.length !== servers.length) {
-    throw new UsageError(`--admin-port: give one port for all servers or one per server (${servers.length}), got ${ports.length}`);
-  }
-  return servers.map((s, i) => ({ ...s, adminPort: ports.length === 1 ? ports[0] : ports[i] }));
-}
-
-function parseWords(raw: string | undefined): FourLetterWord[] | undefined {
-  if (raw === undefined) return undefined;
-  const words = raw.split(',').map((w) => w.trim());
-  const unknown = words.filter((w) => !(FourLetterWords as readonly string[]).includes(w));
-  if (unknown.length > 0) throw new UsageError(`--words: unknown word(s) ${unknown.join(', ')}; known: ${FourLetterWords.join(', ')}`);
-  return words as FourLetterWord[];
-}
-
-function parseAdminMode(raw: string | undefined): AdminMode | undefined {
-  if (raw === undefined) return undefined;
-  if (raw === 'fallback' || raw === 'always' || raw === 'never') return raw;
-  throw new UsageError(`--admin must be fallback, always or never, got "${raw}"`);
 }

@@ -7,17 +7,19 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import { HandlerEnv, METRICS_NAMESPACE, ServiceNames } from '../../infra/handler-environment.ts';
 import { compactRound } from '../core/probe/compact-round.ts';
 import { roundSlots } from '../core/probe/round-slots.ts';
-import { ResultsTable } from '../adapters/results-table.ts';
-import { requiredEnv } from '../adapters/required-env.ts';
-import { parseProbeEvent } from './probe-event.ts';
+import { positiveNumberEnv, requiredEnv } from '../adapters/required-env.ts';
+import { DEFAULT_ROUND_TTL_DAYS, ResultsTable } from '../adapters/results-table.ts';
+import { parseProbeEvent, type ProbeEvent } from './probe-event.ts';
 import { probeEnsemble } from './probe-ensemble.ts';
+import { publishRoundMetrics } from './round-metrics.ts';
 
-const logger = new Logger({ serviceName: 'zk-lookout-probe' });
-const metrics = new Metrics({ namespace: 'ZkLookout', serviceName: 'zk-lookout-probe' });
+const logger = new Logger({ serviceName: ServiceNames.Probe });
+const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: ServiceNames.Probe });
 let table: ResultsTable | undefined;
 
 export interface ProbeHandlerResult {
@@ -28,24 +30,26 @@ export interface ProbeHandlerResult {
 export async function handler(event: unknown): Promise<ProbeHandlerResult> {
   const { ensemble, scheduledTime } = parseProbeEvent(event);
   logger.appendKeys({ ensemble: ensemble.name });
-  table ??= new ResultsTable({ tableName: requiredEnv('RESULTS_TABLE_NAME') });
-  const digest = ensemble.canary?.digestSecretId === undefined ? undefined : await digestCredentials(ensemble.canary.digestSecretId);
-  const slots = roundSlots({
-    ensembleName: ensemble.name,
-    scheduledTime: scheduledTime === undefined ? new Date() : new Date(scheduledTime),
-    count: ensemble.roundsPerInvocation ?? 1,
-    intervalMs: (ensemble.intervalSeconds ?? 60) * 1000,
-  });
-  const result: ProbeHandlerResult = { written: 0, alreadyWritten: 0 };
   try {
+    table ??= new ResultsTable({ tableName: requiredEnv(HandlerEnv.ResultsTable), roundTtlDays: positiveNumberEnv(HandlerEnv.RoundTtlDays, DEFAULT_ROUND_TTL_DAYS) });
+    const digest = ensemble.canary?.digestSecretId === undefined ? undefined : await digestCredentials(ensemble.canary.digestSecretId);
+    const slots = roundSlots({
+      ensembleName: ensemble.name,
+      scheduledTime: scheduledTime === undefined ? new Date() : new Date(scheduledTime),
+      count: ensemble.roundsPerInvocation ?? 1,
+      intervalMs: (ensemble.intervalSeconds ?? 60) * 1000,
+    });
+    const result: ProbeHandlerResult = { written: 0, alreadyWritten: 0 };
     for (const slot of slots) {
       await sleep(Math.max(0, slot.scheduledAt.getTime() - Date.now()));
-      const round = await probeEnsemble(ensemble.servers, {
+      const round = await probeEnsemble(probedServers(ensemble), {
         ensembleName: ensemble.name,
         roundId: slot.roundId,
         timeoutMs: ensemble.timeoutMs,
+        tls: ensemble.securePort !== undefined,
         canary: ensemble.canary && { root: ensemble.canary.root, digest },
       });
+      publishRoundMetrics(metrics, round);
       const written = await table.putRound(compactRound(round), slot.scheduledAt);
       result[written ? 'written' : 'alreadyWritten'] += 1;
       logger.info(written ? 'round written' : 'round already written (retried invocation)', {
@@ -56,14 +60,15 @@ export async function handler(event: unknown): Promise<ProbeHandlerResult> {
         durationMs: round.durationMs,
       });
     }
+    return result;
   } finally {
-    metrics.addDimension('ensemble', ensemble.name);
-    metrics.addMetric('RoundsWritten', MetricUnit.Count, result.written);
-    metrics.addMetric('RoundsAlreadyWritten', MetricUnit.Count, result.alreadyWritten);
-    metrics.publishStoredMetrics();
     logger.resetKeys();
   }
-  return result;
+}
+
+/** With a TLS port, four-letter words go there instead of the client port. */
+function probedServers({ servers, securePort }: ProbeEvent['ensemble']) {
+  return securePort === undefined ? servers : servers.map((server) => ({ ...server, port: securePort }));
 }
 
 /** The canary's digest credentials; cached while the function is warm. */

@@ -12,10 +12,12 @@ import { z } from 'zod';
 
 const Port = z.number().int().min(1).max(65_535);
 
-export const ProbeEventSchema = z.strictObject({
-  ensemble: z.strictObject({
+const EnsembleSpec = z
+  .strictObject({
     name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'expected 1-64 characters of letters, digits, ".", "_" or "-"'),
     servers: z.array(z.strictObject({ host: z.string().min(1), port: Port, adminPort: Port.optional() })).min(1),
+    /** TLS client port: four-letter words go over TLS to it instead of the client port. */
+    securePort: Port.optional(),
     /** Deadline per server and for the canary. */
     timeoutMs: z.number().int().min(10).max(60_000).optional(),
     canary: z
@@ -29,7 +31,15 @@ export const ProbeEventSchema = z.strictObject({
     roundsPerInvocation: z.number().int().min(1).max(12).optional(),
     /** The schedule's interval, over which those rounds are spread. @default 60 */
     intervalSeconds: z.number().int().min(60).max(86_400).optional(),
-  }),
+  })
+  // probeEnsemble connects the canary to the ports it probes, and the native client speaks no TLS.
+  .refine((e) => e.securePort === undefined || e.canary === undefined, {
+    path: ['canary'],
+    message: 'the canary cannot run with securePort (it would connect to the TLS port without TLS); drop one of them',
+  });
+
+export const ProbeEventSchema = z.strictObject({
+  ensemble: EnsembleSpec,
   scheduledTime: z.iso.datetime({ offset: true }).optional(),
 });
 export type ProbeEvent = z.infer<typeof ProbeEventSchema>;

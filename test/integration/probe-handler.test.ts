@@ -1,31 +1,47 @@
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { QueryCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, vi } from 'vitest';
+import type { ProbeScheduleInput } from '../../infra/handler-environment.ts';
 import { ResultsTable } from '../../functions/adapters/results-table.ts';
 import { roundIdOf } from '../../functions/core/probe/round-slots.ts';
 import type { ProbeHandlerResult } from '../../functions/probe/handler.ts';
-import { localDynamo, TEST_CREDENTIALS } from '../support/dynalite-table.ts';
+import { localDynamo, TEST_CREDENTIALS, type LocalDynamo } from '../support/dynalite-table.ts';
 
 let handler: (event: unknown) => Promise<ProbeHandlerResult>;
 let table: ResultsTable;
+let dynamo: LocalDynamo;
 
 beforeAll(async () => {
-  const dynamo = await localDynamo();
+  dynamo = await localDynamo();
   const tableName = await dynamo.createResultsTable();
   const env = {
-    RESULTS_TABLE_NAME: tableName,
+    RESULTS_TABLE: tableName,
+    ROUND_TTL_DAYS: '3',
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
-    POWERTOOLS_METRICS_DISABLED: 'true',
-    POWERTOOLS_LOG_LEVEL: 'ERROR',
+    // Metrics to the global console (so the test can read the EMF), logs silent.
+    POWERTOOLS_DEV: 'true',
+    POWERTOOLS_METRICS_DISABLED: 'false',
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
   };
   for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
   ({ handler } = await import('../../functions/probe/handler.ts'));
   table = new ResultsTable({ tableName, client: dynamo.client });
 });
 afterAll(() => {
+  vi.restoreAllMocks();
   vi.unstubAllEnvs();
 });
+beforeEach(() => {
+  vi.spyOn(console, 'log').mockImplementation(() => undefined);
+});
+
+const emf = () =>
+  vi
+    .mocked(console.log)
+    .mock.calls.map(([line]) => JSON.parse(String(line)) as Record<string, unknown>)
+    .filter((line) => '_aws' in line);
 
 const trio = () => inject('trio').servers.map(({ host, port, adminPort }) => ({ host, port, adminPort }));
 
@@ -48,6 +64,22 @@ describe('probe handler', () => {
     expect(round?.ensemble).toMatchObject({ size: 3, serving: 3, leaderCount: 1, hasQuorum: true });
     expect(round?.canary?.ok).toBe(true);
     expect(round?.servers.every((s) => s.summary.version === undefined && Object.keys(s.timings).length === 0)).toBe(true);
+    expect(emf()).toEqual([
+      expect.objectContaining({ service: 'zk-lookout-probe', ensemble: 'trio', ServersServing: 3, LeaderCount: 1, ProbeMs: expect.any(Number), CanaryMs: expect.any(Number) }),
+      expect.objectContaining({ ensemble: 'trio', ServersServing: 3 }),
+    ]);
+  });
+
+  it('accepts the payload the stack schedules and sets the TTL from ROUND_TTL_DAYS', async () => {
+    const input: ProbeScheduleInput = {
+      ensemble: { name: 'trio-stack', servers: trio(), canary: { root: '/zk-lookout/canary' }, roundsPerInvocation: 1, intervalSeconds: 60 },
+      scheduledTime: '2026-03-01T12:05:00Z',
+    };
+    expect(await handler(input)).toEqual({ written: 1, alreadyWritten: 0 });
+    const { Items } = await dynamo.client.send(
+      new QueryCommand({ TableName: table.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: 'ENS#trio-stack' } } }),
+    );
+    expect(Number(Items?.[0]?.ttl?.N)).toBe(Date.parse('2026-03-01T12:05:00Z') / 1000 + 3 * 86_400);
   });
 
   it('probes N evenly spaced rounds per invocation', async () => {
@@ -69,6 +101,7 @@ describe('probe handler', () => {
     [{ ensemble: { name: 'trio', servers: [{ host: 'h', port: 2181 }] }, scheduledTime: 'soon' }, 'scheduledTime: Invalid ISO datetime'],
     [{ ensemble: { name: 'trio', servers: [{ host: 'h', port: 2181 }], rounds: 2 } }, 'ensemble: Unrecognized key: "rounds"'],
     [{ detail: {} }, 'ensemble: Invalid input'],
+    [{ ensemble: { name: 'trio', servers: [{ host: 'h', port: 2181 }], securePort: 2281, canary: {} } }, 'ensemble.canary: the canary cannot run with securePort'],
   ])('refuses a bad event with an error naming the field: %j', async (event, message) => {
     await expect(handler(event)).rejects.toThrow(message);
     await expect(handler(event)).rejects.toThrow(/^probe event is invalid: /);

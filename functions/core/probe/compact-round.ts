@@ -9,19 +9,14 @@ import type { CanaryResult, MetricValue, ProbeRound, ServerResult, ServerSummary
 
 /**
  * `mntr` metrics the signals and the ensemble view read (3.4 to 3.9 names). Latency,
- * outstanding requests, znode count and the server state are not here because
- * `summary` carries them (from `srvr`, or from these same metrics when only the
- * AdminServer answered). A signal that needs another metric must be added here, or
- * stored rounds will lack it.
+ * outstanding requests and connections are not here: the signals read them from
+ * `summary`, which carries them whether `srvr` or only the metrics answered. A signal
+ * that needs another metric must be added here, or stored rounds will lack it.
  */
 export const STORED_METRICS: ReadonlySet<string> = new Set([
-  'zk_avg_latency',
-  'zk_max_latency',
-  'zk_outstanding_requests',
-  'zk_znode_count',
-  'zk_num_alive_connections',
   'zk_open_file_descriptor_count',
   'zk_max_file_descriptor_count',
+  'zk_znode_count',
   'zk_watch_count',
   'zk_approximate_data_size',
   'zk_fsync_threshold_exceed_count',

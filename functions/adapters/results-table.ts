@@ -1,0 +1,245 @@
+/**
+ * The results table on DynamoDB: one item per probe round and one state item per
+ * ensemble (DESIGN.md, "The results table"). Every write is conditional: a round is
+ * written once per scheduled time, and the state item only over the revision it was
+ * read at, so racing evaluators cannot overwrite each other.
+ */
+import {
+  ConditionalCheckFailedException,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  type AttributeValue,
+  type ConsumedCapacity,
+} from '@aws-sdk/client-dynamodb';
+import type { AlertMessage } from '../core/deliver/alert-message.ts';
+import type { EnsembleState } from '../core/evaluate/ensemble-state.ts';
+import { PROBE_ROUND_VERSION, type ProbeRound } from '../core/probe/probe-round.ts';
+
+export const DEFAULT_ROUND_TTL_DAYS = 14;
+const STATE_SK = 'STATE';
+const ROUND_PREFIX = 'R#';
+
+export interface ResultsTableOptions {
+  tableName: string;
+  /** @default a client from the environment (`AWS_ENDPOINT_URL_DYNAMODB` is honoured by the SDK) */
+  client?: DynamoDBClient;
+  /** Days a round item lives before DynamoDB's TTL removes it. @default 14 */
+  roundTtlDays?: number;
+}
+
+/** The state item as read: the evaluator's state, alerts not yet confirmed sent, and the revision. */
+export interface StateRecord {
+  state: EnsembleState;
+  /** Messages committed with a state but not yet confirmed published, oldest first. */
+  outbox: AlertMessage[];
+  rev: number;
+}
+
+export interface StateWrite {
+  state: EnsembleState;
+  outbox: AlertMessage[];
+}
+
+/** Request units DynamoDB reported for this table's calls (zero when the server reports none). */
+export interface CapacityUsed {
+  readUnits: number;
+  writeUnits: number;
+}
+
+export interface RoundRange {
+  /** Earliest scheduled time, inclusive. */
+  from?: Date | string;
+  /** Latest scheduled time, inclusive. */
+  to?: Date | string;
+  /** Items per Query page. @default DynamoDB's 1 MB page */
+  pageSize?: number;
+}
+
+/** The state item's revision moved (or it appeared) since it was read: re-read and recompute. */
+export class StateConflictError extends Error {
+  override name = 'StateConflictError';
+}
+
+/** A stored item this code cannot read (another version, a damaged or missing attribute). */
+export class StoredItemError extends Error {
+  override name = 'StoredItemError';
+}
+
+/** The shape shared by SDK items and DynamoDB stream images (only the types used here). */
+export type ItemImage = Record<string, { S?: string; N?: string } | undefined>;
+
+export const ensembleKey = (ensembleName: string): string => `ENS#${ensembleName}`;
+
+/** Sort key of a round: scheduled time first, so a Query returns rounds in time order. */
+export function roundSortKey(scheduledAt: Date | string, roundId: string): string {
+  return `${ROUND_PREFIX}${isoTime(scheduledAt, 'scheduledAt')}#${roundId}`;
+}
+
+/** The round item as written (and as the stream's NEW_IMAGE carries it). */
+export function roundItem(round: ProbeRound, scheduledAt: Date | string, ttlSeconds = DEFAULT_ROUND_TTL_DAYS * 86_400): Record<string, AttributeValue> {
+  const scheduled = new Date(isoTime(scheduledAt, 'scheduledAt'));
+  return {
+    pk: { S: ensembleKey(round.ensembleName) },
+    sk: { S: roundSortKey(scheduled, round.roundId) },
+    type: { S: 'round' },
+    roundVersion: { N: String(round.version) },
+    round: { S: JSON.stringify(round) },
+    ttl: { N: String(Math.floor(scheduled.getTime() / 1000) + ttlSeconds) },
+  };
+}
+
+/** The round inside a round item or stream image; throws `StoredItemError` naming what is wrong. */
+export function decodeRoundItem(item: ItemImage): ProbeRound {
+  const where = `item ${item.pk?.S ?? '?'} / ${item.sk?.S ?? '?'}`;
+  if (item.type?.S !== 'round') throw new StoredItemError(`${where}: type is ${JSON.stringify(item.type?.S)}, expected "round"`);
+  if (Number(item.roundVersion?.N) !== PROBE_ROUND_VERSION) {
+    throw new StoredItemError(`${where}: roundVersion ${item.roundVersion?.N ?? 'missing'}, this code reads ${PROBE_ROUND_VERSION}`);
+  }
+  const text = item.round?.S;
+  if (text === undefined) throw new StoredItemError(`${where}: attribute "round" missing`);
+  try {
+    return JSON.parse(text) as ProbeRound;
+  } catch (err) {
+    throw new StoredItemError(`${where}: attribute "round" is not JSON (${(err as Error).message})`);
+  }
+}
+
+export class ResultsTable {
+  readonly tableName: string;
+  private readonly client: DynamoDBClient;
+  private readonly roundTtlSeconds: number;
+  private readonly used: CapacityUsed = { readUnits: 0, writeUnits: 0 };
+
+  constructor(options: ResultsTableOptions) {
+    this.tableName = options.tableName;
+    this.client = options.client ?? new DynamoDBClient({});
+    this.roundTtlSeconds = (options.roundTtlDays ?? DEFAULT_ROUND_TTL_DAYS) * 86_400;
+  }
+
+  /** Request units reported so far by this instance's calls. */
+  capacityUsed(): CapacityUsed {
+    return { ...this.used };
+  }
+
+  /**
+   * Writes a round keyed by its scheduled time. Returns false when that key already
+   * exists: a retried invocation must not add a second round for the same slot.
+   */
+  async putRound(round: ProbeRound, scheduledAt: Date | string): Promise<boolean> {
+    try {
+      const out = await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: roundItem(round, scheduledAt, this.roundTtlSeconds),
+          ConditionExpression: 'attribute_not_exists(pk)',
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
+      );
+      this.count(out.ConsumedCapacity, 'writeUnits');
+      return true;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) return false;
+      throw err;
+    }
+  }
+
+  /** Rounds of one ensemble in scheduled-time order, page by page; bounds are inclusive. */
+  async *queryRounds(ensembleName: string, range: RoundRange = {}): AsyncGenerator<ProbeRound> {
+    const low = range.from === undefined ? ROUND_PREFIX : `${ROUND_PREFIX}${isoTime(range.from, 'from')}`;
+    const high = range.to === undefined ? `${ROUND_PREFIX}\uffff` : `${ROUND_PREFIX}${isoTime(range.to, 'to')}#\uffff`;
+    let start: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :low AND :high',
+          ExpressionAttributeValues: { ':pk': { S: ensembleKey(ensembleName) }, ':low': { S: low }, ':high': { S: high } },
+          ExclusiveStartKey: start,
+          Limit: range.pageSize,
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
+      );
+      this.count(page.ConsumedCapacity, 'readUnits');
+      for (const item of page.Items ?? []) yield decodeRoundItem(item);
+      start = page.LastEvaluatedKey;
+    } while (start);
+  }
+
+  /** The ensemble's state item, read strongly consistent (it is about to be written over). */
+  async getState(ensembleName: string): Promise<StateRecord | undefined> {
+    const out = await this.client.send(
+      new GetItemCommand({
+        TableName: this.tableName,
+        Key: { pk: { S: ensembleKey(ensembleName) }, sk: { S: STATE_SK } },
+        ConsistentRead: true,
+        ReturnConsumedCapacity: 'TOTAL',
+      }),
+    );
+    this.count(out.ConsumedCapacity, 'readUnits');
+    if (!out.Item) return undefined;
+    const where = `state item of ensemble "${ensembleName}"`;
+    const rev = Number(out.Item.rev?.N);
+    if (!Number.isInteger(rev)) throw new StoredItemError(`${where}: rev ${out.Item.rev?.N ?? 'missing'} is not an integer`);
+    return {
+      state: parseJson<EnsembleState>(out.Item.state?.S, `${where}: attribute "state"`),
+      outbox: (out.Item.outbox?.L ?? []).map((m, i) => parseJson<AlertMessage>(m.S, `${where}: outbox[${i}]`)),
+      rev,
+    };
+  }
+
+  /**
+   * Writes the state item over revision `expectedRev` (`undefined`: the item must not
+   * exist yet) and returns the new revision; throws `StateConflictError` when someone
+   * else wrote first.
+   */
+  async putState(ensembleName: string, write: StateWrite, expectedRev: number | undefined): Promise<number> {
+    const rev = (expectedRev ?? 0) + 1;
+    try {
+      const out = await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: {
+            pk: { S: ensembleKey(ensembleName) },
+            sk: { S: STATE_SK },
+            type: { S: 'state' },
+            rev: { N: String(rev) },
+            state: { S: JSON.stringify(write.state) },
+            outbox: { L: write.outbox.map((m) => ({ S: JSON.stringify(m) })) },
+          },
+          ...(expectedRev === undefined
+            ? { ConditionExpression: 'attribute_not_exists(pk)' }
+            : { ConditionExpression: 'rev = :rev', ExpressionAttributeValues: { ':rev': { N: String(expectedRev) } } }),
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
+      );
+      this.count(out.ConsumedCapacity, 'writeUnits');
+      return rev;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) {
+        throw new StateConflictError(`state of ensemble "${ensembleName}" changed since revision ${expectedRev ?? '(none)'} was read`);
+      }
+      throw err;
+    }
+  }
+
+  private count(consumed: ConsumedCapacity | undefined, kind: keyof CapacityUsed): void {
+    this.used[kind] += consumed?.CapacityUnits ?? 0;
+  }
+}
+
+function isoTime(value: Date | string, name: string): string {
+  const time = value instanceof Date ? value : new Date(value);
+  if (Number.isNaN(time.getTime())) throw new RangeError(`${name}: ${JSON.stringify(String(value))} is not a time`);
+  return time.toISOString();
+}
+
+function parseJson<T>(text: string | undefined, where: string): T {
+  if (text === undefined) throw new StoredItemError(`${where} missing`);
+  try {
+    return JSON.parse(text) as T;
+  } catch (err) {
+    throw new StoredItemError(`${where} is not JSON (${(err as Error).message})`);
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * What the evaluator and sweep Lambdas share: the ports the evaluation runs on, built
+ * once from the environment the stack sets (names in infra/handler-environment.ts) and
+ * reused while the function stays warm, and how an outcome is logged.
+ */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { HandlerEnv } from '../../infra/handler-environment.ts';
+import { requiredEnv } from '../adapters/required-env.ts';
+import { ResultsTable } from '../adapters/results-table.ts';
+import { AlertTooLargeError, SnsNotifier } from '../adapters/sns-notifier.ts';
+import { loadSettings } from '../adapters/ssm-settings.ts';
+import type { EnsembleOutcome, EvaluationPorts } from './evaluate-ensemble.ts';
+
+let ports: EvaluationPorts | undefined;
+
+export function evaluatorPorts(env: NodeJS.ProcessEnv = process.env): EvaluationPorts {
+  if (ports) return ports;
+  const stage = requiredEnv(HandlerEnv.Stage, env);
+  const dashboard = env[HandlerEnv.DashboardUrl];
+  const built: EvaluationPorts = {
+    store: new ResultsTable({ tableName: requiredEnv(HandlerEnv.ResultsTable, env) }),
+    notifier: new SnsNotifier({ topicArn: requiredEnv(HandlerEnv.AlertsTopicArn, env) }),
+    settings: (ensembleName) => loadSettings(stage, ensembleName),
+    clock: () => new Date(),
+    messageOptions: { stage, links: dashboard ? { dashboard } : {} },
+    isUndeliverable: (err) => err instanceof AlertTooLargeError,
+  };
+  ports = built;
+  return built;
+}
+
+/** One log line per outcome, and an error for each message dropped as undeliverable. */
+export function logOutcome(log: Logger, outcome: EnsembleOutcome): void {
+  for (const { message, error } of outcome.undeliverable) log.error('alert dropped: it can never be published', { title: message.title, error });
+  log.info(outcome.evaluation ? 'evaluated' : 'nothing new to evaluate', {
+    transitions: outcome.evaluation?.transitions.map((t) => `${t.change} ${t.alertKey}`) ?? [],
+    published: outcome.published.length,
+    conflicts: outcome.conflicts,
+  });
+}

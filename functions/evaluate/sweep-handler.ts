@@ -1,0 +1,58 @@
+/**
+ * The sweep Lambda, run on a schedule: for every configured ensemble, raise
+ * `probe-stale` when no round came for STALE_INTERVALS intervals, and publish any
+ * outbox an interrupted evaluation left behind. One ensemble's failure does not stop
+ * the others; the invocation fails at the end so the errors alarm sees it.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { z } from 'zod';
+import { HandlerEnv, ServiceNames, type SweepEnsemble } from '../../infra/handler-environment.ts';
+import { requiredEnv } from '../adapters/required-env.ts';
+import { sweepEnsemble } from './evaluate-ensemble.ts';
+import { evaluatorPorts, logOutcome } from './evaluator-ports.ts';
+
+const logger = new Logger({ serviceName: ServiceNames.Sweep });
+
+/** `ENSEMBLES`: the ensembles the stack schedules, with their schedule rate. */
+const SweepEnsembles = z.array(z.strictObject({ name: z.string().min(1), intervalSeconds: z.number().positive() }) satisfies z.ZodType<SweepEnsemble>).min(1);
+
+export interface SweepResult {
+  swept: number;
+  stale: string[];
+  published: number;
+}
+
+export async function handler(): Promise<SweepResult> {
+  const ensembles = parseSweepEnsembles(requiredEnv(HandlerEnv.Ensembles));
+  const result: SweepResult = { swept: 0, stale: [], published: 0 };
+  const failed: string[] = [];
+  for (const { name, intervalSeconds } of ensembles) {
+    logger.appendKeys({ ensemble: name });
+    try {
+      const outcome = await sweepEnsemble(name, intervalSeconds * 1000, evaluatorPorts());
+      result.swept += 1;
+      result.published += outcome.published.length;
+      if (outcome.state?.alerts['probe-stale']) result.stale.push(name);
+      if (outcome.evaluation || outcome.published.length > 0 || outcome.undeliverable.length > 0) logOutcome(logger, outcome);
+    } catch (err) {
+      failed.push(name);
+      logger.error('sweep of ensemble failed', { error: err as Error });
+    } finally {
+      logger.resetKeys();
+    }
+  }
+  if (failed.length > 0) throw new Error(`sweep failed for ${failed.length} of ${ensembles.length} ensemble(s): ${failed.join(', ')}`);
+  return result;
+}
+
+function parseSweepEnsembles(text: string): SweepEnsemble[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${HandlerEnv.Ensembles} is not JSON: ${(err as Error).message}`);
+  }
+  const parsed = SweepEnsembles.safeParse(json);
+  if (!parsed.success) throw new Error(`${HandlerEnv.Ensembles}: ${parsed.error.issues.map((i) => `[${i.path.join('.')}] ${i.message}`).join('; ')}`);
+  return parsed.data;
+}

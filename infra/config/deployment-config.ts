@@ -1,0 +1,193 @@
+/**
+ * The deployment config (`zk-lookout.config.json`): what to watch, where it lives and who
+ * hears about it. Validated at synth: every problem is reported at once, each naming the
+ * field (`ensembles[2].name`) and the rule it broke, so a bad config never reaches
+ * CloudFormation.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { Severities } from '../../functions/core/deliver/alert-message.ts';
+import { parseServerAddress } from '../../functions/core/probe/server-address.ts';
+import { ChatKinds } from '../../functions/chat/providers/provider.ts';
+
+export class DeploymentConfigError extends Error {
+  override name = 'DeploymentConfigError';
+}
+
+/** Longest ensemble name: it is part of schedule, alarm and metric names. */
+export const MAX_ENSEMBLE_NAME = 48;
+/** CloudWatch Logs accepts only these retention periods. */
+const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
+const got = (input: unknown) => `got ${JSON.stringify(input)}`;
+const pattern = (re: RegExp, rule: string) => z.string().regex(re, { error: (iss) => `${rule}, ${got(iss.input)}` });
+const port = z.int().min(1).max(65535).meta({ description: 'TCP port, 1-65535' });
+const severity = z.enum(Severities);
+const ensembleName = pattern(new RegExp(`^[a-z0-9-]{1,${MAX_ENSEMBLE_NAME}}$`), `≤ ${MAX_ENSEMBLE_NAME} chars of [a-z0-9-]`);
+const cidr = pattern(/^(\d{1,3}\.){3}\d{1,3}\/(\d|[12]\d|3[0-2])$/, 'an IPv4 CIDR like 10.0.0.0/16');
+
+const serverAddress = z.string().superRefine((text, ctx) => {
+  try {
+    parseServerAddress(text);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: (err as Error).message });
+  }
+});
+
+const vpcSchema = z
+  .strictObject({
+    vpcId: pattern(/^vpc-[0-9a-f]+$/, 'a VPC id like vpc-0abc123'),
+    cidr: cidr.meta({ description: 'The VPC CIDR (default egress destination when server hosts are names).' }),
+    privateSubnetIds: z.array(pattern(/^subnet-[0-9a-f]+$/, 'a subnet id like subnet-0abc123')).min(1),
+    routeTableIds: z.array(pattern(/^rtb-[0-9a-f]+$/, 'a route table id like rtb-0abc123')).min(1),
+    availabilityZones: z.array(z.string().min(1)).min(1),
+    dynamoDbPrefixListId: pattern(/^pl-[0-9a-f]+$/, 'the DynamoDB managed prefix list id like pl-02cd2c6b').meta({
+      description: 'aws ec2 describe-managed-prefix-lists --filters Name=prefix-list-name,Values=com.amazonaws.<region>.dynamodb',
+    }),
+    createDynamoDbEndpoint: z.boolean().default(true).meta({ description: 'Create the (free) DynamoDB gateway endpoint; false when the VPC has one.' }),
+    securityGroupId: pattern(/^sg-[0-9a-f]+$/, 'a security group id like sg-0abc123')
+      .optional()
+      .meta({ description: 'Use this existing security group for the probe instead of creating one (you own its rules).' }),
+  })
+  .superRefine((vpc, ctx) => {
+    if (vpc.privateSubnetIds.length !== vpc.availabilityZones.length) {
+      ctx.addIssue({ code: 'custom', path: ['privateSubnetIds'], message: `one subnet per availability zone, in the same order: ${vpc.privateSubnetIds.length} subnets for ${vpc.availabilityZones.length} zones` });
+    }
+    if (vpc.routeTableIds.length !== vpc.privateSubnetIds.length) {
+      ctx.addIssue({ code: 'custom', path: ['routeTableIds'], message: `one route table per subnet, in the same order: ${vpc.routeTableIds.length} route tables for ${vpc.privateSubnetIds.length} subnets` });
+    }
+  });
+
+const ensembleSchema = z
+  .strictObject({
+    name: ensembleName,
+    servers: z.array(serverAddress).min(1).meta({ description: 'host or host:port (client port); a host without a port uses clientPort.' }),
+    clientPort: port.default(2181),
+    adminPort: port.optional().meta({ description: 'AdminServer port, asked where a four-letter word is not whitelisted.' }),
+    securePort: port.optional().meta({ description: 'TLS client port: four-letter words go over TLS to it.' }),
+    serverCidrs: z.array(cidr).min(1).optional().meta({ description: 'Probe egress destinations. Default: each server IP as /32, or the VPC CIDR when a server is a host name.' }),
+    vpc: vpcSchema,
+    canary: z
+      .strictObject({
+        enabled: z.boolean().default(true),
+        root: pattern(/^\/[^\s]*$/, 'an absolute znode path like /zk-lookout/canary').default('/zk-lookout/canary'),
+        digestSecretArn: pattern(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+-[A-Za-z0-9]{6}$/, 'the complete ARN of a Secrets Manager secret (with its 6-character suffix)')
+          .optional()
+          .meta({ description: 'Secret holding user:password for digest auth. Adds a Secrets Manager interface endpoint to the VPC (about $7.30 per AZ-month).' }),
+      })
+      .default({ enabled: true, root: '/zk-lookout/canary' }),
+    scheduleRate: z.int().min(1).max(60).default(1).meta({ description: 'Minutes between probe invocations.' }),
+    roundsPerInvocation: z.int().min(1).max(6).default(1).meta({ description: 'Evenly spaced rounds per invocation, for sub-minute probing.' }),
+  })
+  .superRefine((ensemble, ctx) => {
+    // A multi-round invocation lasts one rate period; Lambda stops at 15 minutes.
+    if (ensemble.roundsPerInvocation > 1 && ensemble.scheduleRate > 10) {
+      ctx.addIssue({ code: 'custom', path: ['roundsPerInvocation'], message: `more than 1 round per invocation needs scheduleRate ≤ 10 minutes, got ${ensemble.scheduleRate}` });
+    }
+  });
+
+const emailSchema = z.strictObject({
+  address: z.email({ error: (iss) => `an email address, ${got(iss.input)}` }),
+  severities: z.array(severity).min(1).meta({ description: 'Only messages of these severities reach this address.' }),
+});
+
+const chatChannelSchema = z.strictObject({
+  name: pattern(/^[a-z0-9-]{1,48}$/, '≤ 48 chars of [a-z0-9-]'),
+  kind: z.enum(ChatKinds),
+  secretId: z.string().min(1).meta({ description: 'Secrets Manager name under zk-lookout/<stage>/ holding the webhook URL (and signing key).' }),
+  severities: z.array(severity).min(1).optional(),
+  ensembles: z.array(ensembleName).min(1).optional(),
+});
+
+const chatbotSchema = z.strictObject({
+  slack: z.strictObject({ workspaceId: z.string().min(1), channelId: z.string().min(1) }).optional(),
+  teams: z.strictObject({ teamId: z.string().min(1), channelId: z.string().min(1), tenantId: z.string().min(1) }).optional(),
+});
+
+export const deploymentConfigSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    stage: pattern(/^[a-z][a-z0-9-]{0,15}$/, '≤ 16 chars of [a-z0-9-], starting with a letter'),
+    retentionDays: z.int().min(1).max(365).default(14).meta({ description: 'Days a probe round is kept (DynamoDB TTL).' }),
+    logRetentionDays: z
+      .union(LOG_RETENTION_DAYS.map((d) => z.literal(d)))
+      .default(30)
+      .meta({ description: `Lambda log retention; one of ${LOG_RETENTION_DAYS.join(', ')}.` }),
+    ensembles: z.array(ensembleSchema).min(1),
+    emailSubscriptions: z.array(emailSchema).default([]),
+    chatChannels: z.array(chatChannelSchema).default([]),
+    chatbot: chatbotSchema.optional(),
+  })
+  .superRefine((config, ctx) => {
+    const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+    const firstByName = new Map<string, number>();
+    const firstByVpc = new Map<string, number>();
+    config.ensembles.forEach((ensemble, i) => {
+      const seen = firstByName.get(ensemble.name);
+      if (seen !== undefined) issue(['ensembles', i, 'name'], `"${ensemble.name}" is already ensembles[${seen}].name`);
+      else firstByName.set(ensemble.name, i);
+      // One probe function per VPC: its ensembles must describe the VPC the same way.
+      const first = firstByVpc.get(ensemble.vpc.vpcId);
+      if (first === undefined) firstByVpc.set(ensemble.vpc.vpcId, i);
+      else if (JSON.stringify(config.ensembles[first]?.vpc) !== JSON.stringify(ensemble.vpc)) {
+        issue(['ensembles', i, 'vpc'], `differs from ensembles[${first}].vpc for the same vpcId ${ensemble.vpc.vpcId}`);
+      }
+    });
+    const secretPrefix = `zk-lookout/${config.stage}/`;
+    const channelNames = new Set<string>();
+    config.chatChannels.forEach((channel, i) => {
+      if (channelNames.has(channel.name)) issue(['chatChannels', i, 'name'], `"${channel.name}" is used twice`);
+      channelNames.add(channel.name);
+      if (!channel.secretId.startsWith(secretPrefix) || channel.secretId.length === secretPrefix.length) {
+        issue(['chatChannels', i, 'secretId'], `a secret name under "${secretPrefix}" (the relay may read only those), ${got(channel.secretId)}`);
+      }
+      channel.ensembles?.forEach((name, j) => {
+        if (!firstByName.has(name)) issue(['chatChannels', i, 'ensembles', j], `no ensemble is named "${name}"`);
+      });
+    });
+  });
+
+export type DeploymentConfig = z.output<typeof deploymentConfigSchema>;
+export type EnsembleConfig = DeploymentConfig['ensembles'][number];
+export type VpcConfig = EnsembleConfig['vpc'];
+
+/** `ensembles[2].name` from zod's path. */
+function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '');
+}
+
+function formatIssue(issue: z.core.$ZodIssue): string {
+  const where = formatPath(issue.path) || '(root)';
+  if (issue.code === 'unrecognized_keys') return `${where}: unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  if (issue.code === 'invalid_type' && issue.input === undefined) return `${where}: required (${issue.expected})`;
+  return `${where}: ${issue.message}`;
+}
+
+/** Validates an already parsed document; `source` names it in the error. */
+export function parseDeploymentConfig(value: unknown, source: string): DeploymentConfig {
+  const result = deploymentConfigSchema.safeParse(value, { reportInput: true });
+  if (result.success) return result.data;
+  const lines = result.error.issues.map(formatIssue);
+  throw new DeploymentConfigError(`${source}: ${lines.length} problem${lines.length > 1 ? 's' : ''}:\n  ${lines.join('\n  ')}`);
+}
+
+export function loadDeploymentConfig(path: string): DeploymentConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new DeploymentConfigError(`${path}: cannot read the deployment config (${(err as Error).message}); copy zk-lookout.config.example.json to start`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new DeploymentConfigError(`${path}: not JSON (${(err as Error).message})`);
+  }
+  return parseDeploymentConfig(value, path);
+}
+
+/** Seconds between two rounds of one invocation (the schedule rate spread over its rounds). */
+export function roundIntervalSeconds(ensemble: Pick<EnsembleConfig, 'scheduleRate' | 'roundsPerInvocation'>): number {
+  return (ensemble.scheduleRate * 60) / ensemble.roundsPerInvocation;
+}

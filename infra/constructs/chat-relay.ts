@@ -1,0 +1,66 @@
+/**
+ * The chat relay: subscribed to the alerts topic, it renders each AlertMessage for the
+ * configured chat channels. Its subscription takes only messages with a `severity`
+ * attribute (the evaluator's); the watchdog's CloudWatch alarm notifications go to email
+ * and AWS Chatbot, which render them natively. Webhook URLs and signing keys stay in
+ * Secrets Manager under `zk-lookout/<stage>/`; the relay can read exactly the configured
+ * channels' secrets (`-??????` is the random suffix Secrets Manager appends to a name).
+ */
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { SubscriptionFilter, type ITopic } from 'aws-cdk-lib/aws-sns';
+import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { type ChatChannelSpec, HandlerEnv, ServiceNames } from '../handler-environment.ts';
+import { LookoutFunction } from './lookout-function.ts';
+
+export const CHAT_RELAY_ENTRY = 'functions/chat/handler.ts';
+
+export interface ChatRelayProps {
+  readonly stage: string;
+  readonly topic: ITopic;
+  readonly channels: readonly ChatChannelSpec[];
+  readonly logRetention: RetentionDays;
+}
+
+export class ChatRelay extends Construct {
+  readonly lookout: LookoutFunction;
+  readonly deadLetterQueue: Queue;
+
+  constructor(scope: Construct, id: string, props: ChatRelayProps) {
+    super(scope, id);
+    // SNS redrive and failed asynchronous invocations both land here (SSE-SQS: SNS can write to it).
+    this.deadLetterQueue = new Queue(this, 'DeadLetters', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.lookout = new LookoutFunction(this, 'Relay', {
+      entry: CHAT_RELAY_ENTRY,
+      serviceName: ServiceNames.ChatRelay,
+      description: `zk-lookout ${props.stage}: post alerts to chat`,
+      stage: props.stage,
+      logRetention: props.logRetention,
+      // Providers' 429 retry_after waits happen inside one invocation.
+      timeout: Duration.seconds(60),
+      deadLetterQueue: this.deadLetterQueue,
+      environment: { [HandlerEnv.ChatChannels]: JSON.stringify(props.channels) },
+    });
+    this.lookout.function.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [...new Set(props.channels.map((c) => c.secretId))].map((name) =>
+          Stack.of(this).formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${name}-??????`, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+        ),
+      }),
+    );
+    props.topic.addSubscription(
+      new LambdaSubscription(this.lookout.function, {
+        deadLetterQueue: this.deadLetterQueue,
+        filterPolicy: { severity: SubscriptionFilter.existsFilter() },
+      }),
+    );
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * The settings every zk-lookout function shares: one runtime and architecture, a bundled
+ * handler (local esbuild, CommonJS so a layer module resolves through NODE_PATH as Lambda
+ * documents), its own log group with retention, and its own role that can write only to
+ * that log group. Callers add permissions through grants.
+ */
+import { Duration, Validations } from 'aws-cdk-lib';
+import type { ISecurityGroup, IVpc, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { type ILayerVersion, LoggingFormat } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { HandlerEnv, METRICS_NAMESPACE } from '../handler-environment.ts';
+import { LAMBDA_ARCHITECTURE, LAMBDA_NODE_MAJOR, LAMBDA_RUNTIME } from '../lambda-platform.ts';
+import { repoPath } from '../repo-path.ts';
+
+export interface LookoutFunctionProps {
+  /** Handler source, relative to the repository root; it exports `handler`. */
+  readonly entry: string;
+  readonly serviceName: string;
+  readonly description: string;
+  readonly stage: string;
+  readonly logRetention: RetentionDays;
+  readonly environment?: Record<string, string>;
+  /** @default 30 seconds */
+  readonly timeout?: Duration;
+  /** @default 256 */
+  readonly memorySize?: number;
+  /** Modules left out of the bundle because a layer provides them. @default none */
+  readonly externalModules?: string[];
+  readonly layers?: ILayerVersion[];
+  readonly network?: { vpc: IVpc; subnets: SubnetSelection; securityGroups: ISecurityGroup[] };
+  /** Where failed asynchronous invocations go. */
+  readonly deadLetterQueue?: IQueue;
+}
+
+export class LookoutFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly role: Role;
+  readonly logGroup: LogGroup;
+
+  constructor(scope: Construct, id: string, props: LookoutFunctionProps) {
+    super(scope, id);
+    this.logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention });
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `${props.serviceName} (${props.stage}): its log group and what the stack grants`,
+    });
+    this.logGroup.grantWrite(this.role);
+    if (props.network) {
+      // What Lambda needs to attach the function to the VPC; EC2 does not scope these actions to a resource.
+      this.role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
+          resources: ['*'],
+        }),
+      );
+      Validations.of(this.role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'Lambda VPC attachment: the EC2 network-interface actions support no resource-level permission.',
+      });
+    }
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: repoPath(props.entry),
+      handler: 'handler',
+      runtime: LAMBDA_RUNTIME,
+      architecture: LAMBDA_ARCHITECTURE,
+      description: props.description,
+      memorySize: props.memorySize ?? 256,
+      timeout: props.timeout ?? Duration.seconds(30),
+      role: this.role,
+      logGroup: this.logGroup,
+      loggingFormat: LoggingFormat.JSON,
+      layers: props.layers,
+      vpc: props.network?.vpc,
+      vpcSubnets: props.network?.subnets,
+      securityGroups: props.network?.securityGroups,
+      deadLetterQueue: props.deadLetterQueue,
+      projectRoot: repoPath('.'),
+      depsLockFilePath: repoPath('package-lock.json'),
+      environment: {
+        [HandlerEnv.Stage]: props.stage,
+        [HandlerEnv.PowertoolsServiceName]: props.serviceName,
+        [HandlerEnv.PowertoolsMetricsNamespace]: METRICS_NAMESPACE,
+        NODE_OPTIONS: '--enable-source-maps',
+        ...props.environment,
+      },
+      bundling: {
+        format: OutputFormat.CJS,
+        target: `node${LAMBDA_NODE_MAJOR}`,
+        sourceMap: true,
+        // Everything is bundled (the pinned SDK too) except what a layer provides.
+        externalModules: props.externalModules ?? [],
+        forceDockerBundling: false,
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          // The bundle is CommonJS: say so, or a `"type": "module"` package.json above it
+          // (this repository's, when the cloud assembly is loaded in tests) makes Node read it as ESM.
+          afterBundling: (_inputDir: string, outputDir: string) => [`echo '{"type":"commonjs"}' > "${outputDir}/package.json"`],
+        },
+      },
+    });
+    Validations.of(this.function).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason: `${LAMBDA_RUNTIME.name} on purpose: the zookeeper addon layer is compiled for this Node major (infra/lambda-platform.ts); a newer runtime needs the layer rebuilt first.`,
+    });
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * EventBridge Scheduler for the stack: one schedule group (the watchdog alarms on it as a
+ * whole), one encrypted dead-letter queue for invocations Scheduler gave up on, and a
+ * schedule per ensemble whose input carries the ensemble and the scheduled time.
+ */
+import { type CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { ContextAttribute, Schedule, ScheduleExpression, ScheduleGroup, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { ProbeScheduleInput, ProbeTarget } from '../handler-environment.ts';
+
+/** A failed invocation is retried at most this often; the next firing is soon anyway. */
+export const SCHEDULE_RETRY_ATTEMPTS = 2;
+
+export interface ProbeSchedulesProps {
+  readonly stage: string;
+}
+
+export class ProbeSchedules extends Construct {
+  readonly group: ScheduleGroup;
+  readonly deadLetterQueue: Queue;
+  /** The role Scheduler assumes to invoke every target, only from this account. */
+  readonly role: Role;
+
+  constructor(scope: Construct, id: string, props: ProbeSchedulesProps) {
+    super(scope, id);
+    this.group = new ScheduleGroup(this, 'Group', { scheduleGroupName: `zk-lookout-${props.stage}` });
+    this.deadLetterQueue = new Queue(this, 'DeadLetters', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is the dead-letter queue of the Scheduler targets; cdk-nag only recognises queues named in another queue\'s redrive policy.',
+    });
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } } }),
+      description: `zk-lookout ${props.stage}: Scheduler invokes the probes and the sweep`,
+    });
+  }
+
+  /** Probe `target` every `rateMinutes` through `probe`. */
+  addProbe(target: ProbeTarget, probe: IFunction, rateMinutes: number): Schedule {
+    const input: ProbeScheduleInput = { ensemble: target, scheduledTime: ContextAttribute.scheduledTime };
+    return this.add(`Probe-${target.name}`, probe, ScheduleTargetInput.fromObject(input), rateMinutes, `zk-lookout: probe ensemble ${target.name}`);
+  }
+
+  /** Run `sweep` every `rateMinutes` with the scheduled time as its input. */
+  addSweep(sweep: IFunction, rateMinutes: number): Schedule {
+    const input = ScheduleTargetInput.fromObject({ scheduledTime: ContextAttribute.scheduledTime });
+    return this.add('Sweep', sweep, input, rateMinutes, 'zk-lookout: mark ensembles without recent rounds as probe-stale');
+  }
+
+  private add(id: string, fn: IFunction, input: ScheduleTargetInput, rateMinutes: number, description: string): Schedule {
+    const functionLogicalId = Stack.of(this).getLogicalId(fn.node.defaultChild as CfnElement);
+    Validations.of(this.role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${functionLogicalId}.Arn>:*]`,
+      reason: `CDK's LambdaInvoke target grants lambda:InvokeFunction on ${fn.node.path} and its qualified versions (ARN:*); no other function.`,
+    });
+    return new Schedule(this, id, {
+      scheduleGroup: this.group,
+      description,
+      schedule: ScheduleExpression.rate(Duration.minutes(rateMinutes)),
+      target: new LambdaInvoke(fn, {
+        input,
+        role: this.role,
+        retryAttempts: SCHEDULE_RETRY_ATTEMPTS,
+        // A round older than two intervals tells nothing the next one will not.
+        maxEventAge: Duration.minutes(2 * rateMinutes),
+        deadLetterQueue: this.deadLetterQueue,
+      }),
+    });
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * The results table: one round item per probe round and one state item per ensemble
+ * (DESIGN "The results table"). On demand, so an idle stack costs nothing; the stream
+ * feeds the evaluator. Grants are named for what a function does with it.
+ */
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import type { Grant, IGrantable } from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+
+export const TTL_ATTRIBUTE = 'ttl';
+
+export class ResultsTable extends Construct {
+  readonly table: Table;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.table = new Table(this, 'Table', {
+      partitionKey: { name: 'pk', type: AttributeType.STRING },
+      sortKey: { name: 'sk', type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: TTL_ATTRIBUTE,
+      stream: StreamViewType.NEW_IMAGE,
+      encryption: TableEncryption.AWS_MANAGED,
+      // Rounds and alert state outlive a `cdk destroy`; DEPLOY.md says how to remove them.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+  }
+
+  /** The probe: one conditional put per round. */
+  grantWriteRounds(grantee: IGrantable): Grant {
+    return this.table.grant(grantee, 'dynamodb:PutItem');
+  }
+
+  /** The evaluator and sweep: the state item and recent rounds. */
+  grantReadState(grantee: IGrantable): Grant {
+    return this.table.grant(grantee, 'dynamodb:GetItem', 'dynamodb:Query');
+  }
+
+  /** The evaluator and sweep: conditional writes of the state item. */
+  grantWriteState(grantee: IGrantable): Grant {
+    return this.table.grant(grantee, 'dynamodb:PutItem', 'dynamodb:UpdateItem');
+  }
+}

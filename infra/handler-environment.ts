@@ -1,0 +1,106 @@
+/**
+ * The contract between the stack and the handlers: environment variable names, the JSON
+ * they carry, the Scheduler payload and the EMF metric names the dashboard reads. The
+ * stack writes these and the handlers read them, so both import this file; it has no CDK
+ * import and bundles into a handler as plain constants.
+ */
+import type { ChatKind } from '../functions/chat/providers/provider.ts';
+import type { Severity } from '../functions/core/deliver/alert-message.ts';
+import type { ServerAddress } from '../functions/core/probe/server-address.ts';
+
+export const HandlerEnv = {
+  /** Results table name (rounds and state items). Probe, evaluator, sweep. */
+  ResultsTable: 'RESULTS_TABLE',
+  /** Days a round item lives (its `ttl` attribute). Probe. */
+  RoundTtlDays: 'ROUND_TTL_DAYS',
+  /** Alerts topic ARN. Evaluator, sweep. */
+  AlertsTopicArn: 'ALERTS_TOPIC_ARN',
+  /** Deployment stage, e.g. `prod`. Every function. */
+  Stage: 'STAGE',
+  /** SSM parameter name of the thresholds document, `/zk-lookout/<stage>/thresholds`. Evaluator, sweep. */
+  ThresholdsParameter: 'THRESHOLDS_PARAMETER',
+  /** SSM parameter name of the silence list, `/zk-lookout/<stage>/silences`. Evaluator, sweep. */
+  SilencesParameter: 'SILENCES_PARAMETER',
+  /** JSON `SweepEnsemble[]`: which ensembles should be reporting and how often. Sweep. */
+  Ensembles: 'ENSEMBLES',
+  /** JSON `ChatChannelSpec[]`: non-secret channel config; URLs and keys live in Secrets Manager. Chat relay. */
+  ChatChannels: 'CHAT_CHANNELS',
+  /** Console URL of the stack's dashboard, for message links. Evaluator, sweep. */
+  DashboardUrl: 'DASHBOARD_URL',
+  PowertoolsServiceName: 'POWERTOOLS_SERVICE_NAME',
+  PowertoolsMetricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
+} as const;
+
+/** `POWERTOOLS_SERVICE_NAME` of each function. */
+export const ServiceNames = {
+  Probe: 'zk-lookout-probe',
+  Evaluator: 'zk-lookout-evaluator',
+  Sweep: 'zk-lookout-sweep',
+  ChatRelay: 'zk-lookout-chat-relay',
+} as const;
+
+/**
+ * EMF namespace and metrics the dashboard reads. A CloudWatch metric is identified by all
+ * its dimensions: Powertools adds `service` (POWERTOOLS_SERVICE_NAME) to every metric, so
+ * the evaluator emits each of these with exactly `{ service, ensemble }`.
+ */
+export const METRICS_NAMESPACE = 'ZkLookout';
+export const ENSEMBLE_DIMENSION = 'ensemble';
+export const SERVICE_DIMENSION = 'service';
+export const ENSEMBLE_METRICS_SERVICE = ServiceNames.Evaluator;
+export const MetricNames = {
+  LeaderCount: 'LeaderCount',
+  ServersServing: 'ServersServing',
+  WarningProbability: 'WarningProbability',
+  ProbeMs: 'ProbeMs',
+  CanaryMs: 'CanaryMs',
+} as const;
+export type MetricName = (typeof MetricNames)[keyof typeof MetricNames];
+
+/** The round items the evaluator's stream filter lets through carry `type: 'round'`. */
+export const ROUND_ITEM_TYPE = 'round';
+
+/** What the probe needs to probe one ensemble (`functions/probe/probe-event.ts` parses it). */
+export interface ProbeTarget {
+  name: string;
+  /** Client port (and AdminServer port where configured) of every server. */
+  servers: ServerAddress[];
+  /** When set, four-letter words go over TLS to this port instead of the client port. */
+  securePort?: number;
+  /** Absent when the canary is disabled. */
+  canary?: { root: string; digestSecretId?: string };
+  /** Evenly spaced rounds within one invocation (sub-minute probing). */
+  roundsPerInvocation: number;
+  /** The schedule's rate in seconds, over which those rounds are spread. */
+  intervalSeconds: number;
+}
+
+/**
+ * The Scheduler's input to the probe. `scheduledTime` is the same on every retry of one
+ * schedule firing, so it keys the round item: a retried invocation overwrites nothing
+ * and duplicates nothing.
+ */
+export interface ProbeScheduleInput {
+  ensemble: ProbeTarget;
+  /** ISO time, filled in by Scheduler (`<aws.scheduler.scheduled-time>`). */
+  scheduledTime: string;
+}
+
+/** One entry of `ENSEMBLES` for the sweep: an ensemble is stale after 3 intervals without a round. */
+export interface SweepEnsemble {
+  name: string;
+  /** The schedule rate in seconds: a missed invocation, not a missed sub-minute round, is the unit. */
+  intervalSeconds: number;
+}
+
+/** One entry of `CHAT_CHANNELS`. The secret holds the webhook URL (and a signing key where the provider has one). */
+export interface ChatChannelSpec {
+  name: string;
+  kind: ChatKind;
+  /** Secrets Manager secret name, under `zk-lookout/<stage>/`. */
+  secretId: string;
+  /** Only these severities; all when absent. */
+  severities?: Severity[];
+  /** Only these ensembles; all when absent. */
+  ensembles?: string[];
+}

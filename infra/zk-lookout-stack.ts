@@ -1,0 +1,109 @@
+/**
+ * The whole checker in one stack: schedules → probes (one per VPC) → results table →
+ * evaluator and sweep → alerts topic → email, chat relay, AWS Chatbot; settings in SSM;
+ * a watchdog and a dashboard. Every permission is a grant between two of these parts.
+ */
+import { Aws, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import type { DeploymentConfig, EnsembleConfig } from './config/deployment-config.ts';
+import { AlertsTopic } from './constructs/alerts-topic.ts';
+import { ChatRelay } from './constructs/chat-relay.ts';
+import { ChatbotChannels } from './constructs/chatbot.ts';
+import { LookoutDashboard } from './constructs/dashboard.ts';
+import { EvaluatorFunction } from './constructs/evaluator-function.ts';
+import { ProbeFunction, probeTarget } from './constructs/probe-function.ts';
+import { ProbeSchedules } from './constructs/probe-schedule.ts';
+import { ResultsTable } from './constructs/results-table.ts';
+import { SettingsParameters } from './constructs/settings-parameters.ts';
+import { Watchdog } from './constructs/watchdog.ts';
+import { ZookeeperLayer } from './constructs/zookeeper-layer.ts';
+
+export interface ZkLookoutStackProps extends StackProps {
+  readonly config: DeploymentConfig;
+  /** Built layer folder. @default `layers/zookeeper` */
+  readonly zookeeperLayerDirectory?: string;
+}
+
+export class ZkLookoutStack extends Stack {
+  readonly resultsTable: ResultsTable;
+  readonly alerts: AlertsTopic;
+  readonly probes: ProbeFunction[];
+  readonly evaluator: EvaluatorFunction;
+  readonly chatRelay?: ChatRelay;
+  readonly schedules: ProbeSchedules;
+  readonly watchdog: Watchdog;
+  readonly dashboard: LookoutDashboard;
+
+  constructor(scope: Construct, id: string, props: ZkLookoutStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const { stage } = config;
+    const logRetention = config.logRetentionDays as RetentionDays;
+    const alarmNamePrefix = `zk-lookout-${stage}-`;
+
+    this.resultsTable = new ResultsTable(this, 'Results');
+    this.alerts = new AlertsTopic(this, 'Alerts', { stage, emailSubscriptions: config.emailSubscriptions });
+    const settings = new SettingsParameters(this, 'Settings', { stage, ensembleNames: config.ensembles.map((e) => e.name) });
+    const layer = new ZookeeperLayer(this, 'ZookeeperLayer', { directory: props.zookeeperLayerDirectory }).layer;
+    this.schedules = new ProbeSchedules(this, 'Schedules', { stage });
+    this.dashboard = new LookoutDashboard(this, 'Dashboard', {
+      stage,
+      ensembles: config.ensembles.map((e) => ({ name: e.name, serverCount: e.servers.length })),
+    });
+
+    this.probes = [...groupByVpc(config.ensembles)].map(([vpcId, ensembles]) => {
+      const probe = new ProbeFunction(this, `Probe-${vpcId}`, {
+        stage,
+        vpc: ensembles[0]!.vpc,
+        ensembles,
+        layer,
+        resultsTable: this.resultsTable,
+        roundTtlDays: config.retentionDays,
+        logRetention,
+      });
+      for (const ensemble of ensembles) this.schedules.addProbe(probeTarget(ensemble), probe.lookout.function, ensemble.scheduleRate);
+      return probe;
+    });
+
+    this.evaluator = new EvaluatorFunction(this, 'Evaluate', {
+      stage,
+      resultsTable: this.resultsTable,
+      alertsTopic: this.alerts.topic,
+      settings,
+      schedules: this.schedules,
+      ensembles: config.ensembles.map((e) => ({ name: e.name, intervalSeconds: e.scheduleRate * 60 })),
+      dashboardUrl: `https://${Aws.REGION}.console.aws.amazon.com/cloudwatch/home?region=${Aws.REGION}#dashboards/dashboard/${this.dashboard.dashboardName}`,
+      logRetention,
+    });
+
+    if (config.chatChannels.length > 0) {
+      this.chatRelay = new ChatRelay(this, 'ChatRelay', { stage, topic: this.alerts.topic, channels: config.chatChannels, logRetention });
+    }
+
+    this.watchdog = new Watchdog(this, 'Watchdog', { topic: this.alerts.topic, alarmNamePrefix });
+    for (const probe of this.probes) this.watchdog.watchFunction(`probe-${probe.vpc.vpcId}`, probe.lookout.function);
+    this.watchdog.watchFunction('evaluator', this.evaluator.evaluator.function);
+    this.watchdog.watchFunction('sweep', this.evaluator.sweep.function);
+    if (this.chatRelay) this.watchdog.watchFunction('chat-relay', this.chatRelay.lookout.function);
+    this.watchdog.watchDeadLetters('schedules', this.schedules.deadLetterQueue);
+    this.watchdog.watchDeadLetters('evaluator', this.evaluator.deadLetterQueue);
+    if (this.chatRelay) this.watchdog.watchDeadLetters('chat-relay', this.chatRelay.deadLetterQueue);
+    this.watchdog.watchSchedules('schedules', this.schedules.group);
+
+    new CfnOutput(this, 'AlertsTopicArn', { value: this.alerts.topic.topicArn, description: 'Alerts topic: confirm its email subscriptions' });
+    new CfnOutput(this, 'ResultsTableName', { value: this.resultsTable.table.tableName, description: 'Probe rounds and alert state' });
+    new CfnOutput(this, 'DashboardName', { value: this.dashboard.dashboardName });
+
+    if (config.chatbot && (config.chatbot.slack || config.chatbot.teams)) {
+      new ChatbotChannels(this, 'Chatbot', { stage, topic: this.alerts.topic, chatbot: config.chatbot, alarmArns: this.watchdog.alarms.map((a) => a.alarmArn) });
+    }
+  }
+}
+
+/** Ensembles grouped by VPC, in config order: one probe function per group. */
+function groupByVpc(ensembles: readonly EnsembleConfig[]): Map<string, EnsembleConfig[]> {
+  const groups = new Map<string, EnsembleConfig[]>();
+  for (const ensemble of ensembles) groups.set(ensemble.vpc.vpcId, [...(groups.get(ensemble.vpc.vpcId) ?? []), ensemble]);
+  return groups;
+}

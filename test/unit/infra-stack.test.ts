@@ -1,0 +1,303 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_THRESHOLDS } from '../../functions/core/evaluate/thresholds.ts';
+import { HandlerEnv, MetricNames, ServiceNames } from '../../infra/handler-environment.ts';
+import { ZookeeperLayer } from '../../infra/constructs/zookeeper-layer.ts';
+import { exampleConfig, synthStack } from '../support/infra-stack.ts';
+
+type Resource = { Type: string; Properties: Record<string, unknown> };
+const resources = (template: Template, type: string) => Object.values(template.findResources(type)) as Resource[];
+const functionsOf = (template: Template) => resources(template, 'AWS::Lambda::Function');
+const envOf = (fn: Resource) => (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+const byService = (template: Template, service: string) => {
+  const found = functionsOf(template).find((fn) => envOf(fn)[HandlerEnv.PowertoolsServiceName] === service);
+  if (!found) throw new Error(`no function with service ${service}`);
+  return found;
+};
+
+let template: Template;
+beforeAll(() => {
+  template = synthStack(exampleConfig()).template;
+});
+
+describe('schedules', () => {
+  it('has one probe schedule per ensemble and one sweep, all in the stack group', () => {
+    const schedules = resources(template, 'AWS::Scheduler::Schedule');
+    expect(schedules).toHaveLength(3);
+    const inputs = schedules.map((s) => JSON.parse((s.Properties.Target as { Input: string }).Input) as Record<string, unknown>);
+    expect(inputs.filter((i) => 'ensemble' in i).map((i) => (i.ensemble as { name: string }).name).sort()).toEqual(['kafka-zk', 'orders-zk']);
+    template.resourceCountIs('AWS::Scheduler::ScheduleGroup', 1);
+    template.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: 'zk-lookout-prod' });
+  });
+
+  it('carries the ensemble spec and the scheduled time, with a small retry policy, max event age and DLQ', () => {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'rate(1 minute)',
+      Target: {
+        Input: JSON.stringify({
+          ensemble: {
+            name: 'orders-zk',
+            servers: [
+              { host: '10.20.1.11', port: 2181, adminPort: 8080 },
+              { host: '10.20.2.12', port: 2181, adminPort: 8080 },
+              { host: '10.20.3.13', port: 2181, adminPort: 8080 },
+            ],
+            canary: { root: '/zk-lookout/canary' },
+            roundsPerInvocation: 1,
+            intervalSeconds: 60,
+          },
+          scheduledTime: '<aws.scheduler.scheduled-time>',
+        }),
+        RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 120 },
+        DeadLetterConfig: { Arn: Match.anyValue() },
+      },
+    });
+  });
+
+  it('runs the sweep every 5 minutes', () => {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'rate(5 minutes)',
+      Target: { Input: JSON.stringify({ scheduledTime: '<aws.scheduler.scheduled-time>' }) },
+    });
+  });
+
+  it('encrypts the schedules dead-letter queue and enforces SSL on every queue', () => {
+    for (const queue of resources(template, 'AWS::SQS::Queue')) expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
+    const policies = resources(template, 'AWS::SQS::QueuePolicy');
+    expect(policies).toHaveLength(3);
+    for (const policy of policies) {
+      expect(JSON.stringify(policy.Properties.PolicyDocument)).toContain('"aws:SecureTransport":"false"');
+    }
+  });
+});
+
+describe('probe', () => {
+  it('is one function for the one VPC, in its private subnets, with the zookeeper layer', () => {
+    const inVpc = functionsOf(template).filter((fn) => fn.Properties.VpcConfig);
+    expect(inVpc).toHaveLength(1);
+    expect(inVpc[0]!.Properties.VpcConfig).toEqual({
+      SubnetIds: ['subnet-0a1b2c3d4e5f60001', 'subnet-0a1b2c3d4e5f60002'],
+      SecurityGroupIds: [{ 'Fn::GetAtt': [expect.stringMatching(/SecurityGroup/), 'GroupId'] }],
+    });
+    expect(inVpc[0]!.Properties.Layers).toEqual([{ Ref: expect.stringMatching(/^ZookeeperLayer/) }]);
+    expect(envOf(inVpc[0]!)[HandlerEnv.PowertoolsServiceName]).toBe(ServiceNames.Probe);
+  });
+
+  it('may connect only to the ZooKeeper ports of its ensembles and to DynamoDB through the prefix list', () => {
+    const [group] = resources(template, 'AWS::EC2::SecurityGroup');
+    const inline = (group!.Properties.SecurityGroupEgress as Record<string, unknown>[]).map((r) => `${String(r.CidrIp)}:${String(r.FromPort)}-${String(r.ToPort)}`);
+    const separate = resources(template, 'AWS::EC2::SecurityGroupEgress').map((r) => `${String(r.Properties.DestinationPrefixListId)}:${String(r.Properties.FromPort)}-${String(r.Properties.ToPort)}`);
+    expect([...inline, ...separate].sort()).toEqual(
+      [
+        ...['10.20.1.11/32', '10.20.2.12/32', '10.20.3.13/32'].flatMap((ip) => [`${ip}:2181-2181`, `${ip}:8080-8080`]),
+        '10.20.64.0/20:2181-2181',
+        'pl-02cd2c6b:443-443',
+      ].sort(),
+    );
+    expect(resources(template, 'AWS::EC2::SecurityGroupIngress')).toHaveLength(0);
+  });
+
+  it('adds the DynamoDB gateway endpoint and no NAT gateway or interface endpoint', () => {
+    template.resourceCountIs('AWS::EC2::NatGateway', 0);
+    template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+      VpcEndpointType: 'Gateway',
+      RouteTableIds: ['rtb-0a1b2c3d4e5f60001', 'rtb-0a1b2c3d4e5f60002'],
+      ServiceName: { 'Fn::Join': ['', ['com.amazonaws.', { Ref: 'AWS::Region' }, '.dynamodb']] },
+    });
+    expect(resources(template, 'AWS::EC2::VPCEndpoint').filter((e) => e.Properties.VpcEndpointType === 'Interface')).toHaveLength(0);
+  });
+
+  it('lets multi-round invocations run for their interval', () => {
+    // kafka-zk: 3 rounds 20 s apart, then the last round's 30 s.
+    expect(byService(template, ServiceNames.Probe).Properties.Timeout).toBe(70);
+  });
+});
+
+describe('results table', () => {
+  it('is on demand, with PITR, TTL on `ttl`, a NEW_IMAGE stream and SSE', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+      StreamSpecification: { StreamViewType: 'NEW_IMAGE' },
+      SSESpecification: { SSEEnabled: true },
+    });
+  });
+});
+
+describe('evaluator', () => {
+  it('takes only inserts of round items from the stream, bisecting, reporting item failures, retrying a little, with a DLQ', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: ['round'] } } } }) }] },
+      BisectBatchOnFunctionError: true,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      MaximumRetryAttempts: 2,
+      MaximumRecordAgeInSeconds: 3600,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('EvaluateDeadLetters'), 'Arn'] } } },
+    });
+  });
+
+  it('runs outside the VPC and gets the table, topic, settings and ensemble list through its environment', () => {
+    const evaluator = byService(template, ServiceNames.Evaluator);
+    expect(evaluator.Properties.VpcConfig).toBeUndefined();
+    expect(Object.keys(envOf(evaluator))).toEqual(
+      expect.arrayContaining([HandlerEnv.ResultsTable, HandlerEnv.AlertsTopicArn, HandlerEnv.ThresholdsParameter, HandlerEnv.SilencesParameter, HandlerEnv.Stage]),
+    );
+    expect(JSON.parse(envOf(byService(template, ServiceNames.Sweep))[HandlerEnv.Ensembles] as string)).toEqual([
+      { name: 'orders-zk', intervalSeconds: 60 },
+      { name: 'kafka-zk', intervalSeconds: 60 },
+    ]);
+  });
+});
+
+describe('alerts topic', () => {
+  it('is encrypted with a rotating customer-managed key that CloudWatch may use', () => {
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('AlertsKey'), 'Arn'] } });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('refuses publishing without SSL and lets only this account\'s alarms publish', () => {
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          Match.objectLike({ Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish', Condition: Match.objectLike({ StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } }) }),
+        ]),
+      },
+    });
+  });
+
+  it('subscribes each email with its severities (and the watchdog\'s attribute-less alarms)', () => {
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'zookeeper-oncall@example.com',
+      FilterPolicy: { severity: ['alarm', 'resolved', { exists: false }] },
+    });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'platform-team@example.com',
+      FilterPolicy: { severity: ['alarm', 'warning', 'resolved', { exists: false }] },
+    });
+  });
+
+  it('subscribes the chat relay to alert messages only, with a DLQ, and lets it read exactly the channel secrets', () => {
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'lambda',
+      FilterPolicy: { severity: [{ exists: true }] },
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('ChatRelayDeadLetters'), 'Arn'] } },
+    });
+    const relay = byService(template, ServiceNames.ChatRelay);
+    expect(JSON.parse(envOf(relay)[HandlerEnv.ChatChannels] as string)).toEqual(exampleConfig().chatChannels);
+    const policy = resources(template, 'AWS::IAM::Policy').find((p) => JSON.stringify(p.Properties.PolicyDocument).includes('secretsmanager:GetSecretValue'));
+    expect(JSON.stringify(policy!.Properties.PolicyDocument)).toContain(':secret:zk-lookout/prod/ops-slack-??????');
+    expect(JSON.stringify(policy!.Properties.PolicyDocument)).toContain(':secret:zk-lookout/prod/kafka-feishu-??????');
+  });
+});
+
+describe('settings', () => {
+  it('writes the default thresholds and an empty silence list to SSM', () => {
+    const params = resources(template, 'AWS::SSM::Parameter');
+    const byName = Object.fromEntries(params.map((p) => [p.Properties.Name as string, p.Properties.Value as string]));
+    expect(Object.keys(byName).sort()).toEqual(['/zk-lookout/prod/silences', '/zk-lookout/prod/thresholds']);
+    expect(JSON.parse(byName['/zk-lookout/prod/thresholds']!)).toEqual(JSON.parse(JSON.stringify(DEFAULT_THRESHOLDS)));
+    expect(byName['/zk-lookout/prod/silences']).toBe('[]');
+  });
+
+  it('lets the evaluator read the two parameters and the configured ensembles\' overrides, nothing else', () => {
+    const statements = resources(template, 'AWS::IAM::Policy').flatMap((p) => (p.Properties.PolicyDocument as { Statement: { Action: unknown; Resource: unknown }[] }).Statement);
+    const ssm = statements.filter((st) => JSON.stringify(st.Action).includes('ssm:'));
+    expect(ssm).toHaveLength(2); // evaluator and sweep
+    for (const statement of ssm) {
+      expect(statement.Action).toBe('ssm:GetParameter');
+      const resource = JSON.stringify(statement.Resource);
+      expect(resource).toContain('/zk-lookout/prod/ensembles/orders-zk/thresholds');
+      expect(resource).toContain('/zk-lookout/prod/ensembles/kafka-zk/thresholds');
+      expect(resource).not.toContain('*');
+      expect(statement.Resource).toHaveLength(4);
+    }
+  });
+});
+
+describe('watchdog and dashboard', () => {
+  it('alarms on errors and throttles of every function, every DLQ and the schedule group, all to the topic', () => {
+    const alarms = resources(template, 'AWS::CloudWatch::Alarm');
+    // 4 functions × (errors, throttles) + 3 dead-letter queues + 2 Scheduler metrics.
+    expect(alarms).toHaveLength(13);
+    const metrics = alarms.map((a) => `${String(a.Properties.Namespace)}/${String(a.Properties.MetricName)}`);
+    expect(metrics.filter((m) => m === 'AWS/Lambda/Errors')).toHaveLength(4);
+    expect(metrics.filter((m) => m === 'AWS/Lambda/Throttles')).toHaveLength(4);
+    expect(metrics.filter((m) => m === 'AWS/SQS/ApproximateNumberOfMessagesVisible')).toHaveLength(3);
+    expect(metrics).toEqual(expect.arrayContaining(['AWS/Scheduler/TargetErrorCount', 'AWS/Scheduler/InvocationDroppedCount']));
+    for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^AlertsTopic/) }]);
+  });
+
+  it('draws one dashboard with every ensemble\'s leader count, serving servers, warning probability, probe and canary latency', () => {
+    const dashboards = resources(template, 'AWS::CloudWatch::Dashboard');
+    expect(dashboards).toHaveLength(1);
+    const body = JSON.stringify(dashboards[0]!.Properties.DashboardBody);
+    for (const ensemble of ['orders-zk', 'kafka-zk']) {
+      for (const metric of Object.values(MetricNames)) {
+        expect(body).toContain(`[\\"ZkLookout\\",\\"${metric}\\",\\"ensemble\\",\\"${ensemble}\\",\\"service\\",\\"zk-lookout-evaluator\\"`);
+      }
+    }
+  });
+});
+
+describe('platform and permissions', () => {
+  it('uses one runtime and architecture everywhere, matching the layer', () => {
+    template.hasResourceProperties('AWS::Lambda::LayerVersion', { CompatibleRuntimes: ['nodejs22.x'], CompatibleArchitectures: ['x86_64'] });
+    const fns = functionsOf(template);
+    expect(fns).toHaveLength(4);
+    for (const fn of fns) {
+      expect(fn.Properties.Runtime).toBe('nodejs22.x');
+      expect(fn.Properties.Architectures).toEqual(['x86_64']);
+    }
+  });
+
+  it('has no IAM statement allowing every action of a service', () => {
+    const actions = resources(template, 'AWS::IAM::Policy').flatMap((p) =>
+      (p.Properties.PolicyDocument as { Statement: { Action: string | string[] }[] }).Statement.flatMap((s) => [s.Action].flat()),
+    );
+    expect(actions.length).toBeGreaterThan(10);
+    expect(actions.filter((a) => a === '*' || a.endsWith(':*'))).toEqual([]);
+  });
+
+  it('uses no AWS-managed policy (each role has only what the stack grants)', () => {
+    for (const role of resources(template, 'AWS::IAM::Role')) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+  });
+});
+
+describe('options', () => {
+  it('adds a Secrets Manager interface endpoint, and egress to it, only for a canary with digest credentials', () => {
+    const config = exampleConfig() as { ensembles: { canary: Record<string, unknown> }[] };
+    config.ensembles[0]!.canary.digestSecretArn = 'arn:aws:secretsmanager:us-east-1:111122223333:secret:zk-lookout/prod/orders-digest-AbCdEf';
+    const withDigest = synthStack(config).template;
+    withDigest.resourceCountIs('AWS::EC2::VPCEndpoint', 2);
+    withDigest.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+      VpcEndpointType: 'Interface',
+      ServiceName: { 'Fn::Join': ['', ['com.amazonaws.', { Ref: 'AWS::Region' }, '.secretsmanager']] },
+      PrivateDnsEnabled: true,
+    });
+    withDigest.hasResourceProperties('AWS::EC2::SecurityGroupEgress', { FromPort: 443, ToPort: 443, DestinationSecurityGroupId: Match.anyValue() });
+  });
+
+  it('stops synth with the build command when the layer has not been built', () => {
+    expect(() => new ZookeeperLayer(new Stack(new App(), 'S'), 'Layer', { directory: '/nonexistent/layer' })).toThrow(/npm run build:layer/);
+  });
+});
