@@ -42,12 +42,12 @@ export const ServiceNames = {
 /**
  * EMF namespace and metrics the dashboard reads. A CloudWatch metric is identified by all
  * its dimensions: Powertools adds `service` (POWERTOOLS_SERVICE_NAME) to every metric, so
- * the evaluator emits each of these with exactly `{ service, ensemble }`.
+ * each metric is emitted with exactly `{ service, ensemble }` by the function named in
+ * `MetricSources`, and the dashboard asks for it under that service.
  */
 export const METRICS_NAMESPACE = 'ZkLookout';
 export const ENSEMBLE_DIMENSION = 'ensemble';
 export const SERVICE_DIMENSION = 'service';
-export const ENSEMBLE_METRICS_SERVICE = ServiceNames.Evaluator;
 export const MetricNames = {
   LeaderCount: 'LeaderCount',
   ServersServing: 'ServersServing',
@@ -56,6 +56,15 @@ export const MetricNames = {
   CanaryMs: 'CanaryMs',
 } as const;
 export type MetricName = (typeof MetricNames)[keyof typeof MetricNames];
+
+/** Which function emits each metric: the probe sees the round, only the evaluator knows the model. */
+export const MetricSources: Record<MetricName, string> = {
+  LeaderCount: ServiceNames.Probe,
+  ServersServing: ServiceNames.Probe,
+  ProbeMs: ServiceNames.Probe,
+  CanaryMs: ServiceNames.Probe,
+  WarningProbability: ServiceNames.Evaluator,
+};
 
 /** The round items the evaluator's stream filter lets through carry `type: 'round'`. */
 export const ROUND_ITEM_TYPE = 'round';

@@ -9,6 +9,7 @@
  *
  *   tsx scripts/build-zookeeper-layer.ts                    # Lambda's major → layers/zookeeper
  *   tsx scripts/build-zookeeper-layer.ts --node-major 20    # local major → layers/zookeeper-node20
+ *   … --if-missing                                          # skip when that build is already there
  */
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,11 +27,26 @@ const { values } = parseArgs({
   options: {
     'node-major': { type: 'string', default: String(LAMBDA_NODE_MAJOR) },
     out: { type: 'string' },
+    'if-missing': { type: 'boolean', default: false },
   },
 });
 const major = Number(values['node-major']);
 if (!Number.isInteger(major) || major < 18) throw new Error(`--node-major: an integer ≥ 18, got "${values['node-major']}"`);
 const outDir = resolve(values.out ?? (major === LAMBDA_NODE_MAJOR ? 'layers/zookeeper' : `layers/zookeeper-node${major}`));
+
+if (values['if-missing'] && isBuilt(outDir)) {
+  console.log(`${outDir}: already built (zookeeper ${ZOOKEEPER_VERSION}, Node ${major}); skipping`);
+  process.exit(0);
+}
+
+function isBuilt(dir: string): boolean {
+  try {
+    const meta = JSON.parse(readFileSync(`${dir}.build.json`, 'utf8')) as { zookeeper?: string; nodeHeaders?: string };
+    return meta.zookeeper === ZOOKEEPER_VERSION && meta.nodeHeaders?.split('.')[0] === String(major) && existsSync(join(dir, 'nodejs', 'node_modules', 'zookeeper', 'build', 'Release', 'zookeeper.node'));
+  } catch {
+    return false;
+  }
+}
 
 const work = mkdtempSync(join(tmpdir(), 'zk-layer-'));
 const npm = (args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) =>

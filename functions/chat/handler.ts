@@ -5,11 +5,12 @@
  * Lambda's retries and then the DLQ take over) with their names in the error; channels
  * that succeeded are recorded per SNS message id and skipped on the retry.
  *
- * Configuration: `ZK_LOOKOUT_CHAT_CHANNELS` holds the channel list as JSON (names,
+ * Configuration: `CHAT_CHANNELS` holds the channel list as JSON (names,
  * kinds, Secrets Manager ids, filters: nothing secret). URLs and signing secrets are
  * read from Secrets Manager and never logged.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
+import { HandlerEnv } from '../../infra/handler-environment.ts';
 import type { Context, SNSEvent } from 'aws-lambda';
 import { WebhookSecrets } from '../adapters/secrets.ts';
 import { channelWants, parseChannels } from './channels.ts';
@@ -22,7 +23,6 @@ import { parseAlertMessage } from './parse-alert-message.ts';
 import { chatProviders } from './providers/index.ts';
 import type { WebhookSecret } from './providers/provider.ts';
 
-export const CHANNELS_ENV = 'ZK_LOOKOUT_CHAT_CHANNELS';
 /** Time kept back from the Lambda timeout to log and return. */
 const SAFETY_MARGIN_MS = 1500;
 
@@ -81,7 +81,7 @@ let defaultHandler: ReturnType<typeof createRelayHandler> | undefined;
 
 export const handler = (event: SNSEvent, context: Context): Promise<void> => {
   defaultHandler ??= createRelayHandler({
-    channels: parseChannels(process.env[CHANNELS_ENV] ?? '[]', `environment variable ${CHANNELS_ENV}`),
+    channels: parseChannels(process.env[HandlerEnv.ChatChannels] ?? '[]', `environment variable ${HandlerEnv.ChatChannels}`),
     secrets: new WebhookSecrets(),
     ledger: new MemoryDeliveryLedger(),
     logger: new Logger({ serviceName: 'zk-lookout-chat' }),

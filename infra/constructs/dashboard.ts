@@ -6,7 +6,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { Dashboard, GraphWidget, type HorizontalAnnotation, Metric, TextWidget } from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { ENSEMBLE_DIMENSION, ENSEMBLE_METRICS_SERVICE, type MetricName, METRICS_NAMESPACE, MetricNames, SERVICE_DIMENSION } from '../handler-environment.ts';
+import { ENSEMBLE_DIMENSION, type MetricName, METRICS_NAMESPACE, MetricNames, MetricSources, SERVICE_DIMENSION } from '../handler-environment.ts';
 
 export interface LookoutDashboardProps {
   readonly stage: string;
@@ -17,7 +17,7 @@ function ensembleMetric(ensemble: string, name: MetricName, statistic: string, l
   return new Metric({
     namespace: METRICS_NAMESPACE,
     metricName: name,
-    dimensionsMap: { [SERVICE_DIMENSION]: ENSEMBLE_METRICS_SERVICE, [ENSEMBLE_DIMENSION]: ensemble },
+    dimensionsMap: { [SERVICE_DIMENSION]: MetricSources[name], [ENSEMBLE_DIMENSION]: ensemble },
     statistic,
     period: Duration.minutes(1),
     label,

@@ -2,7 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_THRESHOLDS } from '../../functions/core/evaluate/thresholds.ts';
-import { HandlerEnv, MetricNames, ServiceNames } from '../../infra/handler-environment.ts';
+import { HandlerEnv, MetricNames, MetricSources, ServiceNames } from '../../infra/handler-environment.ts';
 import { ZookeeperLayer } from '../../infra/constructs/zookeeper-layer.ts';
 import { exampleConfig, synthStack } from '../support/infra-stack.ts';
 
@@ -253,7 +253,7 @@ describe('watchdog and dashboard', () => {
     const body = JSON.stringify(dashboards[0]!.Properties.DashboardBody);
     for (const ensemble of ['orders-zk', 'kafka-zk']) {
       for (const metric of Object.values(MetricNames)) {
-        expect(body).toContain(`[\\"ZkLookout\\",\\"${metric}\\",\\"ensemble\\",\\"${ensemble}\\",\\"service\\",\\"zk-lookout-evaluator\\"`);
+        expect(body).toContain(`[\\"ZkLookout\\",\\"${metric}\\",\\"ensemble\\",\\"${ensemble}\\",\\"service\\",\\"${MetricSources[metric]}\\"`);
       }
     }
   });
