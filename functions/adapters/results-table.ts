@@ -16,6 +16,7 @@ import {
 import type { AlertMessage } from '../core/deliver/alert-message.ts';
 import type { EnsembleState } from '../core/evaluate/ensemble-state.ts';
 import { PROBE_ROUND_VERSION, type ProbeRound } from '../core/probe/probe-round.ts';
+import { isReadableRoundVersion, OLDEST_READABLE_ROUND_VERSION, upgradeProbeRound } from '../core/probe/read-probe-round.ts';
 
 export const DEFAULT_ROUND_TTL_DAYS = 14;
 const STATE_SK = 'STATE';
@@ -94,15 +95,22 @@ export function roundItem(round: ProbeRound, scheduledAt: Date | string, ttlSeco
 export function decodeRoundItem(item: ItemImage): ProbeRound {
   const where = `item ${item.pk?.S ?? '?'} / ${item.sk?.S ?? '?'}`;
   if (item.type?.S !== 'round') throw new StoredItemError(`${where}: type is ${JSON.stringify(item.type?.S)}, expected "round"`);
-  if (Number(item.roundVersion?.N) !== PROBE_ROUND_VERSION) {
-    throw new StoredItemError(`${where}: roundVersion ${item.roundVersion?.N ?? 'missing'}, this code reads ${PROBE_ROUND_VERSION}`);
+  if (!isReadableRoundVersion(Number(item.roundVersion?.N))) {
+    throw new StoredItemError(`${where}: roundVersion ${item.roundVersion?.N ?? 'missing'}, this code reads ${OLDEST_READABLE_ROUND_VERSION} to ${PROBE_ROUND_VERSION}`);
   }
   const text = item.round?.S;
   if (text === undefined) throw new StoredItemError(`${where}: attribute "round" missing`);
+  let round: unknown;
   try {
-    return JSON.parse(text) as ProbeRound;
+    round = JSON.parse(text);
   } catch (err) {
     throw new StoredItemError(`${where}: attribute "round" is not JSON (${(err as Error).message})`);
+  }
+  if (typeof round !== 'object' || round === null) throw new StoredItemError(`${where}: attribute "round" is not an object`);
+  try {
+    return upgradeProbeRound(round as Record<string, unknown>, where);
+  } catch (err) {
+    throw new StoredItemError((err as Error).message);
   }
 }
 

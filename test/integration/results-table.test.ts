@@ -1,13 +1,13 @@
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { decodeRoundItem, ensembleKey, ResultsTable, roundSortKey, StateConflictError, StoredItemError, type StateWrite } from '../../functions/adapters/results-table.ts';
+import { decodeRoundItem, ensembleKey, ResultsTable, roundItem, roundSortKey, StateConflictError, StoredItemError, type ItemImage, type StateWrite } from '../../functions/adapters/results-table.ts';
 import type { AlertMessage } from '../../functions/core/deliver/alert-message.ts';
 import { initialState } from '../../functions/core/evaluate/ensemble-state.ts';
 import type { EvaluationSettings } from '../../functions/core/evaluate/evaluate-round.ts';
 import { DEFAULT_THRESHOLDS, resolveThresholds } from '../../functions/core/evaluate/thresholds.ts';
 import { compactRound } from '../../functions/core/probe/compact-round.ts';
-import type { ProbeRound } from '../../functions/core/probe/probe-round.ts';
+import { PROBE_ROUND_VERSION, type ProbeRound } from '../../functions/core/probe/probe-round.ts';
 import {
   AlertDeliveryError,
   evaluateEnsembleRound,
@@ -97,14 +97,24 @@ describe('round items', () => {
 
   it('names the item and the problem when a stored round cannot be read', async () => {
     const table = await freshTable();
-    const Item = { pk: { S: ensembleKey('trio') }, sk: { S: 'R#2026-03-01T12:00:00.000Z#x' }, type: { S: 'round' }, roundVersion: { N: '2' }, round: { S: '{}' } };
+    const Item = { pk: { S: ensembleKey('trio') }, sk: { S: 'R#2026-03-01T12:00:00.000Z#x' }, type: { S: 'round' }, roundVersion: { N: '3' }, round: { S: '{}' } };
     await dynamo.client.send(new PutItemCommand({ TableName: table.tableName, Item }));
     const read = async () => {
       for await (const _ of table.queryRounds('trio')) return;
     };
     await expect(read()).rejects.toThrow(StoredItemError);
-    await expect(read()).rejects.toThrow('item ENS#trio / R#2026-03-01T12:00:00.000Z#x: roundVersion 2, this code reads 1');
+    await expect(read()).rejects.toThrow('item ENS#trio / R#2026-03-01T12:00:00.000Z#x: roundVersion 3, this code reads 1 to 2');
     expect(() => decodeRoundItem({ ...Item, roundVersion: { N: '1' }, round: { S: '{not json' } })).toThrow(/attribute "round" is not JSON/);
+    expect(() => decodeRoundItem({ ...Item, roundVersion: { N: '2' }, round: { S: '{"version":7}' } })).toThrow(/round version 7, this code reads versions 1 to 2/);
+  });
+
+  it('reads a version 1 round (before znode rules) as the current version', () => {
+    const v1 = { ...healthy, version: 1 } as unknown as ProbeRound;
+    const item = { ...roundItem(v1, minutes(0)), roundVersion: { N: '1' } };
+    const read = decodeRoundItem(item as ItemImage);
+    expect(read.version).toBe(PROBE_ROUND_VERSION);
+    expect(read.servers).toEqual(healthy.servers);
+    expect(read.znodes).toBeUndefined();
   });
 
   it('refuses a scheduled time that is not a time', async () => {

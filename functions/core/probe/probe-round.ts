@@ -1,9 +1,10 @@
 /**
  * `ProbeRound`: what one probe of one ensemble saw. It is stored (DynamoDB round items,
  * JSON Lines exports) and consumed by the evaluator, so it is versioned: a reader checks
- * `version` and a change that is not purely additive bumps it.
+ * `version`, a change bumps it, and `read-probe-round.ts` upgrades older rounds.
+ * History: 1 the first; 2 added `znodes`.
  */
-export const PROBE_ROUND_VERSION = 1 as const;
+export const PROBE_ROUND_VERSION = 2 as const;
 
 /** Four-letter words the probe knows how to ask and parse. */
 export const FourLetterWords = ['ruok', 'srvr', 'stat', 'mntr', 'conf', 'isro', 'envi', 'wchs', 'cons'] as const;
