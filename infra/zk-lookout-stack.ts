@@ -78,7 +78,7 @@ export class ZkLookoutStack extends Stack {
     });
 
     if (config.chatChannels.length > 0) {
-      this.chatRelay = new ChatRelay(this, 'ChatRelay', { stage, topic: this.alerts.topic, channels: config.chatChannels, logRetention });
+      this.chatRelay = new ChatRelay(this, 'ChatRelay', { stage, topic: this.alerts.topic, channels: config.chatChannels, logRetention, resultsTable: this.resultsTable });
     }
 
     this.watchdog = new Watchdog(this, 'Watchdog', { topic: this.alerts.topic, alarmNamePrefix });

@@ -12,6 +12,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { HandlerEnv } from '../../infra/handler-environment.ts';
 import type { Context, SNSEvent } from 'aws-lambda';
+import { DynamoDeliveryLedger } from '../adapters/delivery-ledger.ts';
 import { WebhookSecrets } from '../adapters/secrets.ts';
 import { channelWants, parseChannels } from './channels.ts';
 import type { ChannelConfig } from './channels.ts';
@@ -83,7 +84,8 @@ export const handler = (event: SNSEvent, context: Context): Promise<void> => {
   defaultHandler ??= createRelayHandler({
     channels: parseChannels(process.env[HandlerEnv.ChatChannels] ?? '[]', `environment variable ${HandlerEnv.ChatChannels}`),
     secrets: new WebhookSecrets(),
-    ledger: new MemoryDeliveryLedger(),
+    // The table survives container recycling; without one (a relay outside the stack) the memo is what there is.
+    ledger: process.env[HandlerEnv.ResultsTable] ? new DynamoDeliveryLedger({ tableName: process.env[HandlerEnv.ResultsTable] as string }) : new MemoryDeliveryLedger(),
     logger: new Logger({ serviceName: 'zk-lookout-chat' }),
   });
   return defaultHandler(event, context);

@@ -15,6 +15,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { type ChatChannelSpec, HandlerEnv, ServiceNames } from '../handler-environment.ts';
 import { LookoutFunction } from './lookout-function.ts';
+import type { ResultsTable } from './results-table.ts';
 
 export const CHAT_RELAY_ENTRY = 'functions/chat/handler.ts';
 
@@ -23,6 +24,8 @@ export interface ChatRelayProps {
   readonly topic: ITopic;
   readonly channels: readonly ChatChannelSpec[];
   readonly logRetention: RetentionDays;
+  /** Holds the delivery ledger, so a retried SNS message is posted only to the channels that failed. */
+  readonly resultsTable: ResultsTable;
 }
 
 export class ChatRelay extends Construct {
@@ -46,8 +49,9 @@ export class ChatRelay extends Construct {
       // Providers' 429 retry_after waits happen inside one invocation.
       timeout: Duration.seconds(60),
       deadLetterQueue: this.deadLetterQueue,
-      environment: { [HandlerEnv.ChatChannels]: JSON.stringify(props.channels) },
+      environment: { [HandlerEnv.ChatChannels]: JSON.stringify(props.channels), [HandlerEnv.ResultsTable]: props.resultsTable.table.tableName },
     });
+    props.resultsTable.grantDeliveryLedger(this.lookout.function);
     this.lookout.function.addToRolePolicy(
       new PolicyStatement({
         actions: ['secretsmanager:GetSecretValue'],

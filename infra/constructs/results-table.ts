@@ -5,7 +5,8 @@
  */
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
-import type { Grant, IGrantable } from 'aws-cdk-lib/aws-iam';
+import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import { DELIVERY_KEY_PREFIX } from '../../functions/adapters/delivery-ledger.ts';
 import { Construct } from 'constructs';
 
 export const TTL_ATTRIBUTE = 'ttl';
@@ -36,6 +37,19 @@ export class ResultsTable extends Construct {
   /** The evaluator and sweep: the state item and recent rounds. */
   grantReadState(grantee: IGrantable): Grant {
     return this.table.grant(grantee, 'dynamodb:GetItem', 'dynamodb:Query');
+  }
+
+  /**
+   * The chat relay: its delivery ledger, and nothing else of the table (IAM's LeadingKeys
+   * condition limits it to `DLV#…` partitions, so it cannot read rounds or state).
+   */
+  grantDeliveryLedger(grantee: IGrantable): Grant {
+    return Grant.addToPrincipal({
+      grantee,
+      actions: ['dynamodb:PutItem', 'dynamodb:Query'],
+      resourceArns: [this.table.tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${DELIVERY_KEY_PREFIX}*`] } },
+    });
   }
 
   /** The evaluator and sweep: conditional writes of the state item. */

@@ -208,6 +208,19 @@ describe('alerts topic', () => {
     expect(JSON.stringify(policy!.Properties.PolicyDocument)).toContain(':secret:zk-lookout/prod/ops-slack-??????');
     expect(JSON.stringify(policy!.Properties.PolicyDocument)).toContain(':secret:zk-lookout/prod/kafka-feishu-??????');
   });
+
+  it('gives the relay its delivery ledger in the results table, limited to DLV# partitions', () => {
+    const relay = byService(template, ServiceNames.ChatRelay);
+    expect(envOf(relay)[HandlerEnv.ResultsTable]).toEqual({ Ref: expect.stringMatching(/^ResultsTable/) });
+    const statements = resources(template, 'AWS::IAM::Policy').flatMap((p) => (p.Properties.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement);
+    const ledger = statements.filter((st) => JSON.stringify(st.Condition ?? {}).includes('dynamodb:LeadingKeys'));
+    expect(ledger).toEqual([
+      expect.objectContaining({
+        Action: ['dynamodb:PutItem', 'dynamodb:Query'],
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['DLV#*'] } },
+      }),
+    ]);
+  });
 });
 
 describe('settings', () => {
