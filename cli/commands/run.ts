@@ -5,8 +5,9 @@ import { openEmbeddedStore } from '../local/embedded-store.ts';
 import { loadLocalConfig } from '../local/local-config.ts';
 import { LocalNotifier } from '../local/local-notifier.ts';
 import { LocalPipeline } from '../local/local-pipeline.ts';
+import { PrometheusOutputs } from '../local/prometheus-outputs.ts';
 import { statusLine } from '../local/status-line.ts';
-import { UsageError } from '../usage-error.ts';
+import { intOption, UsageError } from '../usage-error.ts';
 
 const HELP = `usage: zk-lookout run --config FILE [options]
 
@@ -20,7 +21,13 @@ options:
   --memory        keep the store in memory instead of the config's storeDir
   --once          one round of every ensemble, then exit (exit code 2 if any alarm fires)
   --json          one JSON object per ensemble per round instead of status lines
-  -h, --help      this text`;
+  --metrics-port N
+                  serve Prometheus metrics on http://HOST:N/metrics (see docs/PROMETHEUS.md)
+  --metrics-host HOST
+                  address to serve them on (default 127.0.0.1: loopback only)
+  -h, --help      this text
+
+Alerts also go to Alertmanager when the config has "alertmanager": { "url": … }.`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseOptions(argv);
@@ -29,6 +36,7 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   if (!values.config) throw new UsageError('run needs --config FILE (see zk-lookout run --help)');
+  const metricsPort = values['metrics-port'] === undefined ? undefined : intOption('metrics-port', values['metrics-port'], 0, 0, 65535);
   const config = loadLocalConfig(values.config);
   const store = await openEmbeddedStore(values.memory ? null : config.storeDir);
   const notifier = new LocalNotifier({
@@ -40,6 +48,18 @@ export async function run(argv: string[]): Promise<number> {
     },
   });
   const pipeline = new LocalPipeline({ config, table: store.table, notifier });
+  let outputs: PrometheusOutputs | undefined;
+  try {
+    outputs = await PrometheusOutputs.start({
+      config,
+      table: store.table,
+      ...(metricsPort !== undefined ? { metrics: { host: values['metrics-host'], port: metricsPort } } : {}),
+      warn: (text) => (values.json ? console.log(JSON.stringify({ warning: text })) : console.error(`zk-lookout: ${text}`)),
+    });
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
   const stop = new AbortController();
   const onSignal = () => stop.abort();
   process.once('SIGINT', onSignal);
@@ -51,16 +71,20 @@ export async function run(argv: string[]): Promise<number> {
       if (values.json) console.log(JSON.stringify({ ensemble: tick.ensembleName, round: tick.round, evaluation: tick.outcome?.evaluation, error: tick.error }));
       else console.log(statusLine(tick, new Date()));
     }
+    outputs?.observe(ticks);
   };
   try {
     if (!values.json) {
       console.log(`zk-lookout: watching ${config.ensembles.map((e) => e.name).join(', ')} every ${config.intervalSeconds} s; store ${values.memory || config.storeDir === null ? 'in memory' : config.storeDir}`);
+      if (outputs?.endpoint) console.log(`zk-lookout: metrics at ${outputs.endpoint.url}`);
+      if (config.alertmanager) console.log(`zk-lookout: alerts also to Alertmanager at ${config.alertmanager.url}`);
     }
     if (values.once) report(await pipeline.tick());
     else await pipeline.run(stop.signal, report);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    await outputs?.close();
     await store.close();
   }
   if (!values.json && !values.once) console.log('zk-lookout: stopped; store closed');
@@ -77,6 +101,8 @@ function parseOptions(argv: string[]) {
         memory: { type: 'boolean', default: false },
         once: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
+        'metrics-port': { type: 'string' },
+        'metrics-host': { type: 'string', default: '127.0.0.1' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });

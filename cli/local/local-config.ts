@@ -44,6 +44,22 @@ const EnsembleSchema = z.strictObject({
  */
 const ChannelSchema = ChannelConfigSchema;
 
+/**
+ * Alertmanager as one more delivery target: every firing alert is posted each round (so
+ * Alertmanager keeps it) and ended when it resolves.
+ */
+const AlertmanagerSchema = z.strictObject({
+  /** Base URL, e.g. `http://127.0.0.1:9093`; `/api/v2/alerts` is appended. */
+  url: z.url({ protocol: /^https?$/ }),
+  /** A JSON file `{ "username", "password" }` or `{ "bearerToken" }` (kept out of the config itself). */
+  authFile: z.string().optional(),
+  /**
+   * How long Alertmanager keeps a firing alert that is not posted again: if zk-lookout
+   * stops, its alerts resolve there after this. Default: three intervals, at least a minute.
+   */
+  endsAfterSeconds: z.number().min(1).max(86_400).optional(),
+});
+
 export const LocalConfigSchema = z
   .strictObject({
     ensembles: z.array(EnsembleSchema).min(1),
@@ -55,6 +71,7 @@ export const LocalConfigSchema = z
     silencesFile: z.string().optional(),
     channels: z.array(ChannelSchema).default([]),
     links: z.strictObject({ dashboard: z.string().optional(), runbook: z.string().optional() }).default({}),
+    alertmanager: AlertmanagerSchema.optional(),
   })
   .superRefine((config, ctx) => {
     const names = new Set<string>();
@@ -106,6 +123,7 @@ export function parseLocalConfig(json: unknown, source: string): LocalConfig {
     thresholdsFile: at(config.thresholdsFile),
     silencesFile: at(config.silencesFile),
     channels: config.channels.map((c) => ({ ...c, secretId: at(c.secretId) as string })),
+    ...(config.alertmanager ? { alertmanager: { ...config.alertmanager, authFile: at(config.alertmanager.authFile) } } : {}),
     ensembles: config.ensembles.map((e) => ({ ...e, canary: { ...e.canary, digestFile: at(e.canary.digestFile) } })),
   };
 }

@@ -22,6 +22,8 @@ export interface EnsembleTick {
   outcome?: EnsembleOutcome;
   /** What went wrong in this tick for this ensemble (store, evaluation, delivery). */
   error?: string;
+  /** Time spent evaluating the round and delivering its alerts. */
+  evaluationMs?: number;
 }
 
 export interface LocalPipelineOptions {
@@ -60,6 +62,7 @@ export class LocalPipeline {
     const round = await probeEnsemble(target.servers, { ...target.probe, roundId: roundIdOf(name, scheduledAt) });
     try {
       await this.options.table.putRound(round, scheduledAt);
+      const evaluationStarted = performance.now();
       const outcome = await evaluateEnsembleRound(round, {
         store: this.options.table,
         settings: async () => settings,
@@ -67,7 +70,7 @@ export class LocalPipeline {
         clock: this.clock,
         messageOptions: { links: this.options.config.links },
       });
-      return { ensembleName: name, round, outcome };
+      return { ensembleName: name, round, outcome, evaluationMs: performance.now() - evaluationStarted };
     } catch (err) {
       return { ensembleName: name, round, error: (err as Error).message };
     }

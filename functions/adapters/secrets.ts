@@ -2,6 +2,7 @@ import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { z } from 'zod';
 import type { WebhookSecret } from '../chat/providers/provider.ts';
+import { parseAlertmanagerAuth, type AlertmanagerAuth } from '../alertmanager/alertmanager-auth.ts';
 
 /** A rotated webhook is picked up within this time; until then each secret costs one call per container. */
 export const DEFAULT_SECRET_MAX_AGE_S = 300;
@@ -38,15 +39,38 @@ export class WebhookSecrets {
   }
 
   async get(secretId: string): Promise<WebhookSecret> {
-    let raw: unknown;
-    try {
-      raw = await this.provider.get(secretId, { maxAge: this.maxAgeS });
-    } catch (err) {
-      throw new WebhookSecretError(`secret ${secretId}: cannot read it (${(err as Error).name})`);
-    }
-    if (typeof raw !== 'string') throw new WebhookSecretError(`secret ${secretId}: expected a SecretString holding JSON`);
-    return parseWebhookSecret(raw, `secret ${secretId}`);
+    return parseWebhookSecret(await secretString(this.provider, secretId, this.maxAgeS), `secret ${secretId}`);
   }
+}
+
+/**
+ * Alertmanager credentials from Secrets Manager, as JSON `{ "username", "password" }` or
+ * `{ "bearerToken" }`, cached like webhook secrets so a rotation is picked up in time.
+ */
+export class AlertmanagerSecrets {
+  private readonly provider: SecretsProvider;
+  private readonly maxAgeS: number;
+
+  constructor(options: WebhookSecretsOptions = {}) {
+    this.provider = new SecretsProvider({ awsSdkV3Client: options.client ?? new SecretsManagerClient({}) });
+    this.maxAgeS = options.maxAgeS ?? DEFAULT_SECRET_MAX_AGE_S;
+  }
+
+  async get(secretId: string): Promise<AlertmanagerAuth> {
+    return parseAlertmanagerAuth(await secretString(this.provider, secretId, this.maxAgeS), `secret ${secretId}`);
+  }
+}
+
+/** A secret's SecretString; errors name the secret and the error's type, never a value. */
+async function secretString(provider: SecretsProvider, secretId: string, maxAgeS: number): Promise<string> {
+  let raw: unknown;
+  try {
+    raw = await provider.get(secretId, { maxAge: maxAgeS });
+  } catch (err) {
+    throw new WebhookSecretError(`secret ${secretId}: cannot read it (${(err as Error).name})`);
+  }
+  if (typeof raw !== 'string') throw new WebhookSecretError(`secret ${secretId}: expected a SecretString holding JSON`);
+  return raw;
 }
 
 /** Validates a webhook secret's JSON; errors name `where` and the field, never a value. */

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { initialState, type EnsembleState } from '../../functions/core/evaluate/ensemble-state.ts';
+import { evaluateRound } from '../../functions/core/evaluate/evaluate-round.ts';
+import { DEFAULT_THRESHOLDS, resolveThresholds } from '../../functions/core/evaluate/thresholds.ts';
+import { ensembleSamples, type GaugeSample } from '../../functions/core/metrics/ensemble-samples.ts';
+import { roundRisk } from '../../functions/core/metrics/round-risk.ts';
+import { minutes, trioRound, TRIO } from '../support/probe-rounds.ts';
+
+const T0 = new Date('2024-05-01T10:00:00.000Z');
+const thresholds = resolveThresholds(DEFAULT_THRESHOLDS, 'prod');
+const settings = { thresholds, silences: [], configProblems: [] };
+const find = (samples: GaugeSample[], metric: string, labels: Record<string, string> = {}) =>
+  samples.filter((s) => s.metric === metric && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
+
+describe('ensembleSamples', () => {
+  const round = trioRound('r1', T0, ['leader', 'follower', 'unreachable'], [
+    { metrics: { zk_avg_latency: 0.4, zk_version: '3.8.0-abc', zk_avg_zookeeper_write_per_namespace: 155 } },
+  ]);
+  const { samples } = ensembleSamples({ round, signals: [], knownAlerts: [] });
+
+  it('per server: up, serving and a one-hot mode', () => {
+    expect(find(samples, 'zk_lookout_server_up').map((s) => s.value)).toEqual([1, 1, 0]);
+    expect(find(samples, 'zk_lookout_server_serving').map((s) => s.value)).toEqual([1, 1, 0]);
+    const modes = find(samples, 'zk_lookout_server_mode', { server: TRIO[2] });
+    expect(modes).toHaveLength(10);
+    expect(modes.filter((s) => s.value === 1).map((s) => s.labels.mode)).toEqual(['unreachable']);
+  });
+
+  it('every numeric mntr key by name; strings and per-namespace keys left out', () => {
+    const names = find(samples, 'zk_lookout_mntr', { server: TRIO[0] }).map((s) => s.labels.name);
+    expect(names).toContain('zk_avg_latency');
+    expect(names).not.toContain('zk_version');
+    expect(names).not.toContain('zk_avg_zookeeper_write_per_namespace');
+    expect(find(samples, 'zk_lookout_mntr', { server: TRIO[0], name: 'zk_avg_latency' })[0]?.value).toBe(0.4);
+  });
+
+  it('per ensemble: leaders, quorum, serving, and the round time', () => {
+    expect(find(samples, 'zk_lookout_ensemble_leaders')[0]?.value).toBe(1);
+    expect(find(samples, 'zk_lookout_ensemble_quorum')[0]?.value).toBe(1);
+    expect(find(samples, 'zk_lookout_ensemble_servers_serving')[0]?.value).toBe(2);
+    expect(find(samples, 'zk_lookout_last_round_timestamp_seconds')[0]?.value).toBe(T0.getTime() / 1000);
+    expect(samples.every((s) => s.labels.ensemble === 'prod')).toBe(true);
+  });
+
+  it('canary steps in seconds and success', () => {
+    const withCanary = trioRound('r2', T0, undefined, [], { ok: true, steps: { connect: 12, create: 3 }, totalMs: 15 });
+    const out = ensembleSamples({ round: withCanary, signals: [], knownAlerts: [] }).samples;
+    expect(find(out, 'zk_lookout_canary_success')[0]?.value).toBe(1);
+    expect(find(out, 'zk_lookout_canary_step_seconds', { step: 'connect' })[0]?.value).toBe(0.012);
+  });
+
+  it('alerts: firing 1, pending 0, and a resolved one stays at 0 once seen', () => {
+    const state: EnsembleState = {
+      ...initialState('prod'),
+      alerts: {
+        'server-down:a': { alertKey: 'server-down:a', alertName: 'server-down', level: 'alarm', server: 'a', status: 'firing', since: '', pendingRounds: 1, notified: true, summary: '' },
+        'early-warning': { alertKey: 'early-warning', alertName: 'early-warning', level: 'warning', status: 'pending', since: '', pendingRounds: 1, notified: false, summary: '' },
+      },
+    };
+    const first = ensembleSamples({ round, state, signals: [], knownAlerts: [] });
+    expect(find(first.samples, 'zk_lookout_alert_firing').map((s) => [s.labels.alert, s.labels.server, s.value])).toEqual([
+      ['server-down', 'a', 1],
+      ['early-warning', undefined, 0],
+    ]);
+    const later = ensembleSamples({ round, state: initialState('prod'), signals: [], knownAlerts: first.alerts });
+    expect(find(later.samples, 'zk_lookout_alert_firing').map((s) => s.value)).toEqual([0, 0]);
+  });
+});
+
+describe('roundRisk', () => {
+  it("gives the evaluator's own probability when started from the previous committed state", () => {
+    let state: EnsembleState | undefined;
+    for (let i = 0; i < 6; i++) {
+      const round = trioRound(`r${i}`, minutes(T0, i), undefined, [{ metrics: { zk_open_file_descriptor_count: 14_000 + 500 * i } }]);
+      const risk = roundRisk(round, state, thresholds);
+      state = evaluateRound(state, round, settings, minutes(T0, i)).state;
+      expect(risk.probability).toBe(state.lastProbability);
+    }
+    const last = roundRisk(trioRound('r9', minutes(T0, 9), undefined, [{ metrics: { zk_open_file_descriptor_count: 19_000 } }]), state, thresholds);
+    expect(last.signals[0]).toMatchObject({ signal: 'fd-use', server: TRIO[0], value: 0.95 });
+    expect(last.signals[0]?.risk).toBeGreaterThan(0.5);
+  });
+});
