@@ -23,10 +23,10 @@ function configPath(app: App): string {
   return repoPath(EXAMPLE_CONFIG_FILE);
 }
 
-/** A config problem is the operator's to fix: print it plainly, without a stack trace. */
-function loadConfig(app: App): DeploymentConfig {
+/** A config problem (in the file, or found while building the stack from it) is the operator's to fix: print it plainly, without a stack trace. */
+function orConfigProblem<T>(build: () => T): T {
   try {
-    return loadDeploymentConfig(configPath(app));
+    return build();
   } catch (err) {
     if (!(err instanceof DeploymentConfigError)) throw err;
     console.error(err.message);
@@ -35,12 +35,15 @@ function loadConfig(app: App): DeploymentConfig {
 }
 
 const app = new App({ builtinCloudFormationValidation: false });
-const config = loadConfig(app);
+const config: DeploymentConfig = orConfigProblem(() => loadDeploymentConfig(configPath(app)));
 
-new ZkLookoutStack(app, `ZkLookout-${config.stage}`, {
-  config,
-  // Environment-agnostic: no lookups, so the template is the same on every machine.
-  description: `zk-lookout (${config.stage}): ZooKeeper ensemble checker`,
-});
+orConfigProblem(
+  () =>
+    new ZkLookoutStack(app, `ZkLookout-${config.stage}`, {
+      config,
+      // Environment-agnostic: no lookups, so the template is the same on every machine.
+      description: `zk-lookout (${config.stage}): ZooKeeper ensemble checker`,
+    }),
+);
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 app.synth();

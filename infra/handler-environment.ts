@@ -7,6 +7,7 @@
 import type { ChatKind } from '../functions/chat/providers/provider.ts';
 import type { Severity } from '../functions/core/deliver/alert-message.ts';
 import type { ServerAddress } from '../functions/core/probe/server-address.ts';
+import type { ZnodeRule } from '../functions/core/probe/znode-rules.ts';
 
 export const HandlerEnv = {
   /** Results table name (rounds and state items). Probe, evaluator, sweep. */
@@ -74,10 +75,10 @@ export interface ProbeTarget {
   name: string;
   /** Client port (and AdminServer port where configured) of every server. */
   servers: ServerAddress[];
-  /** When set, four-letter words go over TLS to this port instead of the client port. */
+  /** When set, four-letter words go over TLS to this port instead of the client port; the canary keeps the client ports. */
   securePort?: number;
-  /** Absent when the canary is disabled. */
-  canary?: { root: string; digestSecretId?: string };
+  /** Absent when the canary is disabled. `znodeRules` are checked in its session. */
+  canary?: { root: string; digestSecretId?: string; znodeRules?: ZnodeRule[] };
   /** Evenly spaced rounds within one invocation (sub-minute probing). */
   roundsPerInvocation: number;
   /** The schedule's rate in seconds, over which those rounds are spread. */

@@ -11,6 +11,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { HandlerEnv, METRICS_NAMESPACE, ServiceNames } from '../../infra/handler-environment.ts';
 import { compactRound } from '../core/probe/compact-round.ts';
+import { formatAddress } from '../core/probe/server-address.ts';
 import { roundSlots } from '../core/probe/round-slots.ts';
 import { positiveNumberEnv, requiredEnv } from '../adapters/required-env.ts';
 import { DEFAULT_ROUND_TTL_DAYS, ResultsTable } from '../adapters/results-table.ts';
@@ -47,7 +48,13 @@ export async function handler(event: unknown): Promise<ProbeHandlerResult> {
         roundId: slot.roundId,
         timeoutMs: ensemble.timeoutMs,
         tls: ensemble.securePort !== undefined,
-        canary: ensemble.canary && { root: ensemble.canary.root, digest },
+        canary: ensemble.canary && {
+          root: ensemble.canary.root,
+          digest,
+          znodeRules: ensemble.canary.znodeRules,
+          // The native client speaks no TLS: the session always uses the plain client ports.
+          connectString: ensemble.servers.map(formatAddress).join(','),
+        },
       });
       publishRoundMetrics(metrics, round);
       const written = await table.putRound(compactRound(round), slot.scheduledAt);
@@ -66,7 +73,7 @@ export async function handler(event: unknown): Promise<ProbeHandlerResult> {
   }
 }
 
-/** With a TLS port, four-letter words go there instead of the client port. */
+/** With a TLS port, four-letter words go there instead of the client port (the canary stays on the client port). */
 function probedServers({ servers, securePort }: ProbeEvent['ensemble']) {
   return securePort === undefined ? servers : servers.map((server) => ({ ...server, port: securePort }));
 }

@@ -32,7 +32,15 @@ export interface ProbeOptions {
   /** CA, client certificate or servername for TLS; the system CAs are trusted by default. */
   tlsOptions?: ConnectionOptions;
   /** Run the canary session (and the znode rules in it); absent skips both. */
-  canary?: Omit<CanaryOptions, 'connectString' | 'name' | 'timeoutMs'> & { timeoutMs?: number };
+  canary?: Omit<CanaryOptions, 'connectString' | 'name' | 'timeoutMs'> & {
+    timeoutMs?: number;
+    /**
+     * Where the session connects, `host:port,…`. The native client speaks no TLS, so when
+     * the words go to secure ports the canary needs the plain client ports here.
+     * @default the probed servers
+     */
+    connectString?: string;
+  };
   /** Stable id for this round (a retried invocation reuses it). @default a random UUID */
   roundId?: string;
   maxReplyBytes?: number;
@@ -46,7 +54,7 @@ export async function probeEnsemble(servers: readonly ServerAddress[], options: 
   const session = options.canary
     ? runCanary({
         ...options.canary,
-        connectString: servers.map(formatAddress).join(','),
+        connectString: options.canary.connectString ?? servers.map(formatAddress).join(','),
         name: `round-${roundId}`,
         timeoutMs: options.canary.timeoutMs ?? timeoutMs,
       })

@@ -9,6 +9,7 @@
  * of one scheduled invocation carries the same time, which makes round keys retry-safe.
  */
 import { z } from 'zod';
+import { ZnodeRulesSchema } from '../core/probe/znode-rules.ts';
 
 const Port = z.number().int().min(1).max(65_535);
 
@@ -16,7 +17,7 @@ const EnsembleSpec = z
   .strictObject({
     name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'expected 1-64 characters of letters, digits, ".", "_" or "-"'),
     servers: z.array(z.strictObject({ host: z.string().min(1), port: Port, adminPort: Port.optional() })).min(1),
-    /** TLS client port: four-letter words go over TLS to it instead of the client port. */
+    /** TLS client port: four-letter words go over TLS to it; the canary keeps the client ports. */
     securePort: Port.optional(),
     /** Deadline per server and for the canary. */
     timeoutMs: z.number().int().min(10).max(60_000).optional(),
@@ -25,17 +26,14 @@ const EnsembleSpec = z
         root: z.string().regex(/^\/\S*$/, 'expected an absolute znode path').optional(),
         /** Secrets Manager secret holding `user:password` for digest auth. */
         digestSecretId: z.string().min(1).optional(),
+        /** Read-only checks run in the canary session. */
+        znodeRules: ZnodeRulesSchema.optional(),
       })
       .optional(),
     /** Rounds per invocation, evenly spread over the interval (sub-minute probing). @default 1 */
     roundsPerInvocation: z.number().int().min(1).max(12).optional(),
     /** The schedule's interval, over which those rounds are spread. @default 60 */
     intervalSeconds: z.number().int().min(60).max(86_400).optional(),
-  })
-  // probeEnsemble connects the canary to the ports it probes, and the native client speaks no TLS.
-  .refine((e) => e.securePort === undefined || e.canary === undefined, {
-    path: ['canary'],
-    message: 'the canary cannot run with securePort (it would connect to the TLS port without TLS); drop one of them',
   });
 
 export const ProbeEventSchema = z.strictObject({

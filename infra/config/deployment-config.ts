@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { Severities } from '../../functions/core/deliver/alert-message.ts';
 import { parseServerAddress } from '../../functions/core/probe/server-address.ts';
+import { ZnodeRulesSchema } from '../../functions/core/probe/znode-rules.ts';
 import { ChatKinds } from '../../functions/chat/providers/provider.ts';
 
 export class DeploymentConfigError extends Error {
@@ -64,7 +65,7 @@ const ensembleSchema = z
     servers: z.array(serverAddress).min(1).meta({ description: 'host or host:port (client port); a host without a port uses clientPort.' }),
     clientPort: port.default(2181),
     adminPort: port.optional().meta({ description: 'AdminServer port, asked where a four-letter word is not whitelisted.' }),
-    securePort: port.optional().meta({ description: 'TLS client port: four-letter words go over TLS to it.' }),
+    securePort: port.optional().meta({ description: 'TLS client port: four-letter words go over TLS to it; the canary keeps the plain client ports.' }),
     serverCidrs: z.array(cidr).min(1).optional().meta({ description: 'Probe egress destinations. Default: each server IP as /32, or the VPC CIDR when a server is a host name.' }),
     vpc: vpcSchema,
     canary: z
@@ -76,6 +77,9 @@ const ensembleSchema = z
           .meta({ description: 'Secret holding user:password for digest auth. Adds a Secrets Manager interface endpoint to the VPC (about $7.30 per AZ-month).' }),
       })
       .default({ enabled: true, root: '/zk-lookout/canary' }),
+    znodeRules: ZnodeRulesSchema.default([]).meta({
+      description: 'Read-only checks of the znodes applications keep (existence, children, elections, config changes, open ACLs), run in the canary session every round.',
+    }),
     scheduleRate: z.int().min(1).max(60).default(1).meta({ description: 'Minutes between probe invocations.' }),
     roundsPerInvocation: z.int().min(1).max(6).default(1).meta({ description: 'Evenly spaced rounds per invocation, for sub-minute probing.' }),
   })
@@ -83,6 +87,9 @@ const ensembleSchema = z
     // A multi-round invocation lasts one rate period; Lambda stops at 15 minutes.
     if (ensemble.roundsPerInvocation > 1 && ensemble.scheduleRate > 10) {
       ctx.addIssue({ code: 'custom', path: ['roundsPerInvocation'], message: `more than 1 round per invocation needs scheduleRate ≤ 10 minutes, got ${ensemble.scheduleRate}` });
+    }
+    if (ensemble.znodeRules.length > 0 && !ensemble.canary.enabled) {
+      ctx.addIssue({ code: 'custom', path: ['znodeRules'], message: `${ensemble.znodeRules.length} rule(s) but canary.enabled is false: znode rules are checked in the canary session` });
     }
   });
 

@@ -51,7 +51,13 @@ export function probeTarget(ensemble: EnsembleConfig): ProbeTarget {
     servers: ensemble.servers.map((text) => parseServerAddress(text, defaults)),
     ...(ensemble.securePort === undefined ? {} : { securePort: ensemble.securePort }),
     ...(ensemble.canary.enabled
-      ? { canary: { root: ensemble.canary.root, ...(ensemble.canary.digestSecretArn ? { digestSecretId: ensemble.canary.digestSecretArn } : {}) } }
+      ? {
+          canary: {
+            root: ensemble.canary.root,
+            ...(ensemble.canary.digestSecretArn ? { digestSecretId: ensemble.canary.digestSecretArn } : {}),
+            ...(ensemble.znodeRules.length > 0 ? { znodeRules: ensemble.znodeRules } : {}),
+          },
+        }
       : {}),
     roundsPerInvocation: ensemble.roundsPerInvocation,
     intervalSeconds: ensemble.scheduleRate * 60,

@@ -10,10 +10,18 @@ import { ContextAttribute, Schedule, ScheduleExpression, ScheduleGroup, Schedule
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { DeploymentConfigError } from '../config/deployment-config.ts';
 import type { ProbeScheduleInput, ProbeTarget } from '../handler-environment.ts';
 
 /** A failed invocation is retried at most this often; the next firing is soon anyway. */
 export const SCHEDULE_RETRY_ATTEMPTS = 2;
+
+/**
+ * Largest probe schedule input we write. CloudFormation states no maximum for a
+ * schedule's `Input` (only a minimum of 1), so this cap is ours and conservative: the
+ * payload rides along with every invocation, and 50 typical znode rules fit in it.
+ */
+export const MAX_PROBE_INPUT_BYTES = 8192;
 
 export interface ProbeSchedulesProps {
   readonly stage: string;
@@ -46,6 +54,7 @@ export class ProbeSchedules extends Construct {
   /** Probe `target` every `rateMinutes` through `probe`. */
   addProbe(target: ProbeTarget, probe: IFunction, rateMinutes: number): Schedule {
     const input: ProbeScheduleInput = { ensemble: target, scheduledTime: ContextAttribute.scheduledTime };
+    checkInputSize(input);
     return this.add(`Probe-${target.name}`, probe, ScheduleTargetInput.fromObject(input), rateMinutes, `zk-lookout: probe ensemble ${target.name}`);
   }
 
@@ -75,4 +84,16 @@ export class ProbeSchedules extends Construct {
       }),
     });
   }
+}
+
+/** Fails synth with the ensemble, the size and what to shorten. */
+function checkInputSize(input: ProbeScheduleInput): void {
+  const bytes = Buffer.byteLength(JSON.stringify(input));
+  if (bytes <= MAX_PROBE_INPUT_BYTES) return;
+  const rules = input.ensemble.canary?.znodeRules ?? [];
+  const ruleBytes = rules.length > 0 ? Buffer.byteLength(JSON.stringify(rules)) : 0;
+  throw new DeploymentConfigError(
+    `ensemble "${input.ensemble.name}": its probe schedule input would be ${bytes} bytes, over the ${MAX_PROBE_INPUT_BYTES} allowed; ` +
+      `its ${rules.length} znodeRules take ${ruleBytes} of them: use fewer or shorter rules (or names)`,
+  );
 }

@@ -1,10 +1,12 @@
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, onTestFinished, vi } from 'vitest';
 import type { ProbeScheduleInput } from '../../infra/handler-environment.ts';
 import { ResultsTable } from '../../functions/adapters/results-table.ts';
 import { roundIdOf } from '../../functions/core/probe/round-slots.ts';
 import type { ProbeHandlerResult } from '../../functions/probe/handler.ts';
+import type { LocalEnsemble } from '../../scripts/local-ensemble.ts';
 import { localDynamo, TEST_CREDENTIALS, type LocalDynamo } from '../support/dynalite-table.ts';
+import { privateEnsemble } from '../support/ensembles.ts';
 
 let handler: (event: unknown) => Promise<ProbeHandlerResult>;
 let table: ResultsTable;
@@ -101,9 +103,44 @@ describe('probe handler', () => {
     [{ ensemble: { name: 'trio', servers: [{ host: 'h', port: 2181 }] }, scheduledTime: 'soon' }, 'scheduledTime: Invalid ISO datetime'],
     [{ ensemble: { name: 'trio', servers: [{ host: 'h', port: 2181 }], rounds: 2 } }, 'ensemble: Unrecognized key: "rounds"'],
     [{ detail: {} }, 'ensemble: Invalid input'],
-    [{ ensemble: { name: 'trio', servers: [{ host: 'h', port: 2181 }], securePort: 2281, canary: {} } }, 'ensemble.canary: the canary cannot run with securePort'],
+    [{ ensemble: { name: 'trio', servers: [{ host: 'h', port: 2181 }], canary: { znodeRules: [{ check: 'data', path: '/a', regex: '(' }] } } }, 'ensemble.canary.znodeRules[0].regex: is not a valid regular expression'],
   ])('refuses a bad event with an error naming the field: %j', async (event, message) => {
     await expect(handler(event)).rejects.toThrow(message);
     await expect(handler(event)).rejects.toThrow(/^probe event is invalid: /);
+  });
+});
+
+describe('probe handler with a TLS client port', () => {
+  let secure: LocalEnsemble;
+  beforeAll(async () => {
+    secure = await privateEnsemble({ size: 1, tls: true });
+  });
+
+  it('sends the words over TLS to securePort while the canary and its znode rules use the client port', async () => {
+    // The test keystore is self-signed; a deployed server's certificate chains to a CA the runtime trusts.
+    process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
+    onTestFinished(() => {
+      delete process.env.NODE_TLS_REJECT_UNAUTHORIZED;
+    });
+    const { clientPort, securePort } = secure.server(1);
+    const input: ProbeScheduleInput = {
+      ensemble: {
+        name: 'secure',
+        servers: [{ host: '127.0.0.1', port: clientPort }],
+        securePort,
+        canary: { root: '/zk-lookout/canary', znodeRules: [{ check: 'exists', path: '/zookeeper' }, { check: 'absent', path: '/zookeeper/quota' }] },
+        roundsPerInvocation: 1,
+        intervalSeconds: 60,
+      },
+      scheduledTime: '2026-03-01T12:10:00Z',
+    };
+    expect(await handler(input)).toEqual({ written: 1, alreadyWritten: 0 });
+    const [round] = await stored('secure');
+    expect(round?.servers[0]).toMatchObject({ address: `127.0.0.1:${securePort}`, mode: 'standalone', source: 'four-letter-words' });
+    expect(round?.canary?.ok).toBe(true);
+    expect(round?.znodes?.map((z) => [z.rule, z.status])).toEqual([
+      ['exists:/zookeeper', 'ok'],
+      ['absent:/zookeeper/quota', 'violated'],
+    ]);
   });
 });

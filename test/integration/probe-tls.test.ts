@@ -22,6 +22,24 @@ describe('four-letter words over TLS (secure client port)', () => {
     expect(round.servers[0]?.metrics.zk_server_state).toBe('standalone');
   });
 
+  it('the canary and its znode rules use the plain client port given as canary.connectString', async () => {
+    const round = await probeEnsemble([{ host: '127.0.0.1', port: securePort }], {
+      tls: true,
+      timeoutMs: 3000,
+      tlsOptions: { rejectUnauthorized: false },
+      canary: { connectString: `127.0.0.1:${secure.server(1).clientPort}`, znodeRules: [{ check: 'exists', path: '/zookeeper' }] },
+    });
+    expect(round.servers[0]).toMatchObject({ address: `127.0.0.1:${securePort}`, mode: 'standalone' });
+    expect(round.canary).toMatchObject({ ok: true, steps: { connect: expect.any(Number), delete: expect.any(Number) } });
+    expect(round.znodes).toEqual([expect.objectContaining({ rule: 'exists:/zookeeper', status: 'ok', exists: true })]);
+  });
+
+  it('without canary.connectString the canary tries the probed (TLS) port and fails within its deadline', async () => {
+    const round = await probeEnsemble([{ host: '127.0.0.1', port: securePort }], { tls: true, timeoutMs: 1000, tlsOptions: { rejectUnauthorized: false }, canary: {} });
+    expect(round.servers[0]?.mode).toBe('standalone');
+    expect(round.canary).toMatchObject({ ok: false, error: { step: 'connect' } });
+  });
+
   it('an untrusted certificate is reported as tls-failed, not as a hang', async () => {
     const reply = await askWord({ host: '127.0.0.1', port: securePort, word: 'ruok', timeoutMs: 3000, tls: true });
     expect(reply).toMatchObject({ ok: false, error: { kind: 'tls-failed' } });

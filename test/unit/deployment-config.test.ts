@@ -26,6 +26,19 @@ describe('parseDeploymentConfig', () => {
     expect(parsed.ensembles[0]).toMatchObject({ clientPort: 2181, scheduleRate: 1, roundsPerInvocation: 1, canary: { enabled: true, root: '/zk-lookout/canary' } });
     expect(parsed.ensembles[1]!.roundsPerInvocation).toBe(3);
     expect(parsed.chatbot).toBeUndefined();
+    expect(parsed.ensembles[0]!.znodeRules).toEqual([]);
+  });
+
+  it('takes znode rules per ensemble and fills in their defaults', () => {
+    const value = config();
+    value.ensembles[1]!.znodeRules = [
+      { check: 'children', path: '/brokers/ids', min: 3 },
+      { check: 'config', path: '/config/topics/orders' },
+    ];
+    expect(parseDeploymentConfig(value, 'test.json').ensembles[1]!.znodeRules).toEqual([
+      { check: 'children', path: '/brokers/ids', min: 3 },
+      { check: 'config', path: '/config/topics/orders', content: false },
+    ]);
   });
 
   it('names the field, the rule and the value, e.g. ensembles[2].name', () => {
@@ -61,6 +74,18 @@ describe('parseDeploymentConfig', () => {
     ['a malformed email address', (c: Config) => (c.emailSubscriptions[0]!.address = 'oncall'), 'emailSubscriptions[0].address: an email address, got "oncall"'],
     ['a stage with capitals', (c: Config) => (c.stage = 'Prod'), 'stage: ≤ 16 chars of [a-z0-9-], starting with a letter, got "Prod"'],
     ['a log retention CloudWatch does not offer', (c: Config) => (c.logRetentionDays = 10), 'logRetentionDays: '],
+    [
+      'a znode rule with a bad regex',
+      (c: Config) => (c.ensembles[0]!.znodeRules = [{ check: 'exists', path: '/brokers/ids' }, { check: 'data', path: '/config', regex: '(unclosed' }]),
+      'ensembles[0].znodeRules[1].regex: is not a valid regular expression: ',
+    ],
+    ['a relative znode path', (c: Config) => (c.ensembles[1]!.znodeRules = [{ check: 'children', path: 'brokers/ids', min: 3 }]), 'ensembles[1].znodeRules[0].path: must be absolute (start with "/"), got "brokers/ids"'],
+    ['an unknown znode check', (c: Config) => (c.ensembles[0]!.znodeRules = [{ check: 'size', path: '/a' }]), 'ensembles[0].znodeRules[0].check: '],
+    [
+      'znode rules without the canary that checks them',
+      (c: Config) => Object.assign(c.ensembles[0]!, { canary: { enabled: false }, znodeRules: [{ check: 'exists', path: '/a' }] }),
+      'ensembles[0].znodeRules: 1 rule(s) but canary.enabled is false: znode rules are checked in the canary session',
+    ],
   ])('rejects %s', (_name, mutate, expected) => {
     const value = config();
     mutate(value);
