@@ -38,6 +38,7 @@ export const ServiceNames = {
   Evaluator: 'zk-lookout-evaluator',
   Sweep: 'zk-lookout-sweep',
   ChatRelay: 'zk-lookout-chat-relay',
+  AlertmanagerRelay: 'zk-lookout-alertmanager-relay',
 } as const;
 
 /**

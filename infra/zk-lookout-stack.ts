@@ -3,15 +3,18 @@
  * evaluator and sweep → alerts topic → email, chat relay, AWS Chatbot; settings in SSM;
  * a watchdog and a dashboard. Every permission is a grant between two of these parts.
  */
-import { Aws, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import type { DeploymentConfig, EnsembleConfig } from './config/deployment-config.ts';
+import type { AlertmanagerConfig, DeploymentConfig, EnsembleConfig } from './config/deployment-config.ts';
 import { AlertsTopic } from './constructs/alerts-topic.ts';
+import { AlertmanagerRelay, type AlertmanagerRelayProps } from './constructs/alertmanager-relay.ts';
 import { ChatRelay } from './constructs/chat-relay.ts';
 import { ChatbotChannels } from './constructs/chatbot.ts';
 import { LookoutDashboard } from './constructs/dashboard.ts';
 import { EvaluatorFunction } from './constructs/evaluator-function.ts';
+import { importVpc } from './constructs/imported-vpc.ts';
 import { ProbeFunction, probeTarget } from './constructs/probe-function.ts';
 import { ProbeSchedules } from './constructs/probe-schedule.ts';
 import { ResultsTable } from './constructs/results-table.ts';
@@ -31,6 +34,7 @@ export class ZkLookoutStack extends Stack {
   readonly probes: ProbeFunction[];
   readonly evaluator: EvaluatorFunction;
   readonly chatRelay?: ChatRelay;
+  readonly alertmanagerRelay?: AlertmanagerRelay;
   readonly schedules: ProbeSchedules;
   readonly watchdog: Watchdog;
   readonly dashboard: LookoutDashboard;
@@ -81,14 +85,18 @@ export class ZkLookoutStack extends Stack {
       this.chatRelay = new ChatRelay(this, 'ChatRelay', { stage, topic: this.alerts.topic, channels: config.chatChannels, logRetention, resultsTable: this.resultsTable });
     }
 
+    if (config.alertmanager) this.alertmanagerRelay = alertmanagerRelay(this, config.alertmanager, { stage, topic: this.alerts.topic, logRetention });
+
     this.watchdog = new Watchdog(this, 'Watchdog', { topic: this.alerts.topic, alarmNamePrefix });
     for (const probe of this.probes) this.watchdog.watchFunction(`probe-${probe.vpc.vpcId}`, probe.lookout.function);
     this.watchdog.watchFunction('evaluator', this.evaluator.evaluator.function);
     this.watchdog.watchFunction('sweep', this.evaluator.sweep.function);
     if (this.chatRelay) this.watchdog.watchFunction('chat-relay', this.chatRelay.lookout.function);
+    if (this.alertmanagerRelay) this.watchdog.watchFunction('alertmanager-relay', this.alertmanagerRelay.lookout.function);
     this.watchdog.watchDeadLetters('schedules', this.schedules.deadLetterQueue);
     this.watchdog.watchDeadLetters('evaluator', this.evaluator.deadLetterQueue);
     if (this.chatRelay) this.watchdog.watchDeadLetters('chat-relay', this.chatRelay.deadLetterQueue);
+    if (this.alertmanagerRelay) this.watchdog.watchDeadLetters('alertmanager-relay', this.alertmanagerRelay.deadLetterQueue);
     this.watchdog.watchSchedules('schedules', this.schedules.group);
 
     new CfnOutput(this, 'AlertsTopicArn', { value: this.alerts.topic.topicArn, description: 'Alerts topic: confirm its email subscriptions' });
@@ -102,6 +110,16 @@ export class ZkLookoutStack extends Stack {
 }
 
 /** Ensembles grouped by VPC, in config order: one probe function per group. */
+function alertmanagerRelay(scope: Construct, config: AlertmanagerConfig, base: Pick<AlertmanagerRelayProps, 'stage' | 'topic' | 'logRetention'>): AlertmanagerRelay {
+  return new AlertmanagerRelay(scope, 'AlertmanagerRelay', {
+    ...base,
+    url: config.url,
+    ...(config.secretName ? { secret: Secret.fromSecretNameV2(scope, 'AlertmanagerSecret', config.secretName) } : {}),
+    ...(config.vpc ? { vpc: importVpc(scope, 'AlertmanagerVpc', config.vpc) } : {}),
+    ...(config.endsAfterMinutes ? { endsAfter: Duration.minutes(config.endsAfterMinutes) } : {}),
+  });
+}
+
 function groupByVpc(ensembles: readonly EnsembleConfig[]): Map<string, EnsembleConfig[]> {
   const groups = new Map<string, EnsembleConfig[]>();
   for (const ensemble of ensembles) groups.set(ensemble.vpc.vpcId, [...(groups.get(ensemble.vpc.vpcId) ?? []), ensemble]);

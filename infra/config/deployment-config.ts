@@ -111,6 +111,17 @@ const chatbotSchema = z.strictObject({
   teams: z.strictObject({ teamId: z.string().min(1), channelId: z.string().min(1), tenantId: z.string().min(1) }).optional(),
 });
 
+const alertmanagerSchema = z.strictObject({
+  url: z.url({ protocol: /^https?$/, error: (iss) => `an http(s) URL of Alertmanager without credentials, ${got(iss.input)}` }).meta({
+    description: 'Alertmanager base URL, e.g. http://alertmanager.internal:9093 (API v2 alerts are posted under it).',
+  }),
+  secretName: z.string().min(1).optional().meta({ description: 'Secrets Manager name holding {"username","password"} or {"bearerToken"}.' }),
+  vpc: vpcSchema.optional().meta({ description: 'Run the relay in this VPC, for an Alertmanager with a private address.' }),
+  endsAfterMinutes: z.int().min(5).max(7 * 24 * 60).optional().meta({
+    description: 'How long Alertmanager keeps a firing alert without news; must exceed the thresholds repeatEvery (default 270).',
+  }),
+});
+
 export const deploymentConfigSchema = z
   .strictObject({
     $schema: z.string().optional(),
@@ -124,6 +135,7 @@ export const deploymentConfigSchema = z
     emailSubscriptions: z.array(emailSchema).default([]),
     chatChannels: z.array(chatChannelSchema).default([]),
     chatbot: chatbotSchema.optional(),
+    alertmanager: alertmanagerSchema.optional(),
   })
   .superRefine((config, ctx) => {
     const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
@@ -157,6 +169,7 @@ export const deploymentConfigSchema = z
 export type DeploymentConfig = z.output<typeof deploymentConfigSchema>;
 export type EnsembleConfig = DeploymentConfig['ensembles'][number];
 export type VpcConfig = EnsembleConfig['vpc'];
+export type AlertmanagerConfig = NonNullable<DeploymentConfig['alertmanager']>;
 
 /** `ensembles[2].name` from zod's path. */
 function formatPath(path: readonly PropertyKey[]): string {

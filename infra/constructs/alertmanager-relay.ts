@@ -15,10 +15,10 @@ import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { AlertmanagerRelayEnv, DEFAULT_RELAY_ENDS_AFTER_SECONDS } from '../../functions/alertmanager/relay-environment.ts';
+import { ServiceNames } from '../handler-environment.ts';
 import { LookoutFunction } from './lookout-function.ts';
 
 export const ALERTMANAGER_RELAY_ENTRY = 'functions/alertmanager/handler.ts';
-export const ALERTMANAGER_RELAY_SERVICE = 'zk-lookout-alertmanager-relay';
 
 export interface AlertmanagerRelayProps {
   readonly stage: string;
@@ -59,7 +59,7 @@ export class AlertmanagerRelay extends Construct {
     }
     this.lookout = new LookoutFunction(this, 'Relay', {
       entry: ALERTMANAGER_RELAY_ENTRY,
-      serviceName: ALERTMANAGER_RELAY_SERVICE,
+      serviceName: ServiceNames.AlertmanagerRelay,
       description: `zk-lookout ${props.stage}: post alerts to Alertmanager`,
       stage: props.stage,
       logRetention: props.logRetention,

@@ -24,6 +24,7 @@ import { Construct } from 'constructs';
 import { parseServerAddress } from '../../functions/core/probe/server-address.ts';
 import { type EnsembleConfig, roundIntervalSeconds, type VpcConfig } from '../config/deployment-config.ts';
 import { HandlerEnv, type ProbeTarget, ServiceNames } from '../handler-environment.ts';
+import { importVpc } from './imported-vpc.ts';
 import { LookoutFunction } from './lookout-function.ts';
 import type { ResultsTable } from './results-table.ts';
 
@@ -101,13 +102,7 @@ export class ProbeFunction extends Construct {
   constructor(scope: Construct, id: string, props: ProbeFunctionProps) {
     super(scope, id);
     const { vpc: net } = props;
-    this.vpc = Vpc.fromVpcAttributes(this, 'Vpc', {
-      vpcId: net.vpcId,
-      vpcCidrBlock: net.cidr,
-      availabilityZones: net.availabilityZones,
-      privateSubnetIds: net.privateSubnetIds,
-      privateSubnetRouteTableIds: net.routeTableIds,
-    });
+    this.vpc = importVpc(this, 'Vpc', net);
     const subnets = { subnets: this.vpc.privateSubnets };
     if (net.createDynamoDbEndpoint) {
       this.vpc.addGatewayEndpoint('DynamoDbEndpoint', { service: GatewayVpcEndpointAwsService.DYNAMODB, subnets: [subnets] });

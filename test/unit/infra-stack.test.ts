@@ -314,3 +314,29 @@ describe('options', () => {
     expect(() => new ZookeeperLayer(new Stack(new App(), 'S'), 'Layer', { directory: '/nonexistent/layer' })).toThrow(/npm run build:layer/);
   });
 });
+
+describe('the Alertmanager relay', () => {
+  const config = exampleConfig() as { ensembles: { vpc: unknown }[]; alertmanager?: unknown };
+  config.alertmanager = { url: 'http://alertmanager.internal:9093', secretName: 'zk-lookout/prod/alertmanager', vpc: config.ensembles[0]!.vpc, endsAfterMinutes: 300 };
+  const { template: withRelay } = synthStack(config);
+
+  it('runs in the configured VPC, subscribed to alert messages, with its horizon, and is watched', () => {
+    const relay = byService(withRelay, ServiceNames.AlertmanagerRelay);
+    expect(relay.Properties.VpcConfig).toBeDefined();
+    expect(envOf(relay)).toMatchObject({ ALERTMANAGER_URL: 'http://alertmanager.internal:9093', ALERTMANAGER_ENDS_AFTER_SECONDS: '18000' });
+    const subscriptions = resources(withRelay, 'AWS::SNS::Subscription').filter((s) => s.Properties.Protocol === 'lambda');
+    expect(subscriptions).toHaveLength(2);
+    const alarms = resources(withRelay, 'AWS::CloudWatch::Alarm').map((a) => JSON.stringify(a.Properties.Dimensions ?? a.Properties.Metrics ?? ''));
+    expect(alarms.filter((a) => a.includes('AlertmanagerRelay')).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('is absent when the config names no Alertmanager', () => {
+    expect(() => byService(template, ServiceNames.AlertmanagerRelay)).toThrow();
+  });
+
+  it('refuses a URL that is not http(s), naming the field', () => {
+    const bad = { ...exampleConfig(), alertmanager: { url: 'ftp://am' } };
+    expect(() => synthStack(bad)).toThrow(/alertmanager\.url: an http\(s\) URL of Alertmanager/);
+  });
+});
+
