@@ -8,6 +8,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(argv
   probe: { summary: 'probe every server of an ensemble once and print the round', load: () => import('./commands/probe.ts') },
   thresholds: { summary: 'print the default thresholds or validate a thresholds/silences document', load: () => import('./commands/thresholds.ts') },
   check: { summary: 'probe and evaluate once; print a Nagios plugin line (exit 0/1/2/3)', load: () => import('./commands/check.ts') },
+  export: { summary: 'write stored probe rounds as JSON Lines (DynamoDB table or local store)', load: () => import('./commands/export.ts') },
+  import: { summary: 'load rounds from JSON Lines into the results table; re-importing adds nothing', load: () => import('./commands/import.ts') },
+  backtest: { summary: 'replay rounds through the evaluator; compare threshold documents; HTML report', load: () => import('./commands/backtest.ts') },
+  silence: { summary: 'add, list or remove silences (SSM document or local file)', load: () => import('./commands/silence.ts') },
   run: { summary: 'run the whole pipeline locally (probe, store, evaluate, alert) every interval', load: () => import('./commands/run.ts') },
 };
 

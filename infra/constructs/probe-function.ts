@@ -15,7 +15,6 @@ import {
   Peer,
   Port,
   SecurityGroup,
-  Vpc,
 } from 'aws-cdk-lib/aws-ec2';
 import type { ILayerVersion } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';

@@ -3,9 +3,11 @@
  * and of `backtest --rounds`: one object per line, `{ "scheduledAt": ISO, "round":
  * ProbeRound }`. `scheduledAt` is the time that keys the round in the results table (the
  * round's own `startedAt` is a little later), so an import writes the very same keys and a
- * second import of the same file adds nothing.
+ * second import of the same file adds nothing. Rounds of older versions are upgraded
+ * (`read-probe-round.ts`).
  */
-import { PROBE_ROUND_VERSION, type ProbeRound } from './probe-round.ts';
+import type { ProbeRound } from './probe-round.ts';
+import { isReadableRoundVersion, upgradeProbeRound } from './read-probe-round.ts';
 
 export interface RoundLine {
   scheduledAt: string;
@@ -44,16 +46,23 @@ export function parseRoundLine(text: string, lineNumber: number): RoundLine {
     throw new RoundLineError(lineNumber, `scheduledAt: expected an ISO time, got ${JSON.stringify(scheduledAt)}`);
   }
   if (!isObject(round)) throw new RoundLineError(lineNumber, 'round: expected an object');
-  if (round.version !== PROBE_ROUND_VERSION) {
-    throw new RoundLineError(lineNumber, `round.version: ${JSON.stringify(round.version)}, this code reads ${PROBE_ROUND_VERSION}`);
-  }
+  if (!isReadableRoundVersion(round.version)) upgradeOrFail(round, lineNumber);
   for (const key of ['ensembleName', 'roundId', 'startedAt'] as const) {
     if (typeof round[key] !== 'string' || round[key] === '') throw new RoundLineError(lineNumber, `round.${key}: expected a non-empty string`);
   }
   if (Number.isNaN(Date.parse(round.startedAt as string))) throw new RoundLineError(lineNumber, `round.startedAt: ${JSON.stringify(round.startedAt)} is not a time`);
   if (!Array.isArray(round.servers)) throw new RoundLineError(lineNumber, 'round.servers: expected an array');
   if (!isObject(round.ensemble)) throw new RoundLineError(lineNumber, 'round.ensemble: expected an object');
-  return { scheduledAt: new Date(scheduledAt).toISOString(), round: round as unknown as ProbeRound };
+  return { scheduledAt: new Date(scheduledAt).toISOString(), round: upgradeOrFail(round, lineNumber) };
+}
+
+/** Older versions come up to the current one; an unknown version is this line's error. */
+function upgradeOrFail(round: Record<string, unknown>, lineNumber: number): ProbeRound {
+  try {
+    return upgradeProbeRound(round, 'round');
+  } catch (err) {
+    throw new RoundLineError(lineNumber, (err as Error).message);
+  }
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

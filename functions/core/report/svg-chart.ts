@@ -90,11 +90,12 @@ export function lineChart(input: LineChartInput): string {
     );
   }
   for (const s of input.series) {
-    if (s.points.length === 0) continue;
-    const points = s.points.map(([t, v]) => `${fmt(x(t))},${fmt(y(v))}`).join(' ');
-    parts.push(
-      `<polyline class="series" data-points="${s.points.length}" points="${points}" fill="none" stroke="${escapeXml(s.color)}" stroke-width="1.8"${s.dashed ? ' stroke-dasharray="6 3"' : ''}><title>${escapeXml(s.label)}</title></polyline>`,
-    );
+    for (const run of splitAtGaps(s.points)) {
+      const points = run.map(([t, v]) => `${fmt(x(t))},${fmt(y(v))}`).join(' ');
+      parts.push(
+        `<polyline class="series" data-points="${run.length}" points="${points}" fill="none" stroke="${escapeXml(s.color)}" stroke-width="1.8"${s.dashed ? ' stroke-dasharray="6 3"' : ''}><title>${escapeXml(s.label)}</title></polyline>`,
+      );
+    }
   }
   for (const marker of input.markers ?? []) {
     const mx = x(marker.at);
@@ -123,6 +124,20 @@ function legend(series: readonly ChartSeries[], right: number, baseline: number)
     );
   }
   return `<g class="legend">${items.join('')}</g>`;
+}
+
+/** Runs of points without a gap wider than 3× the usual spacing: a line must not bridge missing data. */
+export function splitAtGaps(points: readonly (readonly [number, number])[]): (readonly [number, number])[][] {
+  if (points.length === 0) return [];
+  const steps = points.slice(1).map(([t], i) => t - (points[i] as readonly [number, number])[0]).sort((a, b) => a - b);
+  const usual = steps[Math.floor(steps.length / 2)] ?? 0;
+  const runs: (readonly [number, number])[][] = [[points[0] as readonly [number, number]]];
+  for (let i = 1; i < points.length; i++) {
+    const point = points[i] as readonly [number, number];
+    if (usual > 0 && point[0] - (points[i - 1] as readonly [number, number])[0] > 3 * usual) runs.push([]);
+    (runs.at(-1) as (readonly [number, number])[]).push(point);
+  }
+  return runs;
 }
 
 function valueRangeOf(series: readonly ChartSeries[], guides: readonly ChartGuide[]): [number, number] {
