@@ -2,6 +2,8 @@
  * zk-lookout's command line. Each command lives in cli/commands/<name>.ts and exports
  * `run(argv)` returning the exit code; this file only dispatches.
  */
+import { StoreFolderError } from './local/embedded-store.ts';
+import { LocalConfigError } from './local/local-config.ts';
 import { UsageError } from './usage-error.ts';
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(argv: string[]): Promise<number> }> }> = {
@@ -52,6 +54,10 @@ main(process.argv.slice(2)).then(
     if (err instanceof UsageError) {
       console.error(`zk-lookout: ${err.message}`);
       process.exitCode = 64;
+    } else if (err instanceof LocalConfigError || err instanceof StoreFolderError) {
+      // The operator's config or folder is wrong: the message says what and where; a stack would only hide it.
+      console.error(`zk-lookout: ${err.message}`);
+      process.exitCode = 78;
     } else {
       console.error(`zk-lookout: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       process.exitCode = 70;

@@ -179,9 +179,8 @@ describe('zk-lookout run, resilience', () => {
       encoding: 'utf8',
       timeout: 30_000,
     });
-    expect(result.status).not.toBe(0);
-    expect(result.status).not.toBeNull();
-    expect(result.stderr).toContain(`store folder ${badStore} cannot be written (ENOTDIR)`);
+    expect(result.status).toBe(78);
+    expect(result.stderr.trim()).toBe(`zk-lookout: store folder ${badStore} cannot be written (ENOTDIR); choose another with "storeDir" or run with --memory`);
     expect(result.stdout).toBe('');
   });
 });

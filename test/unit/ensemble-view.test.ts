@@ -34,6 +34,7 @@ describe('buildEnsembleView', () => {
       pendingSyncs: 0,
       maxZxid: '0x100000007',
       zxidSpread: 2,
+      staleEpochServers: 0,
       epoch: 1,
       zxidCounter: 7,
     });
@@ -75,9 +76,12 @@ describe('buildEnsembleView', () => {
     expect(view.zxidSpread).toBe(0);
   });
 
-  it('a follower an epoch behind shows as a large spread', () => {
-    const view = buildEnsembleView([server('a:1', 'leader', { summary: { zxid: '0x200000001' } }), server('b:1', 'follower', { summary: { zxid: '0x1000000ff' } })]);
-    expect(view.zxidSpread).toBe(0x200000001 - 0x1000000ff);
-    expect(view.epoch).toBe(2);
+  it('a server an epoch behind is counted apart, not as four billion transactions of lag', () => {
+    const view = buildEnsembleView([
+      server('a:1', 'leader', { summary: { zxid: '0x200000009' } }),
+      server('b:1', 'follower', { summary: { zxid: '0x200000004' } }),
+      server('c:1', 'follower', { summary: { zxid: '0x1000000ff' } }),
+    ]);
+    expect(view).toMatchObject({ zxidSpread: 5, staleEpochServers: 1, epoch: 2, zxidCounter: 9 });
   });
 });

@@ -42,8 +42,10 @@ export function buildEnsembleView(servers: readonly ServerResult[]): EnsembleVie
 }
 
 /**
- * Highest zxid and how far the serving servers trail it. A zxid of 0 means "nothing
- * seen yet" (a follower before the first write), not "infinitely behind", so it is left out.
+ * Highest zxid and how far the serving servers of its epoch trail it, in transactions.
+ * A server still in an older epoch (an old leader rejoining, a follower mid-sync) is not
+ * "four billion transactions behind": it is counted apart, in `staleEpochServers`. A zxid
+ * of 0 means "nothing seen yet" (a follower before the first write) and is left out.
  */
 function zxidSpread(servers: readonly ServerResult[], leader: ServerResult | undefined): Partial<EnsembleView> {
   const zxids = servers
@@ -52,13 +54,15 @@ function zxidSpread(servers: readonly ServerResult[], leader: ServerResult | und
     .filter((z) => z > 0n);
   if (zxids.length === 0) return {};
   const max = zxids.reduce((a, b) => (b > a ? b : a));
-  const min = zxids.reduce((a, b) => (b < a ? b : a));
+  const epochOf = (z: bigint) => z >> 32n;
+  const current = zxids.filter((z) => epochOf(z) === epochOf(max));
+  const min = current.reduce((a, b) => (b < a ? b : a));
   const reference = leader?.summary.zxid ?? `0x${max.toString(16)}`;
   const parts = splitZxid(reference);
-  const spread = max - min;
   return {
     maxZxid: `0x${max.toString(16)}`,
-    zxidSpread: spread > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(spread),
+    zxidSpread: Number(max - min),
+    staleEpochServers: zxids.length - current.length,
     ...(parts ? { epoch: parts.epoch, zxidCounter: parts.counter } : {}),
   };
 }

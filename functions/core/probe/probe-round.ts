@@ -116,9 +116,11 @@ export interface EnsembleView {
   syncedFollowers?: number;
   learners?: number;
   pendingSyncs?: number;
-  /** Highest zxid seen (hex) and how far the furthest-behind serving server lags it, in transactions of the same epoch. */
+  /** Highest zxid seen (hex) and how far the furthest-behind serving server of its epoch lags it, in transactions. */
   maxZxid?: string;
   zxidSpread?: number;
+  /** Serving servers still reporting a zxid of an older epoch (rejoining or syncing). */
+  staleEpochServers?: number;
   epoch?: number;
   zxidCounter?: number;
 }
