@@ -1,7 +1,6 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
-import { parseArgs } from 'node:util';
 import { readArchivedRounds } from '../../functions/adapters/round-archive.ts';
 import { compareEpisodes } from '../../functions/core/evaluate/compare-replays.ts';
 import { replayRounds, type EnsembleReplay } from '../../functions/core/evaluate/replay.ts';
@@ -16,6 +15,7 @@ import { readRoundsFile } from '../local/rounds-file.ts';
 import { Progress } from '../progress.ts';
 import { timeOption } from '../time-option.ts';
 import { UsageError } from '../usage-error.ts';
+import { parseCommandOptions } from '../parse-options.ts';
 
 const HELP = `usage: zk-lookout backtest (--rounds FILE | --store DIR) [options]
 
@@ -167,25 +167,17 @@ async function roundsFromStore(values: { store?: string; ensemble?: string; from
 }
 
 function parseOptions(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        rounds: { type: 'string' },
-        store: { type: 'string' },
-        ensemble: { type: 'string' },
-        from: { type: 'string' },
-        to: { type: 'string' },
-        thresholds: { type: 'string' },
-        silences: { type: 'string' },
-        compare: { type: 'string' },
-        report: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (err) {
-    throw new UsageError(`backtest: ${(err as Error).message}`);
-  }
+  return parseCommandOptions('backtest', argv, {
+    rounds: { type: 'string' },
+    store: { type: 'string' },
+    ensemble: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    thresholds: { type: 'string' },
+    silences: { type: 'string' },
+    compare: { type: 'string' },
+    report: { type: 'string' },
+    json: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  });
 }

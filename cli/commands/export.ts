@@ -1,12 +1,12 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { parseArgs } from 'node:util';
 import { readArchivedRounds } from '../../functions/adapters/round-archive.ts';
 import { formatRoundLine } from '../../functions/core/probe/round-lines.ts';
 import { openResultsTarget } from '../local/results-target.ts';
 import { Progress } from '../progress.ts';
 import { timeOption } from '../time-option.ts';
 import { intOption, UsageError } from '../usage-error.ts';
+import { parseCommandOptions } from '../parse-options.ts';
 
 const HELP = `usage: zk-lookout export (--table NAME [--region R] | --store DIR) [options]
 
@@ -90,24 +90,16 @@ function closeStream(stream: WriteStream): Promise<void> {
 }
 
 function parseOptions(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        table: { type: 'string' },
-        region: { type: 'string' },
-        store: { type: 'string' },
-        ensemble: { type: 'string' },
-        from: { type: 'string' },
-        to: { type: 'string' },
-        out: { type: 'string' },
-        'page-size': { type: 'string' },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (err) {
-    throw new UsageError(`export: ${(err as Error).message}`);
-  }
+  return parseCommandOptions('export', argv, {
+    table: { type: 'string' },
+    region: { type: 'string' },
+    store: { type: 'string' },
+    ensemble: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    out: { type: 'string' },
+    'page-size': { type: 'string' },
+    json: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  });
 }

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import type { RoundLine } from '../../functions/core/probe/round-lines.ts';
 import { openResultsTarget } from '../local/results-target.ts';
 import { readRoundsFile } from '../local/rounds-file.ts';
 import { Progress } from '../progress.ts';
 import { intOption, UsageError } from '../usage-error.ts';
+import { parseCommandOptions } from '../parse-options.ts';
 
 const HELP = `usage: zk-lookout import (--table NAME [--region R] | --store DIR) [options]
 
@@ -74,22 +74,14 @@ export async function run(argv: string[]): Promise<number> {
 }
 
 function parseOptions(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        table: { type: 'string' },
-        region: { type: 'string' },
-        store: { type: 'string' },
-        in: { type: 'string' },
-        'ttl-days': { type: 'string' },
-        concurrency: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (err) {
-    throw new UsageError(`import: ${(err as Error).message}`);
-  }
+  return parseCommandOptions('import', argv, {
+    table: { type: 'string' },
+    region: { type: 'string' },
+    store: { type: 'string' },
+    in: { type: 'string' },
+    'ttl-days': { type: 'string' },
+    concurrency: { type: 'string' },
+    json: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  });
 }

@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { renderText } from '../../functions/core/deliver/render-text.ts';
 import { FileWebhookSecrets } from '../../functions/adapters/file-secrets.ts';
 import { openEmbeddedStore } from '../local/embedded-store.ts';
@@ -8,6 +7,7 @@ import { LocalPipeline } from '../local/local-pipeline.ts';
 import { PrometheusOutputs } from '../local/prometheus-outputs.ts';
 import { statusLine } from '../local/status-line.ts';
 import { intOption, UsageError } from '../usage-error.ts';
+import { parseCommandOptions } from '../parse-options.ts';
 
 const HELP = `usage: zk-lookout run --config FILE [options]
 
@@ -92,21 +92,13 @@ export async function run(argv: string[]): Promise<number> {
 }
 
 function parseOptions(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        config: { type: 'string' },
-        memory: { type: 'boolean', default: false },
-        once: { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false },
-        'metrics-port': { type: 'string' },
-        'metrics-host': { type: 'string', default: '127.0.0.1' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (err) {
-    throw new UsageError(`run: ${(err as Error).message}`);
-  }
+  return parseCommandOptions('run', argv, {
+    config: { type: 'string' },
+    memory: { type: 'boolean', default: false },
+    once: { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+    'metrics-port': { type: 'string' },
+    'metrics-host': { type: 'string', default: '127.0.0.1' },
+    help: { type: 'boolean', short: 'h', default: false },
+  });
 }

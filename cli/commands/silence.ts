@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
-import { parseArgs } from 'node:util';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { InvalidSilencesDocumentError, readSilences, updateSilences, type SilencesDocumentStore } from '../../functions/adapters/silences-document.ts';
 import { SilencesFile } from '../../functions/adapters/silences-file.ts';
@@ -10,6 +9,7 @@ import type { Silence } from '../../functions/core/evaluate/silences.ts';
 import { loadLocalConfig } from '../local/local-config.ts';
 import { timeOption } from '../time-option.ts';
 import { UsageError } from '../usage-error.ts';
+import { parseCommandOptions } from '../parse-options.ts';
 
 /** Where local mode's silences go when nothing says otherwise: next to the default store folder. */
 export const DEFAULT_SILENCES_FILE = '.zk-lookout/silences.json';
@@ -152,28 +152,19 @@ function safeUserName(): string | undefined {
 }
 
 function parseOptions(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        ensemble: { type: 'string' },
-        server: { type: 'string' },
-        alert: { type: 'string' },
-        signal: { type: 'string' },
-        until: { type: 'string' },
-        reason: { type: 'string' },
-        by: { type: 'string' },
-        file: { type: 'string' },
-        stage: { type: 'string' },
-        region: { type: 'string' },
-        config: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (err) {
-    throw new UsageError(`silence: ${(err as Error).message}`);
-  }
+  return parseCommandOptions('silence', argv, {
+    ensemble: { type: 'string' },
+    server: { type: 'string' },
+    alert: { type: 'string' },
+    signal: { type: 'string' },
+    until: { type: 'string' },
+    reason: { type: 'string' },
+    by: { type: 'string' },
+    file: { type: 'string' },
+    stage: { type: 'string' },
+    region: { type: 'string' },
+    config: { type: 'string' },
+    json: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  }, true);
 }

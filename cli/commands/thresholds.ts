@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { parseSilences } from '../../functions/core/evaluate/silences.ts';
 import { DEFAULT_THRESHOLDS, parseThresholds } from '../../functions/core/evaluate/thresholds.ts';
 import { UsageError } from '../usage-error.ts';
+import { parseCommandOptions } from '../parse-options.ts';
 
 const HELP = `usage: zk-lookout thresholds defaults
        zk-lookout thresholds validate [--silences] FILE
@@ -46,17 +46,8 @@ async function validate(file: string, silences: boolean): Promise<number> {
 }
 
 function parseOptions(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        silences: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (err) {
-    throw new UsageError(`thresholds: ${(err as Error).message}`);
-  }
+  return parseCommandOptions('thresholds', argv, {
+    silences: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  }, true);
 }

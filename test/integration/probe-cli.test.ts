@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, inject, it } from 'vitest';
+import { PROBE_ROUND_VERSION } from '../../functions/core/probe/probe-round.ts';
 import { formatAddress } from '../../functions/core/probe/server-address.ts';
 
 const run = promisify(execFile);
@@ -24,7 +25,7 @@ describe('zk-lookout probe', () => {
     const { code, stdout } = await cli('probe', '--servers', serversArg, '--canary', '--json');
     expect(code).toBe(0);
     const round = JSON.parse(stdout);
-    expect(round.version).toBe(1);
+    expect(round.version).toBe(PROBE_ROUND_VERSION);
     expect(round.servers.map((s: { address: string }) => s.address)).toEqual(trio.servers.map(formatAddress));
     expect(round.servers.map((s: { mode: string }) => s.mode).sort()).toEqual(['follower', 'follower', 'leader']);
     expect(round.servers.every((s: { error?: unknown }) => s.error === undefined)).toBe(true);
