@@ -3,11 +3,11 @@
  * process, persisted to a folder or kept in memory, behind the same `ResultsTable` adapter
  * the Lambdas use. It listens on loopback only.
  */
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import dynalite from 'dynalite';
-import { ResultsTable } from '../../functions/adapters/results-table.ts';
+import { createResultsTable, ResultsTable } from '../../functions/adapters/results-table.ts';
 
 export const LOCAL_TABLE = 'zk-lookout-results';
 
@@ -64,18 +64,5 @@ async function ensureTable(client: DynamoDBClient): Promise<void> {
   } catch (err) {
     if (!(err instanceof ResourceNotFoundException)) throw err;
   }
-  await client.send(
-    new CreateTableCommand({
-      TableName: LOCAL_TABLE,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-    }),
-  );
+  await createResultsTable(client, LOCAL_TABLE);
 }

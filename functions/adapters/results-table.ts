@@ -6,12 +6,15 @@
  */
 import {
   ConditionalCheckFailedException,
+  CreateTableCommand,
+  DescribeTableCommand,
   DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
   type AttributeValue,
   type ConsumedCapacity,
+  type CreateTableCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import type { AlertMessage } from '../core/deliver/alert-message.ts';
 import type { EnsembleState } from '../core/evaluate/ensemble-state.ts';
@@ -76,6 +79,36 @@ export const ensembleKey = (ensembleName: string): string => `ENS#${ensembleName
 /** Sort key of a round: scheduled time first, so a Query returns rounds in time order. */
 export function roundSortKey(scheduledAt: Date | string, roundId: string): string {
   return `${ROUND_PREFIX}${isoTime(scheduledAt, 'scheduledAt')}#${roundId}`;
+}
+
+/**
+ * Creates the table and waits until it is ACTIVE, for the places that create it
+ * themselves (local mode's embedded store, tests against dynalite); on AWS the stack
+ * creates it with the same keys.
+ */
+export async function createResultsTable(client: DynamoDBClient, tableName: string, timeoutMs = 10_000): Promise<void> {
+  await client.send(new CreateTableCommand(createResultsTableInput(tableName)));
+  // dynalite keeps a new table CREATING for a tick even with createTableMs 0.
+  const deadline = Date.now() + timeoutMs;
+  while ((await client.send(new DescribeTableCommand({ TableName: tableName }))).Table?.TableStatus !== 'ACTIVE') {
+    if (Date.now() > deadline) throw new Error(`table ${tableName} not ACTIVE after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+function createResultsTableInput(tableName: string): CreateTableCommandInput {
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [
+      { AttributeName: 'pk', AttributeType: 'S' },
+      { AttributeName: 'sk', AttributeType: 'S' },
+    ],
+    KeySchema: [
+      { AttributeName: 'pk', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ],
+  };
 }
 
 /** The round item as written (and as the stream's NEW_IMAGE carries it). */

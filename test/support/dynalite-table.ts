@@ -1,7 +1,8 @@
 import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { afterAll } from 'vitest';
+import { createResultsTable } from '../../functions/adapters/results-table.ts';
 
 /** A dynalite server of the calling test file's own, closed after its tests. */
 export interface LocalDynamo {
@@ -28,26 +29,7 @@ export async function localDynamo(): Promise<LocalDynamo> {
     client,
     async createResultsTable(prefix = 'results') {
       const name = `${prefix}-${++tables}`;
-      await client.send(
-        new CreateTableCommand({
-          TableName: name,
-          AttributeDefinitions: [
-            { AttributeName: 'pk', AttributeType: 'S' },
-            { AttributeName: 'sk', AttributeType: 'S' },
-          ],
-          KeySchema: [
-            { AttributeName: 'pk', KeyType: 'HASH' },
-            { AttributeName: 'sk', KeyType: 'RANGE' },
-          ],
-          BillingMode: 'PAY_PER_REQUEST',
-        }),
-      );
-      // dynalite keeps a new table CREATING for a tick even with createTableMs 0.
-      const deadline = Date.now() + 5000;
-      while ((await client.send(new DescribeTableCommand({ TableName: name }))).Table?.TableStatus !== 'ACTIVE') {
-        if (Date.now() > deadline) throw new Error(`table ${name} not ACTIVE after 5 s`);
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      }
+      await createResultsTable(client, name);
       return name;
     },
   };
