@@ -71,6 +71,11 @@ export async function startMntrExporter(servers: readonly ServerAddress[], timeo
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   exporter.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`;
-  exporter.close = () => new Promise<void>((resolve) => server.close(() => resolve()));
+  exporter.close = () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      // Prometheus keeps its scrape connection alive; close() alone would wait for it.
+      server.closeAllConnections();
+    });
   return exporter;
 }

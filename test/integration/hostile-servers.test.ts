@@ -26,6 +26,13 @@ const behaviours: Record<string, Behaviour> = {
   reset: (socket) => {
     socket.resetAndDestroy();
   },
+  hangup: (socket) => {
+    socket.end();
+  },
+  // Something else on the port that answers every question the same way.
+  'imok-to-all': (socket) => {
+    socket.end('imok');
+  },
 };
 
 const servers = new Map<string, { server: Server; port: number; sockets: Set<Socket> }>();
@@ -70,6 +77,8 @@ describe('hostile servers', () => {
     ['flood', 'malformed', ['reply-too-large']],
     ['garbage', 'malformed', ['malformed']],
     ['reset', 'unreachable', ['connection-reset']],
+    ['hangup', 'malformed', ['malformed']],
+    ['imok-to-all', 'malformed', ['malformed']],
   ])('%s → %s, within the deadline, nothing left open', async (name, mode, kinds) => {
     const { port, sockets } = servers.get(name) as { port: number; sockets: Set<Socket> };
     const before = clientSockets();

@@ -1,0 +1,95 @@
+/**
+ * Evaluator throughput on one core and DynamoDB request units per round and evaluation.
+ *
+ * Throughput: `evaluateRound` over a stream of real recorded rounds (3 servers; and the
+ * same rounds widened to 5 servers, bench/support/round-sequences.ts), state carried from
+ * round to round as in production. Baseline, measured in the same run: a JSON round trip
+ * (stringify + parse) of the same round and of the state, the least any evaluator that
+ * reads a round and stores a state must do.
+ *
+ * Request units: every round written and evaluated through the outbox path against
+ * dynalite, units from `ReturnConsumedCapacity`; next to them the units computed from the
+ * item sizes by DynamoDB's rules.
+ *   npm run bench:evaluator [-- --rounds 2000 --runs 9]
+ */
+import { parseArgs } from 'node:util';
+import { openEmbeddedStore } from '../cli/local/embedded-store.ts';
+import { evaluateRound } from '../functions/core/evaluate/evaluate-round.ts';
+import type { EnsembleState } from '../functions/core/evaluate/ensemble-state.ts';
+import { settingsFor } from '../functions/core/evaluate/settings-snapshot.ts';
+import type { ProbeRound } from '../functions/core/probe/probe-round.ts';
+import { median, row, sample } from './stats.ts';
+import { recordedTrio, roundStream, widenedToFive } from './support/round-sequences.ts';
+import { measureStoreCost } from './support/store-cost.ts';
+
+const { values } = parseArgs({ options: { rounds: { type: 'string', default: '2000' }, runs: { type: 'string', default: '9' }, 'store-rounds': { type: 'string', default: '201' } } });
+const count = Number(values.rounds);
+const runs = Number(values.runs);
+const settings = settingsFor({ thresholds: {}, silences: [], configProblems: [] }, 'bench');
+
+function evaluateAll(rounds: readonly ProbeRound[]): number {
+  let state: EnsembleState | undefined;
+  let transitions = 0;
+  for (const round of rounds) {
+    const out = evaluateRound(state, round, settings, new Date(round.startedAt));
+    state = out.state;
+    transitions += out.evaluation.transitions.length;
+  }
+  return transitions;
+}
+
+function jsonRoundTrips(rounds: readonly ProbeRound[], state: EnsembleState): number {
+  let bytes = 0;
+  for (const round of rounds) {
+    const text = JSON.stringify(round);
+    const stateText = JSON.stringify(state);
+    bytes += (JSON.parse(text) as ProbeRound).servers.length + (JSON.parse(stateText) as EnsembleState).lastRoundIds.length + text.length;
+  }
+  return bytes;
+}
+
+const trio = recordedTrio();
+console.log(`evaluator benchmark: ${count} rounds per run, ${runs} runs, ${trio.length} recorded rounds cycled, node ${process.version}`);
+const perSecond = (samples: readonly number[]) => Math.round(count / (median(samples) / 1000));
+for (const [label, base] of [
+  ['3-server rounds (recorded)', trio],
+  ['5-server rounds (recorded, widened)', trio.map(widenedToFive)],
+] as const) {
+  const rounds = roundStream(base, count, 60_000);
+  const transitions = evaluateAll(rounds);
+  let finalState: EnsembleState | undefined;
+  for (const round of rounds) finalState = evaluateRound(finalState, round, settings, new Date(round.startedAt)).state;
+  // Warm both paths before timing.
+  for (let i = 0; i < 2; i++) {
+    evaluateAll(rounds);
+    jsonRoundTrips(rounds, finalState as EnsembleState);
+  }
+  const baseline = await sample(runs, async () => jsonRoundTrips(rounds, finalState as EnsembleState));
+  const evaluated = await sample(runs, async () => evaluateAll(rounds));
+  console.log(`\n${label}: ${transitions} transitions over ${count} rounds`);
+  console.log(`${row(`baseline: JSON round trip of round + state ×${count}`, baseline)} | ${perSecond(baseline)}/s`);
+  console.log(`${row(`evaluateRound ×${count}`, evaluated, baseline)} | ${perSecond(evaluated)} evaluations/s`);
+}
+
+const storeRounds = Number(values['store-rounds']);
+const store = await openEmbeddedStore(null);
+try {
+  console.log(`\nDynamoDB request units (dynalite, ReturnConsumedCapacity; computed = from item sizes by DynamoDB's rules), ${storeRounds} rounds each`);
+  for (const [label, base] of [
+    ['3 servers', trio],
+    ['5 servers', trio.map(widenedToFive)],
+  ] as const) {
+    const rounds = roundStream(base, storeRounds, 60_000).map((r) => ({ ...r, ensembleName: `bench-${label[0]}` }));
+    const cost = await measureStoreCost(store.table, rounds, settings);
+    const f = (x: number) => x.toFixed(3);
+    console.log(
+      `${label}: round item ${cost.roundItemBytes} B, state item ${cost.stateItemBytes} B, ${cost.messages} messages | ` +
+        `per round write ${f(cost.reported.writeUnitsPerRound)} WRU (computed ${f(cost.computed.writeUnitsPerRound)}) | ` +
+        `per evaluation read ${f(cost.reported.readUnitsPerEvaluation)} RRU (computed ${f(cost.computed.readUnitsPerEvaluation)}), ` +
+        `write ${f(cost.reported.writeUnitsPerEvaluation)} WRU (computed ${f(cost.computed.writeUnitsPerEvaluation)}) | ` +
+        `evaluation against dynalite median ${cost.evaluationMs.toFixed(2)} ms`,
+    );
+  }
+} finally {
+  await store.close();
+}
