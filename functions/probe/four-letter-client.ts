@@ -96,6 +96,11 @@ export function askWord(request: WordRequest): Promise<Exchange> {
           fail('tls-failed', `${request.host}:${request.port} closed the connection during the TLS handshake`);
           return;
         }
+      if (received === 0) {
+        // ZooKeeper closes client connections unanswered while it restarts its server (elections).
+        fail('no-reply', `${request.host}:${request.port} closed the connection without answering ${request.word}`);
+        return;
+      }
       const text = Buffer.concat(chunks).toString('utf8');
       finish({ ok: true, text, ms: elapsed() });
     });

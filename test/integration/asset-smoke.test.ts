@@ -47,6 +47,9 @@ let dynamo: Awaited<ReturnType<typeof localDynamo>>;
 let tableName: string;
 let webhook: Server;
 const webhookPosts: { path: string; body: string }[] = [];
+/** Stands in for Alertmanager's API v2: lists no active alerts, accepts posts. */
+let alertmanager: Server;
+const alertmanagerPosts: { method: string; path: string; body: string }[] = [];
 
 /** A loopback port nothing listens on: taken from the kernel, then released. */
 async function deadPort(): Promise<number> {
@@ -63,6 +66,15 @@ beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), 'zk-lookout-assets-'));
   deadServer = `127.0.0.1:${await deadPort()}`;
   const trio = inject('trio').servers.map((s) => `${s.host}:${s.port}`);
+  alertmanager = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      alertmanagerPosts.push({ method: req.method ?? '', path: req.url ?? '', body: Buffer.concat(chunks).toString('utf8') });
+      res.writeHead(200, { 'content-type': 'application/json' }).end(req.method === 'GET' ? '[]' : '');
+    });
+  });
+  await new Promise<void>((resolve) => alertmanager.listen(0, '127.0.0.1', resolve));
   const configPath = join(workDir, 'smoke.config.json');
   writeFileSync(
     configPath,
@@ -84,6 +96,7 @@ beforeAll(async () => {
         },
       ],
       chatChannels: [{ name: 'hook', kind: 'webhook', secretId: WEBHOOK_SECRET }],
+      alertmanager: { url: `http://127.0.0.1:${(alertmanager.address() as AddressInfo).port}` },
     }),
   );
   const started = performance.now();
@@ -113,7 +126,12 @@ beforeAll(async () => {
 
 afterAll(async () => {
   webhook?.closeAllConnections();
-  await Promise.all([aws?.close(), webhook && new Promise<void>((resolve) => webhook.close(() => resolve()))]);
+  alertmanager?.closeAllConnections();
+  await Promise.all([
+    aws?.close(),
+    webhook && new Promise<void>((resolve) => webhook.close(() => resolve())),
+    alertmanager && new Promise<void>((resolve) => alertmanager.close(() => resolve())),
+  ]);
   if (workDir) rmSync(workDir, { recursive: true, force: true });
 });
 
@@ -245,30 +263,7 @@ describe('bundled handlers from the synthesized cloud assembly', () => {
   });
 
   it('the chat relay, given the SNS record of that alert, posts it to the webhook its secret names', async () => {
-    if (!alertPayload) throw new Error('no alert payload: the evaluator test did not publish one');
-    const event: SNSEvent = {
-      Records: [
-        {
-          EventSource: 'aws:sns',
-          EventVersion: '1.0',
-          EventSubscriptionArn: `${TOPIC_ARN}:2bcfbf39-05c3-41de-beaa-fcfcc21c8f55`,
-          Sns: {
-            Type: 'Notification',
-            MessageId: '95df01b4-ee98-5cb9-9903-4c221d41eb5e',
-            TopicArn: TOPIC_ARN,
-            Subject: aws.published[0]?.subject ?? '',
-            Message: alertPayload,
-            Timestamp: new Date().toISOString(),
-            SignatureVersion: '1',
-            Signature: 'EXAMPLE',
-            SigningCertUrl: 'https://sns.us-east-1.amazonaws.com/SimpleNotificationService-0000000000000000000000.pem',
-            UnsubscribeUrl: `https://sns.us-east-1.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=${TOPIC_ARN}:2bcfbf39`,
-            MessageAttributes: Object.fromEntries(Object.entries(aws.published[0]!.attributes).map(([name, a]) => [name, { Type: a.dataType, Value: a.value }])),
-          },
-        },
-      ],
-    };
-    const outcome = await invoke(ServiceNames.ChatRelay, event);
+    const outcome = await invoke(ServiceNames.ChatRelay, snsRecordOfAlert());
     expect(answered(outcome)).toBeNull();
 
     expect(aws.calls).toContainEqual(expect.objectContaining({ service: 'secretsmanager', action: 'GetSecretValue', params: expect.objectContaining({ SecretId: WEBHOOK_SECRET }) }));
@@ -278,4 +273,41 @@ describe('bundled handlers from the synthesized cloud assembly', () => {
     expect(body).toMatchObject({ source: 'zk-lookout', type: 'alert', message: { ensembleName: ENSEMBLE, severity: 'alarm' } });
     expect(body.message.changes).toContainEqual(expect.objectContaining({ alertName: 'server-down', server: deadServer }));
   });
+
+  it('the Alertmanager relay, given the same SNS record, posts the alarm to the API v2', async () => {
+    const outcome = await invoke(ServiceNames.AlertmanagerRelay, snsRecordOfAlert());
+    answered(outcome);
+    const post = alertmanagerPosts.find((p) => p.method === 'POST' && p.path === '/api/v2/alerts');
+    expect(post, JSON.stringify(alertmanagerPosts)).toBeDefined();
+    const alerts = JSON.parse(post!.body) as { labels: Record<string, string>; endsAt: string }[];
+    expect(alerts).toContainEqual(expect.objectContaining({ labels: expect.objectContaining({ alertname: 'server-down', ensemble: ENSEMBLE, server: deadServer }) }));
+  });
 });
+
+/** The SNS record a Lambda subscriber receives for the evaluator's publish: the `lambda` payload. */
+function snsRecordOfAlert(): SNSEvent {
+  if (!alertPayload) throw new Error('no alert payload: the evaluator test did not publish one');
+  const event: SNSEvent = {
+    Records: [
+      {
+        EventSource: 'aws:sns',
+        EventVersion: '1.0',
+        EventSubscriptionArn: `${TOPIC_ARN}:2bcfbf39-05c3-41de-beaa-fcfcc21c8f55`,
+        Sns: {
+          Type: 'Notification',
+          MessageId: '95df01b4-ee98-5cb9-9903-4c221d41eb5e',
+          TopicArn: TOPIC_ARN,
+          Subject: aws.published[0]?.subject ?? '',
+          Message: alertPayload,
+          Timestamp: new Date().toISOString(),
+          SignatureVersion: '1',
+          Signature: 'EXAMPLE',
+          SigningCertUrl: 'https://sns.us-east-1.amazonaws.com/SimpleNotificationService-0000000000000000000000.pem',
+          UnsubscribeUrl: `https://sns.us-east-1.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=${TOPIC_ARN}:2bcfbf39`,
+          MessageAttributes: Object.fromEntries(Object.entries(aws.published[0]!.attributes).map(([name, a]) => [name, { Type: a.dataType, Value: a.value }])),
+        },
+      },
+    ],
+  };
+  return event;
+}

@@ -77,7 +77,7 @@ describe('hostile servers', () => {
     ['flood', 'malformed', ['reply-too-large']],
     ['garbage', 'malformed', ['malformed']],
     ['reset', 'unreachable', ['connection-reset']],
-    ['hangup', 'malformed', ['malformed']],
+    ['hangup', 'not-serving', ['no-reply']],
     ['imok-to-all', 'malformed', ['malformed']],
   ])('%s → %s, within the deadline, nothing left open', async (name, mode, kinds) => {
     const { port, sockets } = servers.get(name) as { port: number; sockets: Set<Socket> };

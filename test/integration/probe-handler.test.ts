@@ -136,7 +136,7 @@ describe('probe handler with a TLS client port', () => {
     };
     expect(await handler(input)).toEqual({ written: 1, alreadyWritten: 0 });
     const [round] = await stored('secure');
-    expect(round?.servers[0]).toMatchObject({ address: `127.0.0.1:${securePort}`, mode: 'standalone', source: 'four-letter-words' });
+    expect(round?.servers[0], JSON.stringify(round?.servers[0]?.error)).toMatchObject({ address: `127.0.0.1:${securePort}`, mode: 'standalone', source: 'four-letter-words' });
     expect(round?.canary?.ok).toBe(true);
     expect(round?.znodes?.map((z) => [z.rule, z.status])).toEqual([
       ['exists:/zookeeper', 'ok'],

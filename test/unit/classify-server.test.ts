@@ -59,6 +59,7 @@ describe('classifyServer', () => {
     { name: 'a paused server', obs: observe({ ruok: failed('reply-timeout'), srvr: failed('reply-timeout') }), mode: 'timeout', error: 'reply-timeout' },
     { name: 'a connect that never completes', obs: observe({ srvr: failed('connect-timeout') }), mode: 'timeout', error: 'connect-timeout' },
     { name: 'a reset', obs: observe({ srvr: failed('connection-reset') }), mode: 'unreachable', error: 'connection-reset' },
+    { name: 'a close without a reply (a server restarting mid-election)', obs: observe({ srvr: failed('no-reply') }), mode: 'not-serving', error: 'no-reply' },
     { name: 'a flood', obs: observe({ srvr: failed('reply-too-large') }), mode: 'malformed', error: 'reply-too-large' },
     { name: 'garbage', obs: observe({ srvr: text('\u0000\u0001\u00ff binary') }), mode: 'malformed', error: 'malformed' },
     { name: 'an unknown mode', obs: observe({ srvr: text('Mode: confused\n') }), mode: 'malformed', error: 'malformed' },

@@ -46,6 +46,7 @@ const MODE_FOR_ERROR: Record<ProbeErrorKind, ServerMode> = {
   'network-error': 'unreachable',
   'tls-failed': 'unreachable',
   'connection-reset': 'unreachable',
+  'no-reply': 'not-serving',
   'connect-timeout': 'timeout',
   'reply-timeout': 'timeout',
   'reply-too-large': 'malformed',

@@ -37,6 +37,8 @@ export const ProbeErrorKinds = [
   'connect-timeout',
   'reply-timeout',
   'connection-reset',
+  /** Accepted, then closed without a byte: a server tearing down its client connections. */
+  'no-reply',
   'reply-too-large',
   'not-serving',
   'not-whitelisted',
