@@ -2,72 +2,50 @@
  * Servers that are not ZooKeeper, or a ZooKeeper gone wrong: each round must come back
  * within its deadline + 10% with a classification, and leave nothing behind.
  */
-import { randomBytes } from 'node:crypto';
-import { createServer, type Server, type Socket } from 'node:net';
+import { fork, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProbeErrorKind, ServerMode } from '../../functions/core/probe/probe-round.ts';
 import { probeEnsemble } from '../../functions/probe/probe-ensemble.ts';
 
 const DEADLINE_MS = 800;
-type Behaviour = (socket: Socket) => void;
 
-const behaviours: Record<string, Behaviour> = {
-  silent: () => undefined,
-  drip: (socket) => {
-    const timer = setInterval(() => socket.write('i'), 1000);
-    socket.on('close', () => clearInterval(timer));
-  },
-  flood: (socket) => {
-    socket.end(Buffer.alloc(10 * 1024 * 1024, 'x'));
-  },
-  garbage: (socket) => {
-    socket.end(randomBytes(4096));
-  },
-  reset: (socket) => {
-    socket.resetAndDestroy();
-  },
-  hangup: (socket) => {
-    socket.end();
-  },
-  // Something else on the port that answers every question the same way.
-  'imok-to-all': (socket) => {
-    socket.end('imok');
-  },
-};
-
-const servers = new Map<string, { server: Server; port: number; sockets: Set<Socket> }>();
+let child: ChildProcess;
+let ports: Record<string, number>;
 const unhandled: unknown[] = [];
 const onUnhandled = (reason: unknown) => unhandled.push(reason);
 
 beforeAll(async () => {
   process.on('unhandledRejection', onUnhandled);
-  for (const [name, behave] of Object.entries(behaviours)) {
-    const sockets = new Set<Socket>();
-    const server = createServer((socket) => {
-      sockets.add(socket);
-      socket.on('error', () => undefined);
-      socket.on('close', () => sockets.delete(socket));
-      // Read (and drop) what the client sends, so its close is seen here.
-      socket.resume();
-      behave(socket);
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const address = server.address();
-    if (!address || typeof address === 'string') throw new Error('no port');
-    servers.set(name, { server, port: address.port, sockets });
-  }
+  child = fork(join(import.meta.dirname, '..', 'support', 'hostile-servers.mjs'), { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  ports = await new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.stdout?.once('data', (chunk: Buffer) => resolve(JSON.parse(chunk.toString('utf8')) as Record<string, number>));
+  });
 });
 
-afterAll(async () => {
+afterAll(() => {
   process.off('unhandledRejection', onUnhandled);
-  for (const { server, sockets } of servers.values()) {
-    for (const socket of sockets) socket.destroy();
-    await new Promise((resolve) => server.close(resolve));
-  }
+  child?.kill('SIGKILL');
 });
 
+/** Connections the hostile servers still hold, by behaviour. */
+function serverSideOpen(): Promise<Record<string, number>> {
+  return new Promise((resolve) => {
+    child.once('message', (counts) => resolve(counts as Record<string, number>));
+    child.send('count');
+  });
+}
+
+/** Open TCP handles in this process: ours are all client sockets now. */
 function clientSockets(): number {
   return process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap' || r === 'TLSSocketWrap').length;
+}
+
+/** Polls until `settled` holds or the bound passes; cleanup crosses a process boundary. */
+async function settle(settled: () => Promise<boolean>, boundMs = 2000): Promise<void> {
+  const until = Date.now() + boundMs;
+  while (!(await settled()) && Date.now() < until) await new Promise((r) => setTimeout(r, 25));
 }
 
 describe('hostile servers', () => {
@@ -79,8 +57,9 @@ describe('hostile servers', () => {
     ['reset', 'unreachable', ['connection-reset']],
     ['hangup', 'not-serving', ['no-reply']],
     ['imok-to-all', 'malformed', ['malformed']],
+    ['half-reply', 'timeout', ['reply-timeout']],
   ])('%s → %s, within the deadline, nothing left open', async (name, mode, kinds) => {
-    const { port, sockets } = servers.get(name) as { port: number; sockets: Set<Socket> };
+    const port = ports[name] as number;
     const before = clientSockets();
     const started = performance.now();
     const round = await probeEnsemble([{ host: '127.0.0.1', port, adminPort: port }], { timeoutMs: DEADLINE_MS, canary: {} });
@@ -91,15 +70,16 @@ describe('hostile servers', () => {
     expect(kinds).toContain(round.servers[0]?.error?.kind);
     expect(round.canary?.ok).toBe(false);
     expect(round.canary?.error?.kind).toBeDefined();
-    // Our sockets are destroyed when the round returns; the server notices a moment later.
-    await new Promise((r) => setTimeout(r, 50));
+    // Our sockets are destroyed when the round returns; their handles close on the next
+    // turns of the loop, and the server process notices a moment later.
+    await settle(async () => clientSockets() <= before && (await serverSideOpen())[name] === 0);
     expect(clientSockets()).toBeLessThanOrEqual(before);
-    expect(sockets.size).toBe(0);
+    expect((await serverSideOpen())[name]).toBe(0);
     expect(unhandled).toEqual([]);
   });
 
   it('a flood is cut at the byte cap, not read to the end', async () => {
-    const { port } = servers.get('flood') as { port: number };
+    const port = ports.flood as number;
     const round = await probeEnsemble([{ host: '127.0.0.1', port }], { timeoutMs: DEADLINE_MS, maxReplyBytes: 64 * 1024, words: ['mntr'] });
     expect(round.servers[0]?.error).toMatchObject({ kind: 'reply-too-large', message: 'mntr reply exceeded 65536 bytes' });
   });
