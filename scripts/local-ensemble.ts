@@ -31,7 +31,19 @@ export interface LocalEnsembleOptions {
    * keytool; clients need not present one (`ssl.clientAuth=none`).
    */
   tls?: boolean;
+  /**
+   * Leave the servers running when this process exits (the `zk-ensemble` CLI). By default
+   * they are killed on exit, so a test run or demo that dies never leaves JVMs behind.
+   * @default false
+   */
+  outliveProcess?: boolean;
 }
+
+/** Ensembles to kill if this process exits before closing them. */
+const killOnExit = new Set<LocalEnsemble>();
+process.on('exit', () => {
+  for (const ensemble of killOnExit) ensemble.killNow();
+});
 
 export interface LocalServer {
   id: number;
@@ -200,6 +212,7 @@ export class LocalEnsemble {
     const keyStore = options.tls ? makeKeyStore(dir) : undefined;
     for (const server of servers) writeServerConfig(server, servers, options, keyStore);
     const ensemble = new LocalEnsemble(dir, servers, ownsDir, classpath, options.heap ?? '256m');
+    if (!options.outliveProcess) killOnExit.add(ensemble);
     try {
       for (const server of servers) ensemble.launch(server);
       ensemble.saveState();
@@ -349,13 +362,19 @@ export class LocalEnsemble {
     }
   }
 
-  /** Kills every server this ensemble started and, if it made the folder, removes it. */
-  async close(): Promise<void> {
+  /** SIGKILL to every server still running, synchronously (also from an exit handler). */
+  killNow(): void {
     for (const server of this.servers) {
       if (!ownsPid(server)) continue;
       if (processState(server.pid) === 'T') process.kill(server.pid, 'SIGCONT');
       process.kill(server.pid, 'SIGKILL');
     }
+  }
+
+  /** Kills every server this ensemble started and, if it made the folder, removes it. */
+  async close(): Promise<void> {
+    killOnExit.delete(this);
+    this.killNow();
     await Promise.all(this.servers.map((s) => this.waitGone(s, 5_000)));
     if (this.ownsDir) rmSync(this.dir, { recursive: true, force: true });
   }

@@ -42,6 +42,7 @@ async function main(argv: string[]): Promise<void> {
       tickTime: Number(values['tick-time']),
       dir: values.dir,
       whitelist: values.whitelist,
+      outliveProcess: true,
     });
     console.log(`started ${ensemble.servers.length} server(s): ${ensemble.connectString}`);
     console.log(`admin ports: ${ensemble.servers.map((s) => s.adminPort).join(', ')}; state in ${ensemble.dir}`);

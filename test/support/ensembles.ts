@@ -8,13 +8,21 @@ export interface SharedEnsemble {
   servers: (ServerAddress & { id: number; adminPort: number })[];
 }
 
+const started: LocalEnsemble[] = [];
+
+// Registered when a test file imports this module, i.e. while vitest collects the file:
+// a hook registered later, from inside a running beforeAll, would be ignored.
+afterAll(async () => {
+  await Promise.all(started.splice(0).map((ensemble) => ensemble.close()));
+});
+
 /**
  * An ensemble of the calling test file's own, for tests that stop, kill or pause servers.
  * It is closed after the file's tests, whatever happened in them.
  */
 export async function privateEnsemble(options: LocalEnsembleOptions = {}): Promise<LocalEnsemble> {
   const ensemble = await LocalEnsemble.start(options);
-  afterAll(() => ensemble.close());
+  started.push(ensemble);
   return ensemble;
 }
 
