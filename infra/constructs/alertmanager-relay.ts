@@ -12,11 +12,12 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { SubscriptionFilter, type ITopic } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { AlertmanagerRelayEnv, DEFAULT_RELAY_ENDS_AFTER_SECONDS } from '../../functions/alertmanager/relay-environment.ts';
 import { ServiceNames } from '../handler-environment.ts';
 import { LookoutFunction } from './lookout-function.ts';
+import { deadLetterQueue } from './dead-letter-queue.ts';
 
 export const ALERTMANAGER_RELAY_ENTRY = 'functions/alertmanager/handler.ts';
 
@@ -53,7 +54,7 @@ export class AlertmanagerRelay extends Construct {
     const endsAfter = props.endsAfter ?? Duration.seconds(DEFAULT_RELAY_ENDS_AFTER_SECONDS);
     if (!endsAfter.isUnresolved() && endsAfter.toSeconds() < 60) throw new Error(`AlertmanagerRelay ${id}: endsAfter must be at least 1 minute, got ${endsAfter.toHumanString()}`);
 
-    this.deadLetterQueue = new Queue(this, 'DeadLetters', { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
+    this.deadLetterQueue = deadLetterQueue(this, 'the Alertmanager relay (SNS redrive and failed invocations)');
     if (props.vpc) {
       this.securityGroups = props.securityGroups ?? [this.egressOnlyGroup(props.vpc, port, props.secret !== undefined)];
     }

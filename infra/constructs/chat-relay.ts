@@ -11,11 +11,12 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { SubscriptionFilter, type ITopic } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { type ChatChannelSpec, HandlerEnv, ServiceNames } from '../handler-environment.ts';
 import { LookoutFunction } from './lookout-function.ts';
 import type { ResultsTable } from './results-table.ts';
+import { deadLetterQueue } from './dead-letter-queue.ts';
 
 export const CHAT_RELAY_ENTRY = 'functions/chat/handler.ts';
 
@@ -35,11 +36,7 @@ export class ChatRelay extends Construct {
   constructor(scope: Construct, id: string, props: ChatRelayProps) {
     super(scope, id);
     // SNS redrive and failed asynchronous invocations both land here (SSE-SQS: SNS can write to it).
-    this.deadLetterQueue = new Queue(this, 'DeadLetters', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
+    this.deadLetterQueue = deadLetterQueue(this, 'the chat relay (SNS redrive and failed invocations)');
     this.lookout = new LookoutFunction(this, 'Relay', {
       entry: CHAT_RELAY_ENTRY,
       serviceName: ServiceNames.ChatRelay,

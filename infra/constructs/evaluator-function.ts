@@ -9,13 +9,14 @@ import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-la
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { HandlerEnv, ROUND_ITEM_TYPE, ServiceNames, type SweepEnsemble } from '../handler-environment.ts';
 import { LookoutFunction } from './lookout-function.ts';
 import type { ProbeSchedules } from './probe-schedule.ts';
 import type { ResultsTable } from './results-table.ts';
 import type { SettingsParameters } from './settings-parameters.ts';
+import { deadLetterQueue } from './dead-letter-queue.ts';
 
 export const EVALUATOR_ENTRY = 'functions/evaluate/handler.ts';
 export const SWEEP_ENTRY = 'functions/evaluate/sweep-handler.ts';
@@ -76,15 +77,7 @@ export class EvaluatorFunction extends Construct {
       props.settings.grantRead(fn);
     }
 
-    this.deadLetterQueue = new Queue(this, 'DeadLetters', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is the on-failure destination of the stream event source; cdk-nag only recognises queues named in another queue\'s redrive policy.',
-    });
+    this.deadLetterQueue = deadLetterQueue(this, 'the stream event source (its on-failure destination)');
     Validations.of(this.evaluator.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'dynamodb:ListStreams, added by the DynamoDB event source, supports no resource-level permission; the stream actions are scoped to the table stream.',

@@ -8,10 +8,11 @@ import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { ContextAttribute, Schedule, ScheduleExpression, ScheduleGroup, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DeploymentConfigError } from '../config/deployment-config.ts';
 import type { ProbeScheduleInput, ProbeTarget } from '../handler-environment.ts';
+import { deadLetterQueue } from './dead-letter-queue.ts';
 
 /** A failed invocation is retried at most this often; the next firing is soon anyway. */
 export const SCHEDULE_RETRY_ATTEMPTS = 2;
@@ -36,15 +37,7 @@ export class ProbeSchedules extends Construct {
   constructor(scope: Construct, id: string, props: ProbeSchedulesProps) {
     super(scope, id);
     this.group = new ScheduleGroup(this, 'Group', { scheduleGroupName: `zk-lookout-${props.stage}` });
-    this.deadLetterQueue = new Queue(this, 'DeadLetters', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is the dead-letter queue of the Scheduler targets; cdk-nag only recognises queues named in another queue\'s redrive policy.',
-    });
+    this.deadLetterQueue = deadLetterQueue(this, 'the Scheduler targets');
     this.role = new Role(this, 'Role', {
       assumedBy: new ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } } }),
       description: `zk-lookout ${props.stage}: Scheduler invokes the probes and the sweep`,

@@ -10,7 +10,7 @@ import type { ProbeRound } from '../../functions/core/probe/probe-round.ts';
 import { streamWork } from '../../functions/evaluate/stream-record.ts';
 import type { SweepResult } from '../../functions/evaluate/sweep-handler.ts';
 import { probeEnsemble } from '../../functions/probe/probe-ensemble.ts';
-import { localDynamo, TEST_CREDENTIALS } from '../support/dynalite-table.ts';
+import { localDynamo, stubHandlerEnvironment } from '../support/dynalite-table.ts';
 import { followerIndex, retimed, withServerDown } from '../support/rounds.ts';
 
 const sns = mockClient(SNSClient);
@@ -28,20 +28,7 @@ let refuse: Map<string, number>;
 beforeAll(async () => {
   const dynamo = await localDynamo();
   const tableName = await dynamo.createResultsTable();
-  const env = {
-    RESULTS_TABLE: tableName,
-    ALERTS_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:zk-lookout-alerts',
-    STAGE: 'test',
-    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
-    // Metrics to the global console (so the test can read the EMF), logs silent.
-    POWERTOOLS_DEV: 'true',
-    POWERTOOLS_METRICS_DISABLED: 'false',
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-  };
-  for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
+  stubHandlerEnvironment(dynamo, tableName, { ALERTS_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:zk-lookout-alerts', STAGE: 'test' });
   ({ handler: evaluate } = await import('../../functions/evaluate/handler.ts'));
   ({ handler: sweep } = await import('../../functions/evaluate/sweep-handler.ts'));
   table = new ResultsTable({ tableName, client: dynamo.client });

@@ -5,7 +5,7 @@ import { ResultsTable } from '../../functions/adapters/results-table.ts';
 import { roundIdOf } from '../../functions/core/probe/round-slots.ts';
 import type { ProbeHandlerResult } from '../../functions/probe/handler.ts';
 import type { LocalEnsemble } from '../../scripts/local-ensemble.ts';
-import { localDynamo, TEST_CREDENTIALS, type LocalDynamo } from '../support/dynalite-table.ts';
+import { localDynamo, stubHandlerEnvironment, type LocalDynamo } from '../support/dynalite-table.ts';
 import { privateEnsemble } from '../support/ensembles.ts';
 
 let handler: (event: unknown) => Promise<ProbeHandlerResult>;
@@ -15,19 +15,7 @@ let dynamo: LocalDynamo;
 beforeAll(async () => {
   dynamo = await localDynamo();
   const tableName = await dynamo.createResultsTable();
-  const env = {
-    RESULTS_TABLE: tableName,
-    ROUND_TTL_DAYS: '3',
-    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
-    // Metrics to the global console (so the test can read the EMF), logs silent.
-    POWERTOOLS_DEV: 'true',
-    POWERTOOLS_METRICS_DISABLED: 'false',
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-  };
-  for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
+  stubHandlerEnvironment(dynamo, tableName, { ROUND_TTL_DAYS: '3' });
   ({ handler } = await import('../../functions/probe/handler.ts'));
   table = new ResultsTable({ tableName, client: dynamo.client });
 });

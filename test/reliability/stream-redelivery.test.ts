@@ -18,7 +18,7 @@ import { roundItem } from '../../functions/adapters/results-table.ts';
 import type { AlertMessage } from '../../functions/core/deliver/alert-message.ts';
 import type { ProbeRound } from '../../functions/core/probe/probe-round.ts';
 import { parseRoundLine } from '../../functions/core/probe/round-lines.ts';
-import { localDynamo, TEST_CREDENTIALS } from '../support/dynalite-table.ts';
+import { localDynamo, stubHandlerEnvironment } from '../support/dynalite-table.ts';
 import { retimed } from '../support/rounds.ts';
 
 const sns = mockClient(SNSClient);
@@ -36,18 +36,7 @@ const recorded: ProbeRound[] = readFileSync(join(import.meta.dirname, '..', 'fix
 
 beforeAll(async () => {
   const dynamo = await localDynamo();
-  const env = {
-    RESULTS_TABLE: await dynamo.createResultsTable(),
-    ALERTS_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:zk-lookout-alerts',
-    STAGE: 'test',
-    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
-    POWERTOOLS_METRICS_DISABLED: 'true',
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-  };
-  for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
+  stubHandlerEnvironment(dynamo, await dynamo.createResultsTable(), { ALERTS_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:zk-lookout-alerts', STAGE: 'test' }, { metrics: false });
   ({ handler: evaluate } = await import('../../functions/evaluate/handler.ts'));
 });
 

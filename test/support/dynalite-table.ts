@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { afterAll } from 'vitest';
+import { afterAll, vi } from 'vitest';
 import { createResultsTable } from '../../functions/adapters/results-table.ts';
 
 /** A dynalite server of the calling test file's own, closed after its tests. */
@@ -33,4 +33,22 @@ export async function localDynamo(): Promise<LocalDynamo> {
       return name;
     },
   };
+}
+
+/**
+ * The environment a handler under test sees: the table on this dynalite, fake credentials,
+ * silent logs, and EMF metrics printed to the console (so a test can read them) or off.
+ */
+export function stubHandlerEnvironment(dynamo: LocalDynamo, tableName: string, extra: Record<string, string> = {}, { metrics = true } = {}): void {
+  const env = {
+    RESULTS_TABLE: tableName,
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
+    ...(metrics ? { POWERTOOLS_DEV: 'true', POWERTOOLS_METRICS_DISABLED: 'false' } : { POWERTOOLS_METRICS_DISABLED: 'true' }),
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+    ...extra,
+  };
+  for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
 }
