@@ -1,14 +1,15 @@
 /**
  * The canary: a real client session doing what applications do (connect, create an
  * ephemeral znode, get with a watch, set, receive the watch, delete), each step timed.
- * The native client never reports an unreachable ensemble and an open handle keeps the
- * process alive, so the session runs under our own deadline and is always closed.
+ * The native client never reports an unreachable ensemble, so the session runs under our
+ * own deadline and is always closed; the client itself lives in the client process
+ * (`zookeeper-host.ts`).
  */
-import ZooKeeper from 'zookeeper';
 import type { CanaryErrorKind, CanaryResult, CanaryStep, ZnodeCheckResult } from '../core/probe/probe-round.ts';
 import { ruleId, type ZnodeRule } from '../core/probe/znode-rules.ts';
 import { runZnodeChecks, type ZnodeCheckLimits } from './znode-checks.ts';
-import { canaryErrorKind } from './zookeeper-errors.ts';
+import { canaryErrorKind, ZOO_AUTH_FAILED_STATE } from './zookeeper-errors.ts';
+import { HostedSession } from './zookeeper-host.ts';
 
 export interface CanaryOptions {
   /** `host:port,host:port`. */
@@ -51,20 +52,11 @@ export async function runCanary(options: CanaryOptions): Promise<CanaryOutcome> 
   const root = (options.root ?? DEFAULT_CANARY_ROOT).replace(/\/+$/, '');
   const path = `${root}/${options.name}`;
   const steps: CanaryResult['steps'] = {};
-  const client = new ZooKeeper({
-    connect: options.connectString,
-    // The C client gives up on a server that accepts but never answers (a paused one)
-    // after a fraction of the session timeout and tries the next: half the deadline lets
-    // it fail over in time, as an application's client eventually would. The server
-    // raises a shorter request to its minimum (2×tickTime).
-    timeout: Math.max(400, Math.floor(options.timeoutMs / 2)),
-    debug_level: 0,
-    host_order_deterministic: false,
-  });
-  let closedWith: number | undefined;
-  client.on('close', (code: number) => {
-    closedWith = code;
-  });
+  // The C client gives up on a server that accepts but never answers (a paused one) after
+  // a fraction of the session timeout and tries the next: half the deadline lets it fail
+  // over in time, as an application's client eventually would. The server raises a
+  // shorter request to its minimum (2×tickTime).
+  const client = new HostedSession(options.connectString, Math.max(400, Math.floor(options.timeoutMs / 2)));
 
   const timed = async <T>(step: CanaryStep, work: () => Promise<T>): Promise<T> => {
     const t0 = performance.now();
@@ -86,7 +78,7 @@ export async function runCanary(options: CanaryOptions): Promise<CanaryOutcome> 
       return value;
     } catch (err) {
       if (err instanceof CanaryStepError) throw err;
-      const kind = closedWith === ZooKeeper.constants.ZOO_AUTH_FAILED_STATE ? 'auth-failed' : canaryErrorKind(err);
+      const kind = client.closedWith === ZOO_AUTH_FAILED_STATE ? 'auth-failed' : canaryErrorKind(err);
       throw new CanaryStepError(kind, step, err instanceof Error ? err.message : String(err));
     } finally {
       clearTimeout(timer);
@@ -112,27 +104,27 @@ export async function runCanary(options: CanaryOptions): Promise<CanaryOutcome> 
 
   async function canarySteps(): Promise<CanaryResult> {
     try {
-      await timed('connect', () => connect(client));
+      await timed('connect', () => client.connected);
       connected = true;
       if (options.digest) {
         const digest = options.digest;
-        await timed('auth', () => addDigest(client, digest));
+        await timed('auth', () => client.addDigest(digest));
       }
       await timed('create', async () => {
         await ensureParents(client, root);
-        await client.create(path, 'zk-lookout canary', ZooKeeper.constants.ZOO_EPHEMERAL);
+        await client.create(path, 'zk-lookout canary', 'ephemeral');
       });
       let watchFired: Promise<void> = Promise.resolve();
       await timed('get', async () => {
         let fire: () => void = () => undefined;
         watchFired = new Promise<void>((resolve) => (fire = resolve));
-        await client.w_get(path, () => fire());
+        await client.watchData(path, () => fire());
       });
       const setAt = performance.now();
       await timed('set', () => client.set(path, new Date().toISOString(), -1));
       await timed('watch', () => watchFired);
       steps.watch = round(performance.now() - setAt);
-      await timed('delete', () => client.delete_(path, -1));
+      await timed('delete', () => client.delete(path, -1));
       return { ok: true, steps, totalMs: round(performance.now() - started), path };
     } catch (err) {
       const failure = err instanceof CanaryStepError ? err : new CanaryStepError('client-error', 'connect', String(err));
@@ -151,30 +143,14 @@ function unchecked(rule: ZnodeRule, why: string): ZnodeCheckResult {
   return { rule: ruleId(rule), check: rule.check, path: rule.path, status: 'error', detail: `not checked: ${why}`, error: { kind: 'session-unavailable', message: why }, reads: 0 };
 }
 
-function connect(client: ZooKeeper): Promise<void> {
-  return new Promise<void>((resolve) => {
-    client.once('connect', () => resolve());
-    client.init({});
-  });
-}
-
-function addDigest(client: ZooKeeper, credentials: string): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    client.add_auth('digest', credentials, (rc: number, error: number) => {
-      if (rc === 0) resolve();
-      else reject(new Error(`${rc} ${error}`));
-    });
-  });
-}
-
 /** Creates each missing ancestor of `root` as a persistent znode; an existing one is fine. */
-async function ensureParents(client: ZooKeeper, root: string): Promise<void> {
+async function ensureParents(client: HostedSession, root: string): Promise<void> {
   const parts = root.split('/').filter(Boolean);
   for (let i = 1; i <= parts.length; i++) {
     const path = '/' + parts.slice(0, i).join('/');
-    if (await client.pathExists(path, false)) continue;
+    if (await client.pathExists(path)) continue;
     try {
-      await client.create(path, '', ZooKeeper.constants.ZOO_PERSISTENT);
+      await client.create(path, '', 'persistent');
     } catch (err) {
       if (!(err instanceof Error) || !err.message.startsWith('-110')) throw err;
     }

@@ -5,10 +5,10 @@
  * hashes for JSON) unless the rule opts in to content.
  */
 import { createHash } from 'node:crypto';
-import type ZooKeeper from 'zookeeper';
 import { ruleId, type ZnodeRule } from '../core/probe/znode-rules.ts';
 import type { ZnodeCheckResult, ZnodeDataDigest } from '../core/probe/probe-round.ts';
 import { canaryErrorKind } from './zookeeper-errors.ts';
+import type { HostedSession, ZnodeStat } from './zookeeper-host.ts';
 
 export interface ZnodeCheckLimits {
   /** Reads (get, get_children, get_acl) for all rules together. @default 500 */
@@ -19,15 +19,7 @@ export interface ZnodeCheckLimits {
   maxContentBytes?: number;
 }
 
-interface Stat {
-  mzxid: number;
-  mtime: Date | number;
-  ctime: Date | number;
-  version: number;
-  ephemeralOwner: string;
-  dataLength: number;
-  numChildren: number;
-}
+type Stat = ZnodeStat;
 
 /** get_acl answers `perms`; set_acl takes `perm`. */
 interface AclEntry {
@@ -48,7 +40,7 @@ const WRITE_LIKE = PERM.write | PERM.create | PERM.delete;
 class Reader {
   reads = 0;
   constructor(
-    private readonly client: ZooKeeper,
+    private readonly client: HostedSession,
     private readonly maxReads: number,
     private readonly deadline: number,
   ) {}
@@ -76,7 +68,7 @@ class Reader {
   /** The stat, or undefined when the znode does not exist. */
   async stat(path: string): Promise<Stat | undefined> {
     try {
-      return (await this.read(() => this.client.exists(path, false))) as Stat;
+      return await this.read(() => this.client.exists(path));
     } catch (err) {
       if (canaryErrorKind(err) === 'no-node') return undefined;
       throw err;
@@ -84,16 +76,15 @@ class Reader {
   }
 
   async data(path: string): Promise<[Stat, Buffer]> {
-    const [stat, data] = (await this.read(() => this.client.get(path, false))) as [Stat, Buffer | string | null];
-    return [stat, Buffer.isBuffer(data) ? data : Buffer.from(data ?? '')];
+    return this.read(() => this.client.get(path));
   }
 
   async children(path: string): Promise<string[]> {
-    return (await this.read(() => this.client.get_children(path, false))) as string[];
+    return this.read(() => this.client.children(path));
   }
 
   async acl(path: string): Promise<AclEntry[]> {
-    const reply = (await this.read(() => this.client.get_acl(path))) as unknown;
+    const reply = await this.read(() => this.client.acl(path));
     // The client answers [acl, stat]; older builds answer the list alone.
     const list = Array.isArray(reply) && Array.isArray(reply[0]) ? reply[0] : reply;
     return list as AclEntry[];
@@ -101,7 +92,7 @@ class Reader {
 }
 
 export async function runZnodeChecks(
-  client: ZooKeeper,
+  client: HostedSession,
   rules: readonly ZnodeRule[],
   deadline: number,
   limits: ZnodeCheckLimits = {},

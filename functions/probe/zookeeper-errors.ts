@@ -1,5 +1,8 @@
 import type { CanaryErrorKind } from '../core/probe/probe-round.ts';
 
+/** The native client's session state after a failed authentication (its `close` code). */
+export const ZOO_AUTH_FAILED_STATE = -113;
+
 /** The native client's errors are plain `Error`s whose message starts with the code. */
 const KIND_FOR_CODE: Record<number, CanaryErrorKind> = {
   [-4]: 'connection-loss',

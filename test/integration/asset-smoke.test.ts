@@ -187,9 +187,16 @@ describe('bundled handlers from the synthesized cloud assembly', () => {
     expect(existsSync(join(LOCAL_LAYER, 'nodejs/node_modules/zookeeper/build/Release/zookeeper.node'))).toBe(true);
   });
 
-  it('the probe bundle leaves zookeeper to the layer: without it on NODE_PATH it cannot load', async () => {
-    const outcome = await invoke(ServiceNames.Probe, {}, { withLayer: false });
-    expect(outcome.error?.message).toMatch(/Cannot find module 'zookeeper'/);
+  it('the probe bundle leaves zookeeper to the layer: without it on NODE_PATH the canary says so', async () => {
+    const [input] = assembly.scheduleInputs(SCHEDULED_TIME) as { ensemble: { name: string } }[];
+    const alone = { ...input, ensemble: { ...input!.ensemble, name: 'no-layer' } };
+    const outcome = await invoke(ServiceNames.Probe, alone, { withLayer: false });
+    expect(answered(outcome)).toEqual({ written: 1, alreadyWritten: 0 });
+    const { Items = [] } = await dynamo.client.send(
+      new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: 'ENS#no-layer' } } }),
+    );
+    const round = decodeRoundItem(Items[0] as ItemImage);
+    expect(round.canary).toMatchObject({ ok: false, error: { kind: 'client-error', step: 'connect', message: expect.stringMatching(/Cannot find module 'zookeeper'/) } });
   });
 
   it('the probe, given its schedule input, probes the trio and the dead port and writes a round into dynalite', async () => {

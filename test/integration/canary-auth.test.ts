@@ -3,7 +3,6 @@
  * operator's digest identity may write, as it would be on a shared production ensemble.
  */
 import { createHash } from 'node:crypto';
-import ZooKeeper from 'zookeeper';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCanary } from '../../functions/probe/canary-session.ts';
 import type { LocalEnsemble } from '../../scripts/local-ensemble.ts';
@@ -23,10 +22,10 @@ beforeAll(async () => {
   ensemble = await privateEnsemble({ size: 1 });
   const admin = await connectedClient(ensemble.connectString);
   try {
-    await admin.create(ROOT, '', ZooKeeper.constants.ZOO_PERSISTENT);
-    await admin.set_acl(ROOT, -1, [
-      { perm: ZooKeeper.constants.ZOO_PERM_ALL, scheme: 'digest', auth: digestId(GOOD) },
-      { perm: ZooKeeper.constants.ZOO_PERM_READ, scheme: 'world', auth: 'anyone' },
+    await admin.create(ROOT, '', 'persistent');
+    await admin.setAcl(ROOT, -1, [
+      { scheme: 'digest', auth: digestId(GOOD), perms: ['all'] },
+      { scheme: 'world', auth: 'anyone', perms: ['read'] },
     ]);
   } finally {
     admin.close();

@@ -3,7 +3,6 @@
  * registration disappears, an election gets a second contender, a configuration changes,
  * or a path is world-writable.
  */
-import ZooKeeper from 'zookeeper';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAlertMessage } from '../../functions/core/deliver/build-alert-message.ts';
 import { renderText } from '../../functions/core/deliver/render-text.ts';
@@ -15,6 +14,7 @@ import { parseZnodeRules, type ZnodeRuleInput } from '../../functions/core/probe
 import { probeEnsemble } from '../../functions/probe/probe-ensemble.ts';
 import type { LocalEnsemble } from '../../scripts/local-ensemble.ts';
 import { addressesOf, privateEnsemble } from '../support/ensembles.ts';
+import type { HostedSession } from '../../functions/probe/zookeeper-host.ts';
 import { connectedClient, mkdirp } from '../support/zk-client.ts';
 
 const RULES: ZnodeRuleInput[] = [
@@ -26,7 +26,7 @@ const RULES: ZnodeRuleInput[] = [
 const SECRET = 'hunter2-password-in-config';
 
 let ensemble: LocalEnsemble;
-let admin: ZooKeeper;
+let admin: HostedSession;
 let state: EnsembleState | undefined;
 let clock = Date.parse('2026-01-01T00:00:00Z');
 
@@ -56,14 +56,14 @@ async function round(): Promise<Transition[]> {
 const changes = (ts: Transition[]) => ts.filter((t) => t.notify).map((t) => `${t.change} ${t.alertKey} (${t.level})`);
 
 describe.sequential('znode rules become alerts', () => {
-  let registrant: ZooKeeper;
-  let holder: ZooKeeper;
+  let registrant: HostedSession;
+  let holder: HostedSession;
 
   it('first round: registration and election hold, the world-writable path is a warning', async () => {
     registrant = await connectedClient(ensemble.connectString);
-    await registrant.create('/svc/ids/1', '', ZooKeeper.constants.ZOO_EPHEMERAL);
+    await registrant.create('/svc/ids/1', '', 'ephemeral');
     holder = await connectedClient(ensemble.connectString);
-    await holder.create('/svc/leader/_c_a-latch-', '', ZooKeeper.constants.ZOO_EPHEMERAL_SEQUENTIAL);
+    await holder.create('/svc/leader/_c_a-latch-', '', 'ephemeral-sequential');
     const ts = await round();
     expect(changes(ts)).toEqual(['fired open-acl:/svc/shared (warning)']);
     expect(ts.find((t) => t.alertName === 'open-acl')?.summary).toMatch(/\/svc\/shared \(read\/write\/create\/delete\/admin\)/);
@@ -77,7 +77,7 @@ describe.sequential('znode rules become alerts', () => {
     expect(ts[0]?.summary).toMatch(/svc-registration \(\/svc\/ids\/1\): does not exist/);
 
     registrant = await connectedClient(ensemble.connectString);
-    await registrant.create('/svc/ids/1', '', ZooKeeper.constants.ZOO_EPHEMERAL);
+    await registrant.create('/svc/ids/1', '', 'ephemeral');
     ts = await round();
     expect(changes(ts)).toEqual(['resolved znode-rule:svc-registration (alarm)']);
   });
@@ -85,7 +85,7 @@ describe.sequential('znode rules become alerts', () => {
   it('a second contender in the election → alarm naming the holder; back to one → resolved', async () => {
     const contender = await connectedClient(ensemble.connectString);
     try {
-      await contender.create('/svc/leader/_c_b-latch-', '', ZooKeeper.constants.ZOO_EPHEMERAL_SEQUENTIAL);
+      await contender.create('/svc/leader/_c_b-latch-', '', 'ephemeral-sequential');
       const ts = await round();
       expect(changes(ts)).toEqual(['fired znode-rule:svc-leader (alarm)']);
       expect(ts[0]?.summary).toMatch(/2 contenders; held by _c_a-latch-\d{10} since .+ \(session 0x[0-9a-f]+\)/);

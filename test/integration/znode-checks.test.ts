@@ -2,17 +2,17 @@
  * Znode rules against a real server: registrations, elections, configuration changes,
  * open ACLs, and a path with 10,000 children.
  */
-import ZooKeeper from 'zookeeper';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ZnodeCheckResult } from '../../functions/core/probe/probe-round.ts';
 import { parseZnodeRules, type ZnodeRuleInput } from '../../functions/core/probe/znode-rules.ts';
 import { probeEnsemble } from '../../functions/probe/probe-ensemble.ts';
 import type { LocalEnsemble } from '../../scripts/local-ensemble.ts';
 import { addressesOf, privateEnsemble } from '../support/ensembles.ts';
+import type { HostedSession } from '../../functions/probe/zookeeper-host.ts';
 import { connectedClient, mkdirp } from '../support/zk-client.ts';
 
 let ensemble: LocalEnsemble;
-let admin: ZooKeeper;
+let admin: HostedSession;
 
 beforeAll(async () => {
   ensemble = await privateEnsemble({ size: 1 });
@@ -32,7 +32,7 @@ describe('znode rules on a real server', () => {
   it('a registration disappears with its session and comes back with a new one', async () => {
     await mkdirp(admin, '/brokers/ids');
     const broker = await connectedClient(ensemble.connectString);
-    await broker.create('/brokers/ids/1', '{"host":"b1"}', ZooKeeper.constants.ZOO_EPHEMERAL);
+    await broker.create('/brokers/ids/1', '{"host":"b1"}', 'ephemeral');
     const rules: ZnodeRuleInput[] = [
       { check: 'ephemeral-owner', path: '/brokers/ids/1' },
       { check: 'children', path: '/brokers/ids', min: 1 },
@@ -50,7 +50,7 @@ describe('znode rules on a real server', () => {
 
     const again = await connectedClient(ensemble.connectString);
     try {
-      await again.create('/brokers/ids/1', '{"host":"b1"}', ZooKeeper.constants.ZOO_EPHEMERAL);
+      await again.create('/brokers/ids/1', '{"host":"b1"}', 'ephemeral');
       ({ results } = await check(rules));
       expect(results.map((r) => r.status)).toEqual(['ok', 'ok']);
     } finally {
@@ -63,7 +63,7 @@ describe('znode rules on a real server', () => {
     const first = await connectedClient(ensemble.connectString);
     const second = await connectedClient(ensemble.connectString);
     try {
-      const flags = ZooKeeper.constants.ZOO_EPHEMERAL_SEQUENTIAL;
+      const flags = 'ephemeral-sequential';
       const held = (await first.create('/app/leader/_c_a1-latch-', 'node-a', flags)) as string;
       let { results } = await check([{ check: 'election', path: '/app/leader' }]);
       expect(results[0]).toMatchObject({ status: 'ok', childCount: 1, holder: { node: held.split('/').pop() } });
@@ -102,8 +102,8 @@ describe('znode rules on a real server', () => {
   it('flags a world-writable path and not a locked one', async () => {
     await mkdirp(admin, '/secure/open');
     await mkdirp(admin, '/secure/locked');
-    await admin.set_acl('/secure', -1, [{ perm: ZooKeeper.constants.ZOO_PERM_READ, scheme: 'world', auth: 'anyone' }]);
-    await admin.set_acl('/secure/locked', -1, [{ perm: ZooKeeper.constants.ZOO_PERM_READ, scheme: 'world', auth: 'anyone' }]);
+    await admin.setAcl('/secure', -1, [{ scheme: 'world', auth: 'anyone', perms: ['read'] }]);
+    await admin.setAcl('/secure/locked', -1, [{ scheme: 'world', auth: 'anyone', perms: ['read'] }]);
     const { results } = await check([{ check: 'open-acl', path: '/secure' }]);
     expect(results[0]).toMatchObject({ status: 'violated', openCount: 1, pathsChecked: 3 });
     expect(results[0]?.openAcls).toEqual([{ path: '/secure/open', perms: ['read', 'write', 'create', 'delete', 'admin'] }]);
@@ -112,7 +112,7 @@ describe('znode rules on a real server', () => {
   it('a path with 10,000 children stays within its deadline and caps', async () => {
     await mkdirp(admin, '/crowd');
     for (let batch = 0; batch < 20; batch++) {
-      await Promise.all(Array.from({ length: 500 }, (_, i) => admin.create(`/crowd/n${batch * 500 + i}`, '', ZooKeeper.constants.ZOO_PERSISTENT)));
+      await Promise.all(Array.from({ length: 500 }, (_, i) => admin.create(`/crowd/n${batch * 500 + i}`, '', 'persistent')));
     }
     const { results, elapsed } = await check(
       [

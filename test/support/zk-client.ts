@@ -1,27 +1,34 @@
-import ZooKeeper from 'zookeeper';
+import { HostedSession } from '../../functions/probe/zookeeper-host.ts';
 
-/** A connected client for tests that arrange znodes; the caller closes it. */
-export async function connectedClient(connectString: string, timeoutMs = 10_000): Promise<ZooKeeper> {
-  const client = new ZooKeeper({ connect: connectString, timeout: 4000, debug_level: 0 });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      client.close();
-      reject(new Error(`no ZooKeeper session to ${connectString} within ${timeoutMs} ms`));
-    }, timeoutMs);
-    client.once('connect', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    client.init({});
-  });
-  return client;
+/**
+ * A connected session for tests that arrange znodes; the caller closes it. It goes through
+ * the same client process as the canary: a test process that loaded the native addon itself
+ * would hand its client's descriptors to that child (they are not close-on-exec).
+ */
+export async function connectedClient(connectString: string, timeoutMs = 10_000): Promise<HostedSession> {
+  const session = new HostedSession(connectString, 4000);
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      session.connected,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no ZooKeeper session to ${connectString} within ${timeoutMs} ms`)), timeoutMs);
+      }),
+    ]);
+  } catch (err) {
+    session.close();
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
+  return session;
 }
 
 /** Creates a path and its missing parents (persistent). */
-export async function mkdirp(client: ZooKeeper, path: string, data = ''): Promise<void> {
+export async function mkdirp(client: HostedSession, path: string, data = ''): Promise<void> {
   const parts = path.split('/').filter(Boolean);
   for (let i = 1; i <= parts.length; i++) {
     const p = '/' + parts.slice(0, i).join('/');
-    if (!(await client.pathExists(p, false))) await client.create(p, i === parts.length ? data : '', ZooKeeper.constants.ZOO_PERSISTENT);
+    if (!(await client.pathExists(p))) await client.create(p, i === parts.length ? data : '', 'persistent');
   }
 }
