@@ -25,6 +25,7 @@ import type { WebhookBody } from '../../functions/core/deliver/renderers/webhook
 import { CloudAssembly } from '../support/cloud-assembly.ts';
 import { localDynamo, TEST_CREDENTIALS } from '../support/dynalite-table.ts';
 import { FakeAwsEndpoint } from '../support/fake-aws-endpoint.ts';
+import { freePort } from '../support/ports.ts';
 import { type BundleOutcome, invokeBundle } from '../support/invoke-bundle.ts';
 
 const STAGE = 'smoke';
@@ -51,20 +52,12 @@ const webhookPosts: { path: string; body: string }[] = [];
 let alertmanager: Server;
 const alertmanagerPosts: { method: string; path: string; body: string }[] = [];
 
-/** A loopback port nothing listens on: taken from the kernel, then released. */
-async function deadPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 beforeAll(async () => {
   if (!existsSync(join(LOCAL_LAYER, 'nodejs/node_modules/zookeeper'))) throw new Error(`${LOCAL_LAYER} is missing: run "npm run build:layers"`);
   // Outside the repository, so nothing resolves `zookeeper` from its node_modules by accident.
   workDir = mkdtempSync(join(tmpdir(), 'zk-lookout-assets-'));
-  deadServer = `127.0.0.1:${await deadPort()}`;
+  deadServer = `127.0.0.1:${await freePort()}`;
   const trio = inject('trio').servers.map((s) => `${s.host}:${s.port}`);
   alertmanager = createServer((req, res) => {
     const chunks: Buffer[] = [];

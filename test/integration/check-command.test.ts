@@ -1,9 +1,9 @@
 /**
  * `zk-lookout check` as Nagios runs it: a child process, one line on stdout, the exit code.
  */
+import { freePort } from '../support/ports.ts';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
@@ -23,14 +23,6 @@ function check(...args: string[]): Promise<{ code: number; stdout: string; stder
   });
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (!address || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 const servers = (ports: number[]) => ports.map((p) => `127.0.0.1:${p}`).join(',');
 

@@ -4,7 +4,8 @@
  * healthy ensemble must show.
  */
 import { describe, expect, inject, it } from 'vitest';
-import { eventually, freePort, PROMTOOL, requireTool, runWithStdin, startRun, tempDir } from '../support/prometheus-tools.ts';
+import { freePort } from '../support/ports.ts';
+import { eventually, PROMTOOL, requireTool, runWithStdin, startRun, tempDir } from '../support/prometheus-tools.ts';
 
 const promtool = requireTool(PROMTOOL, 'prometheus');
 const trio = inject('trio');
