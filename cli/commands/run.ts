@@ -52,7 +52,6 @@ export async function run(argv: string[]): Promise<number> {
   try {
     outputs = await PrometheusOutputs.start({
       config,
-      table: store.table,
       ...(metricsPort !== undefined ? { metrics: { host: values['metrics-host'], port: metricsPort } } : {}),
       warn: (text) => (values.json ? console.log(JSON.stringify({ warning: text })) : console.error(`zk-lookout: ${text}`)),
     });

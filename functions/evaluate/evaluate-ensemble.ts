@@ -26,6 +26,7 @@
  */
 import type { AlertMessage } from '../core/deliver/alert-message.ts';
 import { buildAlertMessage, type AlertMessageOptions } from '../core/deliver/build-alert-message.ts';
+import type { RiskAssessment } from '../core/evaluate/assess-risk.ts';
 import type { EnsembleState } from '../core/evaluate/ensemble-state.ts';
 import { evaluateRound, evaluateStaleness, STALE_INTERVALS, type EvaluationSettings } from '../core/evaluate/evaluate-round.ts';
 import type { Evaluation } from '../core/evaluate/transition.ts';
@@ -64,6 +65,8 @@ export interface EnsembleOutcome {
   ensembleName: string;
   /** Present when something was recorded; absent for a redelivered round or a sweep that found nothing. */
   evaluation?: Evaluation;
+  /** Each signal's part in this round's warning probability, when a round was evaluated. */
+  assessment?: RiskAssessment;
   /** The state as committed (or as found, when nothing was decided). */
   state?: EnsembleState;
   /** Messages published by this call, oldest first (earlier leftovers included). */
@@ -86,7 +89,7 @@ export class AlertDeliveryError extends Error {
 
 export const DEFAULT_MAX_ATTEMPTS = 5;
 
-type Decision = { state: EnsembleState; evaluation: Evaluation };
+type Decision = { state: EnsembleState; evaluation: Evaluation; assessment?: RiskAssessment };
 /** The pure step; returning the previous state object itself means "nothing to record". */
 type Decide = (previous: EnsembleState | undefined, now: Date) => Decision | undefined;
 
@@ -130,7 +133,7 @@ async function decideAndDeliver(ensembleName: string, ports: EvaluationPorts, de
       throw err;
     }
     const delivery = await deliver(ensembleName, { state: decision.state, outbox, rev }, ports);
-    return { ensembleName, evaluation: decision.evaluation, state: decision.state, ...delivery, conflicts: attempt };
+    return { ensembleName, evaluation: decision.evaluation, state: decision.state, ...(decision.assessment ? { assessment: decision.assessment } : {}), ...delivery, conflicts: attempt };
   }
   throw new StateContentionError(`state of ensemble "${ensembleName}" changed under every one of ${maxAttempts} attempts to write it`);
 }

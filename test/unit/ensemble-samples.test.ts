@@ -3,7 +3,6 @@ import { initialState, type EnsembleState } from '../../functions/core/evaluate/
 import { evaluateRound } from '../../functions/core/evaluate/evaluate-round.ts';
 import { DEFAULT_THRESHOLDS, resolveThresholds } from '../../functions/core/evaluate/thresholds.ts';
 import { ensembleSamples, type GaugeSample } from '../../functions/core/metrics/ensemble-samples.ts';
-import { roundRisk } from '../../functions/core/metrics/round-risk.ts';
 import { minutes, trioRound, TRIO } from '../support/probe-rounds.ts';
 
 const T0 = new Date('2024-05-01T10:00:00.000Z');
@@ -67,17 +66,23 @@ describe('ensembleSamples', () => {
   });
 });
 
-describe('roundRisk', () => {
-  it("gives the evaluator's own probability when started from the previous committed state", () => {
+describe("the evaluator's risk assessment", () => {
+  it('is the one behind the probability the state keeps, with every signal\'s part', () => {
     let state: EnsembleState | undefined;
     for (let i = 0; i < 6; i++) {
       const round = trioRound(`r${i}`, minutes(T0, i), undefined, [{ metrics: { zk_open_file_descriptor_count: 14_000 + 500 * i } }]);
-      const risk = roundRisk(round, state, thresholds);
-      state = evaluateRound(state, round, settings, minutes(T0, i)).state;
-      expect(risk.probability).toBe(state.lastProbability);
+      const result = evaluateRound(state, round, settings, minutes(T0, i));
+      state = result.state;
+      expect(result.assessment?.probability).toBe(state.lastProbability);
     }
-    const last = roundRisk(trioRound('r9', minutes(T0, 9), undefined, [{ metrics: { zk_open_file_descriptor_count: 19_000 } }]), state, thresholds);
-    expect(last.signals[0]).toMatchObject({ signal: 'fd-use', server: TRIO[0], value: 0.95 });
-    expect(last.signals[0]?.risk).toBeGreaterThan(0.5);
+    const last = evaluateRound(state, trioRound('r9', minutes(T0, 9), undefined, [{ metrics: { zk_open_file_descriptor_count: 19_000 } }]), settings, minutes(T0, 9)).assessment;
+    expect(last?.signals[0]).toMatchObject({ signal: 'fd-use', server: TRIO[0], value: 0.95 });
+    expect(last?.signals[0]?.risk).toBeGreaterThan(0.5);
+  });
+
+  it('is absent for a redelivered round, which changes nothing', () => {
+    const round = trioRound('r0', minutes(T0, 0));
+    const first = evaluateRound(undefined, round, settings, minutes(T0, 0));
+    expect(evaluateRound(first.state, round, settings, minutes(T0, 1)).assessment).toBeUndefined();
   });
 });

@@ -37,12 +37,23 @@ export const STALE_INTERVALS = 3;
 const ROUND_SCOPE: readonly AlertName[] = [...ROUND_ALARMS, 'early-warning', 'config-invalid', 'probe-stale'];
 const ZNODE_SCOPE: readonly AlertName[] = ['znode-rule', 'open-acl'];
 
+/**
+ * What evaluating a round gives back. `assessment` is every signal's part in this round's
+ * warning probability (the state keeps only the combined probability); it is absent when
+ * the round changed nothing (a redelivery or a round out of order).
+ */
+export interface RoundEvaluation {
+  state: EnsembleState;
+  evaluation: Evaluation;
+  assessment?: RiskAssessment;
+}
+
 export function evaluateRound(
   previous: EnsembleState | undefined,
   round: ProbeRound,
   settings: EvaluationSettings,
   now: Date,
-): { state: EnsembleState; evaluation: Evaluation } {
+): RoundEvaluation {
   const state = previous ?? initialState(round.ensembleName);
   const noChange = (s: EnsembleState) => ({ state: s, evaluation: emptyEvaluation(round.ensembleName, round.roundId, now) });
   if (previous && previous.lastRoundIds.includes(round.roundId)) return noChange(previous);
@@ -104,7 +115,11 @@ export function evaluateRound(
   if (interval !== undefined) next.intervalMs = interval;
 
   const all = [...transitions, ...(znodes?.notices ?? [])];
-  return { state: next, evaluation: { ensembleName: state.ensembleName, roundId: round.roundId, evaluatedAt: now.toISOString(), transitions: all } };
+  return {
+    state: next,
+    evaluation: { ensembleName: state.ensembleName, roundId: round.roundId, evaluatedAt: now.toISOString(), transitions: all },
+    assessment: risk,
+  };
 }
 
 /**

@@ -32,7 +32,7 @@ export interface EnsembleSampleInput {
   round: ProbeRound;
   /** The state committed for this round; absent when the evaluation failed. */
   state?: EnsembleState;
-  /** Every signal's part this round (`roundRisk`). */
+  /** Every signal's part this round (the evaluator's risk assessment). */
   signals: readonly DrivingSignal[];
   probability?: number;
   /** Alert series reported before (from the previous snapshot). */
