@@ -24,40 +24,41 @@ export interface WebhookSecretsOptions {
 }
 
 /**
- * Webhook URLs and signing secrets from Secrets Manager, as JSON
- * `{ "url": "https://…", "secret": "…" }` (secret optional), cached by Powertools.
- * Errors name the secret id and the faulty field, never the value: a webhook URL is a
- * credential (anyone holding it can post to the channel).
+ * A JSON secret from Secrets Manager, cached by Powertools (a rotation is picked up within
+ * `maxAgeS`) and validated by `parse`. Errors name the secret id and the faulty field,
+ * never a value.
  */
-export class WebhookSecrets {
+class JsonSecrets<T> {
   private readonly provider: SecretsProvider;
   private readonly maxAgeS: number;
 
-  constructor(options: WebhookSecretsOptions = {}) {
+  constructor(
+    private readonly parse: (raw: string, where: string) => T,
+    options: WebhookSecretsOptions,
+  ) {
     this.provider = new SecretsProvider({ awsSdkV3Client: options.client ?? new SecretsManagerClient({}) });
     this.maxAgeS = options.maxAgeS ?? DEFAULT_SECRET_MAX_AGE_S;
   }
 
-  async get(secretId: string): Promise<WebhookSecret> {
-    return parseWebhookSecret(await secretString(this.provider, secretId, this.maxAgeS), `secret ${secretId}`);
+  async get(secretId: string): Promise<T> {
+    return this.parse(await secretString(this.provider, secretId, this.maxAgeS), `secret ${secretId}`);
   }
 }
 
 /**
- * Alertmanager credentials from Secrets Manager, as JSON `{ "username", "password" }` or
- * `{ "bearerToken" }`, cached like webhook secrets so a rotation is picked up in time.
+ * Webhook URLs and signing secrets, as JSON `{ "url": "https://…", "secret": "…" }`
+ * (secret optional). A webhook URL is a credential: anyone holding it can post.
  */
-export class AlertmanagerSecrets {
-  private readonly provider: SecretsProvider;
-  private readonly maxAgeS: number;
-
+export class WebhookSecrets extends JsonSecrets<WebhookSecret> {
   constructor(options: WebhookSecretsOptions = {}) {
-    this.provider = new SecretsProvider({ awsSdkV3Client: options.client ?? new SecretsManagerClient({}) });
-    this.maxAgeS = options.maxAgeS ?? DEFAULT_SECRET_MAX_AGE_S;
+    super(parseWebhookSecret, options);
   }
+}
 
-  async get(secretId: string): Promise<AlertmanagerAuth> {
-    return parseAlertmanagerAuth(await secretString(this.provider, secretId, this.maxAgeS), `secret ${secretId}`);
+/** Alertmanager credentials, as JSON `{ "username", "password" }` or `{ "bearerToken" }`. */
+export class AlertmanagerSecrets extends JsonSecrets<AlertmanagerAuth> {
+  constructor(options: WebhookSecretsOptions = {}) {
+    super(parseAlertmanagerAuth, options);
   }
 }
 
