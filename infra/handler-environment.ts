@@ -18,10 +18,6 @@ export const HandlerEnv = {
   AlertsTopicArn: 'ALERTS_TOPIC_ARN',
   /** Deployment stage, e.g. `prod`. Every function. */
   Stage: 'STAGE',
-  /** SSM parameter name of the thresholds document, `/zk-lookout/<stage>/thresholds`. Evaluator, sweep. */
-  ThresholdsParameter: 'THRESHOLDS_PARAMETER',
-  /** SSM parameter name of the silence list, `/zk-lookout/<stage>/silences`. Evaluator, sweep. */
-  SilencesParameter: 'SILENCES_PARAMETER',
   /** JSON `SweepEnsemble[]`: which ensembles should be reporting and how often. Sweep. */
   Ensembles: 'ENSEMBLES',
   /** JSON `ChatChannelSpec[]`: non-secret channel config; URLs and keys live in Secrets Manager. Chat relay. */
@@ -30,6 +26,16 @@ export const HandlerEnv = {
   DashboardUrl: 'DASHBOARD_URL',
   PowertoolsServiceName: 'POWERTOOLS_SERVICE_NAME',
   PowertoolsMetricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
+} as const;
+
+/**
+ * The SSM parameters the settings live in, named from the stage: the stack creates them,
+ * the evaluator and sweep read them, `zk-lookout silence` edits one.
+ */
+export const SettingsParameterNames = {
+  thresholds: (stage: string) => `/zk-lookout/${stage}/thresholds`,
+  ensembleThresholds: (stage: string, ensemble: string) => `/zk-lookout/${stage}/ensembles/${ensemble}/thresholds`,
+  silences: (stage: string) => `/zk-lookout/${stage}/silences`,
 } as const;
 
 /** `POWERTOOLS_SERVICE_NAME` of each function. */

@@ -7,8 +7,7 @@
  */
 import { GetParameterCommand, ParameterAlreadyExists, ParameterNotFound, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { SilencesConflictError, type SilencesDocumentStore, type SilencesRead } from './silences-document.ts';
-
-export const silencesParameterName = (stage: string): string => `/zk-lookout/${stage}/silences`;
+import { SettingsParameterNames } from '../../infra/handler-environment.ts';
 
 export class SilencesParameter implements SilencesDocumentStore {
   readonly name: string;
@@ -19,7 +18,7 @@ export class SilencesParameter implements SilencesDocumentStore {
     stage: string,
     private readonly client: SSMClient = new SSMClient({}),
   ) {
-    this.name = silencesParameterName(stage);
+    this.name = SettingsParameterNames.silences(stage);
     this.description = `SSM parameter ${this.name}`;
   }
 

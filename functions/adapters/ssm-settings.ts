@@ -16,6 +16,7 @@ import { parseKeepingLastGood, type ParseResult } from '../core/evaluate/setting
 import { settingsFor } from '../core/evaluate/settings-snapshot.ts';
 import { parseSilences, type Silence } from '../core/evaluate/silences.ts';
 import { parseThresholds, withEnsembleOverride, type ThresholdsDocument } from '../core/evaluate/thresholds.ts';
+import { SettingsParameterNames } from '../../infra/handler-environment.ts';
 
 export const DEFAULT_SETTINGS_MAX_AGE_S = 60;
 
@@ -46,15 +47,11 @@ export class SsmSettings {
     this.logger = options.logger ?? new Logger({ serviceName: 'zk-lookout-evaluator' });
   }
 
-  parameterName(...parts: string[]): string {
-    return ['', 'zk-lookout', this.options.stage, ...parts].join('/');
-  }
-
   async load(ensembleName: string): Promise<EvaluationSettings> {
     const problems: string[] = [];
-    const stageName = this.parameterName('thresholds');
-    const overrideName = this.parameterName('ensembles', ensembleName, 'thresholds');
-    const silencesName = this.parameterName('silences');
+    const stageName = SettingsParameterNames.thresholds(this.options.stage);
+    const overrideName = SettingsParameterNames.ensembleThresholds(this.options.stage, ensembleName);
+    const silencesName = SettingsParameterNames.silences(this.options.stage);
     const [stageRead, overrideRead, silencesRead] = await Promise.all([this.read(stageName), this.read(overrideName), this.read(silencesName)]);
 
     let thresholds: ThresholdsDocument = this.document(stageName, stageRead, parseThresholds, problems) ?? {};

@@ -50,8 +50,6 @@ export class EvaluatorFunction extends Construct {
     const environment = {
       [HandlerEnv.ResultsTable]: props.resultsTable.table.tableName,
       [HandlerEnv.AlertsTopicArn]: props.alertsTopic.topicArn,
-      [HandlerEnv.ThresholdsParameter]: props.settings.thresholds.parameterName,
-      [HandlerEnv.SilencesParameter]: props.settings.silences.parameterName,
       [HandlerEnv.DashboardUrl]: props.dashboardUrl,
     };
     const common = { stage: props.stage, logRetention: props.logRetention };

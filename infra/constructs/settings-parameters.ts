@@ -10,6 +10,7 @@ import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { ParameterTier, StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { DEFAULT_THRESHOLDS } from '../../functions/core/evaluate/thresholds.ts';
+import { SettingsParameterNames } from '../handler-environment.ts';
 
 /** A Standard parameter holds at most 4 KB; Advanced ones cost money. */
 const STANDARD_PARAMETER_BYTES = 4096;
@@ -32,19 +33,19 @@ export class SettingsParameters extends Construct {
       throw new Error(`default thresholds are ${Buffer.byteLength(thresholds)} bytes; a Standard SSM parameter holds ${STANDARD_PARAMETER_BYTES}`);
     }
     this.thresholds = new StringParameter(this, 'Thresholds', {
-      parameterName: `/zk-lookout/${props.stage}/thresholds`,
+      parameterName: SettingsParameterNames.thresholds(props.stage),
       description: 'zk-lookout thresholds document (JSON); check with `zk-lookout thresholds validate FILE` before putting',
       stringValue: thresholds,
       tier: ParameterTier.STANDARD,
     });
     this.silences = new StringParameter(this, 'Silences', {
-      parameterName: `/zk-lookout/${props.stage}/silences`,
+      parameterName: SettingsParameterNames.silences(props.stage),
       description: 'zk-lookout silences: JSON list of { ensemble, server?, signal?, until, reason }',
       stringValue: '[]',
       tier: ParameterTier.STANDARD,
     });
     this.overrideArns = props.ensembleNames.map((name) =>
-      Stack.of(this).formatArn({ service: 'ssm', resource: 'parameter', resourceName: `zk-lookout/${props.stage}/ensembles/${name}/thresholds`, arnFormat: ArnFormat.SLASH_RESOURCE_NAME }),
+      Stack.of(this).formatArn({ service: 'ssm', resource: 'parameter', resourceName: SettingsParameterNames.ensembleThresholds(props.stage, name).slice(1), arnFormat: ArnFormat.SLASH_RESOURCE_NAME }),
     );
   }
 

@@ -2,7 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_THRESHOLDS } from '../../functions/core/evaluate/thresholds.ts';
-import { HandlerEnv, MetricNames, MetricSources, ServiceNames } from '../../infra/handler-environment.ts';
+import { HandlerEnv, MetricNames, MetricSources, ServiceNames, SettingsParameterNames } from '../../infra/handler-environment.ts';
 import { ZookeeperLayer } from '../../infra/constructs/zookeeper-layer.ts';
 import { exampleConfig, synthStack } from '../support/infra-stack.ts';
 
@@ -146,8 +146,12 @@ describe('evaluator', () => {
     const evaluator = byService(template, ServiceNames.Evaluator);
     expect(evaluator.Properties.VpcConfig).toBeUndefined();
     expect(Object.keys(envOf(evaluator))).toEqual(
-      expect.arrayContaining([HandlerEnv.ResultsTable, HandlerEnv.AlertsTopicArn, HandlerEnv.ThresholdsParameter, HandlerEnv.SilencesParameter, HandlerEnv.Stage]),
+      expect.arrayContaining([HandlerEnv.ResultsTable, HandlerEnv.AlertsTopicArn, HandlerEnv.Stage]),
     );
+    // The settings are found from the stage: the parameters the stack writes carry those names.
+    const stage = envOf(evaluator)[HandlerEnv.Stage] as string;
+    const parameterNames = resources(template, 'AWS::SSM::Parameter').map((p) => p.Properties.Name);
+    expect(parameterNames).toEqual(expect.arrayContaining([SettingsParameterNames.thresholds(stage), SettingsParameterNames.silences(stage)]));
     expect(JSON.parse(envOf(byService(template, ServiceNames.Sweep))[HandlerEnv.Ensembles] as string)).toEqual([
       { name: 'orders-zk', intervalSeconds: 60 },
       { name: 'kafka-zk', intervalSeconds: 60 },
