@@ -3,7 +3,7 @@
  * count, servers serving, warning probability, probe and canary latency), from the EMF
  * metrics the handlers emit.
  */
-import { Duration } from 'aws-cdk-lib';
+import { Aws, Duration } from 'aws-cdk-lib';
 import { Dashboard, GraphWidget, type HorizontalAnnotation, Metric, TextWidget } from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { ENSEMBLE_DIMENSION, type MetricName, METRICS_NAMESPACE, MetricNames, MetricSources, SERVICE_DIMENSION } from '../handler-environment.ts';
@@ -30,7 +30,8 @@ export class LookoutDashboard extends Construct {
 
   constructor(scope: Construct, id: string, props: LookoutDashboardProps) {
     super(scope, id);
-    this.dashboardName = `zk-lookout-${props.stage}`;
+    // Dashboard names are account-wide, across regions: the region keeps a second region's stack apart.
+    this.dashboardName = `zk-lookout-${props.stage}-${Aws.REGION}`;
     this.dashboard = new Dashboard(this, 'Dashboard', { dashboardName: this.dashboardName, defaultInterval: Duration.hours(3) });
     for (const { name, serverCount } of props.ensembles) {
       const quorum: HorizontalAnnotation = { value: Math.floor(serverCount / 2) + 1, label: 'quorum' };

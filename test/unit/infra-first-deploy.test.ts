@@ -201,6 +201,7 @@ describe('6 and 12. many ensembles and channels fit Lambda\'s limits', () => {
   it('a dozen ensembles with 25-character names in one VPC synthesize (the probe description does not list them)', () => {
     const c = config();
     c.ensembles = Array.from({ length: 12 }, (_, i) => ({ ...c.ensembles[0]!, name: `ensemble-${String(i).padStart(2, '0')}-abcdefghijklmn` }));
+    c.chatChannels = [];
     const probe = byService(synthStack(c).template, ServiceNames.Probe);
     expect(String(probe.Properties.Description)).not.toContain('ensemble-00');
   });
@@ -294,13 +295,13 @@ describe('10. acknowledgements that are true for their resource', () => {
     const ec2 = wildcard.filter((actions) => actions.some((a) => a.startsWith('ec2:')));
     expect(ec2.length).toBeGreaterThan(0);
     for (const actions of ec2) expect([...actions].sort()).toEqual(['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets']);
-    const vpcAcks = acknowledgements(stack).filter((a) => a.id === 'AwsSolutions-IAM5[Resource::*]' && a.reason.includes('ec2:'));
+    const vpcAcks = acknowledgements(stack).filter((a) => a.id.endsWith('AwsSolutions-IAM5[Resource::*]') && a.reason.includes('ec2:'));
     for (const ack of vpcAcks) expect(ack.reason).toMatch(/ec2:DescribeNetworkInterfaces and ec2:DescribeSubnets/);
   });
 
   it('gives the runtime acknowledgement the layer reason only on functions that carry the layer', () => {
     const { stack, template } = synth();
-    const acks = acknowledgements(stack).filter((a) => a.id === 'AwsSolutions-L1');
+    const acks = acknowledgements(stack).filter((a) => a.id.endsWith('AwsSolutions-L1'));
     expect(acks.length).toBe(ofType(template, 'AWS::Lambda::Function').length);
     for (const ack of acks) {
       const fn = ack.construct.node.defaultChild as { layers?: unknown } | undefined;
