@@ -122,6 +122,12 @@ describe('3. the DynamoDB gateway endpoint is reused unless the config asks for 
     template.hasResourceProperties('AWS::EC2::VPCEndpoint', { VpcEndpointType: 'Gateway', RouteTableIds: ['rtb-0a1b2c3d4e5f60001', 'rtb-0a1b2c3d4e5f60002'] });
   });
 
+  it('refuses any other value, naming the field', () => {
+    const c = config();
+    c.ensembles[0]!.vpc.dynamoDbEndpoint = 'yes';
+    expect(() => synthStack(c)).toThrow(/ensembles\[0\]\.vpc\.dynamoDbEndpoint: "existing" or "create", got "yes"/);
+  });
+
   it('names the replacement of the old createDynamoDbEndpoint key', () => {
     const c = config();
     c.ensembles[0]!.vpc.createDynamoDbEndpoint = true;
