@@ -84,6 +84,46 @@ describe('1. the watchdog reaches email', () => {
   });
 });
 
+/** Resource ids a resource waits for: DependsOn, Ref and Fn::GetAtt. */
+function dependencies(resource: Resource, ids: Set<string>): Set<string> {
+  const found = new Set(resource.DependsOn ?? []);
+  const walk = (value: unknown): void => {
+    if (Array.isArray(value)) value.forEach(walk);
+    else if (value && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) {
+        if (k === 'Ref' && typeof v === 'string' && ids.has(v)) found.add(v);
+        else if (k === 'Fn::GetAtt' && Array.isArray(v) && ids.has(String(v[0]))) found.add(String(v[0]));
+        else walk(v);
+      }
+    }
+  };
+  walk(resource.Properties);
+  return found;
+}
+
+/** A dependency cycle CloudFormation would refuse, as the ids on it, or undefined. */
+function dependencyCycle(template: Template): string[] | undefined {
+  const resources = allResources(template);
+  const ids = new Set(Object.keys(resources));
+  const state = new Map<string, 'open' | 'done'>();
+  const visit = (id: string, path: string[]): string[] | undefined => {
+    if (state.get(id) === 'done') return undefined;
+    if (state.get(id) === 'open') return [...path.slice(path.indexOf(id)), id];
+    state.set(id, 'open');
+    for (const next of dependencies(resources[id]!, ids)) {
+      const cycle = visit(next, [...path, id]);
+      if (cycle) return cycle;
+    }
+    state.set(id, 'done');
+    return undefined;
+  };
+  for (const id of ids) {
+    const cycle = visit(id, []);
+    if (cycle) return cycle;
+  }
+  return undefined;
+}
+
 describe('2. no create-time race between a function and its role policies', () => {
   it.each([
     ['the example config', config],
@@ -105,6 +145,8 @@ describe('2. no create-time race between a function and its role policies', () =
       for (const [policyId] of attached) expect(fn.DependsOn ?? [], `${fnId} waits for ${policyId}`).toContain(policyId);
     }
     expect(dlqGrants).toBeGreaterThan(0);
+    // The added waits must not close a loop CloudFormation would refuse.
+    expect(dependencyCycle(template)).toBeUndefined();
   });
 });
 
