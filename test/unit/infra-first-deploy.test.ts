@@ -246,6 +246,23 @@ describe('6 and 12. many ensembles and channels fit Lambda\'s limits', () => {
     }
   });
 
+  it('keeps every dashboard within CloudWatch\'s 500 widgets, all 200 ensembles drawn once', () => {
+    const dashboards = ofType(synthStack(bigConfig()).template, 'AWS::CloudWatch::Dashboard').map(([, d]) => JSON.parse(JSON.stringify(d.Properties.DashboardBody).replace(/\{"Ref":"AWS::Region"\}/g, '"us-east-1"')) as unknown);
+    expect(dashboards.length).toBeGreaterThan(1);
+    const drawn: string[] = [];
+    const counts: number[] = [];
+    for (const body of dashboards) {
+      const text = JSON.stringify(body);
+      const widgets = (text.match(/\\"type\\":/g) ?? []).length;
+      counts.push(widgets);
+      expect(widgets).toBeLessThanOrEqual(500);
+      drawn.push(...[...text.matchAll(/### (ensemble-\d{3}-abcdefghijklm)/g)].map((m) => m[1]!));
+    }
+    expect(drawn.sort()).toEqual(bigConfig().ensembles.map((e) => String(e.name)).sort());
+    // 4 widgets an ensemble and a page header: the count is of widgets, not of something else.
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(200 * 4 + dashboards.length);
+  });
+
   it('a dozen ensembles with 25-character names in one VPC synthesize (the probe description does not list them)', () => {
     const c = config();
     c.ensembles = Array.from({ length: 12 }, (_, i) => ({ ...c.ensembles[0]!, name: `ensemble-${String(i).padStart(2, '0')}-abcdefghijklmn` }));
