@@ -116,11 +116,13 @@ export class LookoutFunction extends Construct {
     const ec2Arn = (resource: string, resourceName: string) => stack.formatArn({ service: 'ec2', resource, resourceName, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
     const interfaces = ec2Arn('network-interface', '*');
     const subnetIds = network.vpc.selectSubnets(network.subnets).subnetIds;
+    // Any owner account: a shared (RAM) VPC's subnets belong to the VPC owner's account, and a subnet id is unique anyway.
+    const subnetArn = (id: string) => stack.formatArn({ service: 'ec2', account: '*', resource: 'subnet', resourceName: id, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
     this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets'], resources: ['*'] }));
     this.role.addToPrincipalPolicy(
       new PolicyStatement({
         actions: ['ec2:CreateNetworkInterface'],
-        resources: [interfaces, ...subnetIds.map((id) => ec2Arn('subnet', id)), ...network.securityGroups.map((g) => ec2Arn('security-group', g.securityGroupId))],
+        resources: [interfaces, ...subnetIds.map(subnetArn), ...network.securityGroups.map((g) => ec2Arn('security-group', g.securityGroupId))],
       }),
     );
     this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'], resources: [interfaces] }));
@@ -128,6 +130,12 @@ export class LookoutFunction extends Construct {
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'Lambda VPC attachment: ec2:DescribeNetworkInterfaces and ec2:DescribeSubnets, which EC2 scopes to no resource; every other EC2 action here is scoped.',
     });
+    for (const id of subnetIds) {
+      Validations.of(this.role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:*:subnet/${id}]`,
+        reason: `Lambda VPC attachment: network interfaces in subnet ${id} only; the owner account is open because a shared (RAM) VPC's subnets belong to the VPC owner's account.`,
+      });
+    }
     Validations.of(this.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:network-interface/*]',
       reason: "Lambda VPC attachment: Lambda picks the network interface ids when it attaches the function, so they are this account's and region's interfaces; creating one is limited to the function's subnets and security groups.",

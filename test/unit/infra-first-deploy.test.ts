@@ -365,6 +365,21 @@ describe('10. acknowledgements that are true for their resource', () => {
     for (const ack of vpcAcks) expect(ack.reason).toMatch(/ec2:DescribeNetworkInterfaces and ec2:DescribeSubnets/);
   });
 
+  it('lets Lambda create network interfaces only in the function\'s subnets with its security groups', () => {
+    const { template } = synth();
+    const creates = ofType(template, 'AWS::IAM::Policy').flatMap(([, p]) =>
+      ((p.Properties.PolicyDocument as { Statement: Json[] }).Statement).filter((s) => [s.Action].flat().includes('ec2:CreateNetworkInterface')),
+    );
+    expect(creates).toHaveLength(2); // the probe and the Alertmanager relay
+    for (const statement of creates) {
+      const resources = JSON.stringify(statement.Resource);
+      expect(resources).toContain(':network-interface/*');
+      for (const subnet of ['subnet-0a1b2c3d4e5f60001', 'subnet-0a1b2c3d4e5f60002']) expect(resources).toContain(`:subnet/${subnet}`);
+      expect(resources).toContain(':security-group/');
+      expect(statement.Resource).toHaveLength(4);
+    }
+  });
+
   it('gives the runtime acknowledgement the layer reason only on functions that carry the layer', () => {
     const { stack, template } = synth();
     const acks = acknowledgements(stack).filter((a) => a.id.endsWith('AwsSolutions-L1'));
