@@ -5,6 +5,7 @@
 import { StoreFolderError } from './local/embedded-store.ts';
 import { LocalConfigError } from './local/local-config.ts';
 import { UsageError } from './usage-error.ts';
+import { VERSION } from './version.ts';
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(argv: string[]): Promise<number> }> }> = {
   probe: { summary: 'probe every server of an ensemble once and print the round', load: () => import('./commands/probe.ts') },
@@ -17,6 +18,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(argv
   run: { summary: 'run the whole pipeline locally (probe, store, evaluate, alert) every interval', load: () => import('./commands/run.ts') },
 };
 
+const EXIT_CODES = `exit codes: 0 success; 64 bad command line (usage); 70 internal error; 78 bad configuration
+(config file, thresholds, store folder, AWS credentials or permissions); check also uses
+1 WARNING, 2 CRITICAL, 3 UNKNOWN (Nagios plugin codes)`;
+
 function help(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
   return [
@@ -25,15 +30,27 @@ function help(): string {
     'commands:',
     ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
     '',
-    'zk-lookout <command> --help shows the options of a command.',
+    'zk-lookout <command> --help shows the options and exit codes of a command.',
+    'zk-lookout --version prints the version.',
+    '',
+    EXIT_CODES,
   ].join('\n');
 }
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
+  if (!name) {
+    // Nothing asked: usage on stderr, as for any other usage error.
+    console.error(help());
+    return 64;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
     console.log(help());
-    return name ? 0 : 3;
+    return 0;
+  }
+  if (name === '--version' || name === '-V') {
+    console.log(`zk-lookout ${VERSION}`);
+    return 0;
   }
   const command = COMMANDS[name];
   if (!command) throw new UsageError(`unknown command "${name}"\n\n${help()}`);

@@ -3,12 +3,12 @@
  * beforeAll or have their worker SIGKILLed, after which every process it recorded (a
  * ZooKeeper JVM per file, an Alertmanager) is gone.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readRegistry, REGISTRY_ENV, survivors } from '../../scripts/process-registry.ts';
+import { readRegistry, recordProcess, REGISTRY_ENV, survivors, waitAllGone } from '../../scripts/process-registry.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'zk-lookout-cleanup-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -50,5 +50,31 @@ describe('a failing test run leaves no process behind', () => {
     expect(killedWorkerPids).toHaveLength(2);
     expect(killedWorkerPids.filter(alive)).toEqual([]);
     expect(survivors(registry)).toEqual([]);
+  });
+});
+
+describe('the CI check after the tests (scripts/process-registry.ts check)', () => {
+  it('lists a recorded process that is still running, fails, and kills it', async () => {
+    const registry = join(dir, 'ci-check.jsonl');
+    const previous = process.env[REGISTRY_ENV];
+    process.env[REGISTRY_ENV] = registry;
+    const stray = spawn('sleep', ['300'], { stdio: 'ignore' });
+    const ended = new Promise((done) => stray.once('exit', done));
+    try {
+      recordProcess(stray.pid, 'sleep 300 (a stand-in for a leftover server)');
+    } finally {
+      process.env[REGISTRY_ENV] = previous;
+    }
+    const check = () => spawnSync(process.execPath, [resolve('node_modules/tsx/dist/cli.mjs'), 'scripts/process-registry.ts', 'check', registry], { encoding: 'utf8', timeout: 60_000 });
+
+    const first = check();
+    expect(first.status).toBe(1);
+    expect(first.stderr).toBe(`1 of the 1 processes the test run started are still running:\n  pid ${stray.pid}: sleep 300 (a stand-in for a leftover server)\n`);
+    await ended;
+    expect(await waitAllGone(readRegistry(registry))).toEqual([]);
+
+    const second = check();
+    expect(second.status).toBe(0);
+    expect(second.stdout).toBe('none of the 1 processes the test run started is still running\n');
   });
 });

@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+/**
+ * Builds the zk-lookout command ahead of time: cli/main.ts and what it imports, bundled by
+ * esbuild into dist/cli/ (one chunk per command, loaded only when that command runs), so
+ * `zk-lookout check` starts in plain Node instead of transpiling TypeScript at every start.
+ * Runs on `npm ci` (prepare) and at the start of every test run (test/support/build-cli.ts).
+ *
+ * Packages with native addons stay outside the bundle: Node loads their .node files from
+ * node_modules, where `npm ci` built them.
+ */
+import { build } from 'esbuild';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+
+export const CLI_OUT_DIR = join(root, 'dist', 'cli');
+
+export async function buildCli() {
+  await build({
+    absWorkingDir: root,
+    entryPoints: { main: 'cli/main.ts' },
+    outdir: CLI_OUT_DIR,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    // zookeeper and dynalite's leveldb binding (classic-level) are native addons.
+    external: ['zookeeper', 'dynalite', 'classic-level'],
+    define: { ZK_LOOKOUT_VERSION: JSON.stringify(version) },
+    // Bundled CommonJS (the AWS SDK's dependencies) calls require(); give ESM one.
+    banner: { js: "import { createRequire as __zkCreateRequire } from 'node:module'; const require = __zkCreateRequire(import.meta.url);" },
+    chunkNames: 'chunks/[name]-[hash]',
+    logLevel: 'warning',
+    legalComments: 'none',
+  });
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await buildCli();
