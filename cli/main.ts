@@ -2,8 +2,7 @@
  * zk-lookout's command line. Each command lives in cli/commands/<name>.ts and exports
  * `run(argv)` returning the exit code; this file only dispatches.
  */
-import { StoreFolderError } from './local/embedded-store.ts';
-import { LocalConfigError } from './local/local-config.ts';
+import { ConfigError } from './config-error.ts';
 import { UsageError } from './usage-error.ts';
 import { VERSION } from './version.ts';
 
@@ -71,7 +70,7 @@ main(process.argv.slice(2)).then(
     if (err instanceof UsageError) {
       console.error(`zk-lookout: ${err.message}`);
       process.exitCode = 64;
-    } else if (err instanceof LocalConfigError || err instanceof StoreFolderError) {
+    } else if (err instanceof ConfigError) {
       // The operator's config or folder is wrong: the message says what and where; a stack would only hide it.
       console.error(`zk-lookout: ${err.message}`);
       process.exitCode = 78;

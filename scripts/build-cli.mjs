@@ -9,7 +9,7 @@
  * node_modules, where `npm ci` built them.
  */
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -19,6 +19,8 @@ const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
 export const CLI_OUT_DIR = join(root, 'dist', 'cli');
 
 export async function buildCli() {
+  // Chunk names carry hashes: clear the old ones so dist/ holds one build.
+  rmSync(CLI_OUT_DIR, { recursive: true, force: true });
   await build({
     absWorkingDir: root,
     entryPoints: { main: 'cli/main.ts' },

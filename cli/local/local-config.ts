@@ -9,6 +9,7 @@ import { parseServerAddress } from '../../functions/core/probe/server-address.ts
 import { ZnodeRulesSchema } from '../../functions/core/probe/znode-rules.ts';
 import { FourLetterWords } from '../../functions/core/probe/probe-round.ts';
 import { ChannelConfigSchema } from '../../functions/chat/channels.ts';
+import { ConfigError } from '../config-error.ts';
 
 const Address = z.string().superRefine((text, ctx) => {
   try {
@@ -87,7 +88,7 @@ export const LocalConfigSchema = z
 export type LocalConfig = z.output<typeof LocalConfigSchema>;
 export type LocalEnsembleConfig = LocalConfig['ensembles'][number];
 
-export class LocalConfigError extends Error {
+export class LocalConfigError extends ConfigError {
   override name = 'LocalConfigError';
 }
 
