@@ -16,6 +16,25 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
+/**
+ * zod re-exports its 60-odd locales as `z.locales`, so a bundle parses all of them at every
+ * start (three quarters of the check command's code). The messages are English, which zod
+ * imports on its own; `z.locales` keeps only `en`.
+ */
+const englishOnlyZod = {
+  name: 'english-only-zod',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      args.importer.includes(`${join('node_modules', 'zod')}`) ? { path: join(args.resolveDir, '..', 'locales', 'en.js'), namespace: 'zod-locales' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(args.path)};`,
+      resolveDir: dirname(args.path),
+      loader: 'js',
+    }));
+  },
+};
+
 export const CLI_OUT_DIR = join(root, 'dist', 'cli');
 
 export async function buildCli() {
@@ -35,6 +54,7 @@ export async function buildCli() {
     define: { ZK_LOOKOUT_VERSION: JSON.stringify(version) },
     // Bundled CommonJS (the AWS SDK's dependencies) calls require(); give ESM one.
     banner: { js: "import { createRequire as __zkCreateRequire } from 'node:module'; const require = __zkCreateRequire(import.meta.url);" },
+    plugins: [englishOnlyZod],
     chunkNames: 'chunks/[name]-[hash]',
     logLevel: 'warning',
     legalComments: 'none',
