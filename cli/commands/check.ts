@@ -53,7 +53,7 @@ async function check(argv: string[]): Promise<number> {
   const round = await probeEnsemble(servers, options);
   const { state } = evaluateRound(undefined, round, settings, new Date());
   const result = nagiosResult(round, state, settings.thresholds);
-  console.log(result.line);
+  console.log([result.line, ...result.details].join('\n'));
   return NagiosStatus[result.status];
 }
 
