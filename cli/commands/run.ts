@@ -27,7 +27,12 @@ options:
                   address to serve them on (default 127.0.0.1: loopback only)
   -h, --help      this text
 
-Alerts also go to Alertmanager when the config has "alertmanager": { "url": … }.`;
+Alerts also go to Alertmanager when the config has "alertmanager": { "url": … }.
+
+exit codes: 0 stopped by SIGINT/SIGTERM after finishing its round, 64 bad options,
+70 internal error (a bug; the message has the stack), 78 bad configuration (unreadable
+or invalid config or thresholds, store folder, AWS credentials or permissions, a missing
+table or parameter)`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseOptions(argv);

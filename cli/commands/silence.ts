@@ -39,7 +39,10 @@ add options:
   --reason TEXT     why; shown with every suppressed alert (required)
   --by WHO          who (default: the user name)
 
-exit codes: 0 done, 1 no such silence / invalid silence, 64 bad options`;
+exit codes: 0 done, 1 no such silence / invalid silence, 64 bad options,
+70 internal error (a bug; the message has the stack), 78 bad configuration (unreadable
+or invalid config or thresholds, store folder, AWS credentials or permissions, a missing
+table or parameter)`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseOptions(argv);

@@ -12,7 +12,7 @@ defaults   prints the default thresholds document (JSON); every field is documen
 validate   checks a thresholds document (or, with --silences, a silences list) before
            anyone puts it into SSM; prints each error as <json.path>: <reason>
 
-exit codes: 0 valid, 1 invalid, 64 bad options or unreadable FILE`;
+exit codes: 0 valid, 1 invalid, 64 bad options or unreadable FILE, 70 internal error`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseOptions(argv);
