@@ -2,7 +2,7 @@
  * zk-lookout's command line. Each command lives in cli/commands/<name>.ts and exports
  * `run(argv)` returning the exit code; this file only dispatches.
  */
-import { ConfigError } from './config-error.ts';
+import { reportError } from './report-error.ts';
 import { UsageError } from './usage-error.ts';
 import { VERSION } from './version.ts';
 
@@ -66,17 +66,9 @@ main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
-  (err: unknown) => {
-    if (err instanceof UsageError) {
-      console.error(`zk-lookout: ${err.message}`);
-      process.exitCode = 64;
-    } else if (err instanceof ConfigError) {
-      // The operator's config or folder is wrong: the message says what and where; a stack would only hide it.
-      console.error(`zk-lookout: ${err.message}`);
-      process.exitCode = 78;
-    } else {
-      console.error(`zk-lookout: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-      process.exitCode = 70;
-    }
+  async (err: unknown) => {
+    const report = await reportError(err);
+    console.error(report.message);
+    process.exitCode = report.code;
   },
 );

@@ -10,6 +10,7 @@ import { loadLocalConfig } from '../local/local-config.ts';
 import { timeOption } from '../time-option.ts';
 import { UsageError } from '../usage-error.ts';
 import { parseCommandOptions } from '../parse-options.ts';
+import { noteAwsResource } from '../aws-errors.ts';
 
 /** Where local mode's silences go when nothing says otherwise: next to the default store folder. */
 export const DEFAULT_SILENCES_FILE = '.zk-lookout/silences.json';
@@ -87,7 +88,10 @@ function silencesStore(values: Options): SilencesDocumentStore {
   const stage = values.stage ?? (values.config === undefined ? process.env.ZK_LOOKOUT_STAGE : undefined);
   if (stage !== undefined) {
     if (!/^[A-Za-z0-9_.-]{1,64}$/.test(stage)) throw new UsageError(`silence: --stage must be 1-64 of A-Z a-z 0-9 _ . -, got "${stage}"`);
-    return new SilencesParameter(stage, new SSMClient(values.region ? { region: values.region } : {}));
+    const client = new SSMClient(values.region ? { region: values.region } : {});
+    const parameter = new SilencesParameter(stage, client);
+    noteAwsResource({ what: `parameter ${parameter.name}`, region: () => client.config.region() });
+    return parameter;
   }
   if (values.config !== undefined) {
     const file = loadLocalConfig(values.config).silencesFile;
