@@ -2,6 +2,7 @@
  * zk-lookout's command line. Each command lives in cli/commands/<name>.ts and exports
  * `run(argv)` returning the exit code; this file only dispatches.
  */
+import { didYouMean } from '../functions/core/did-you-mean.ts';
 import { reportError } from './report-error.ts';
 import { UsageError } from './usage-error.ts';
 import { VERSION } from './version.ts';
@@ -52,7 +53,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const command = COMMANDS[name];
-  if (!command) throw new UsageError(`unknown command "${name}"\n\n${help()}`);
+  if (!command) throw new UsageError(`unknown command "${name}"${didYouMean(name, Object.keys(COMMANDS))}\n\n${help()}`);
   return (await command.load()).run(rest);
 }
 

@@ -9,6 +9,8 @@ import { parseServerAddress } from '../../functions/core/probe/server-address.ts
 import { ZnodeRulesSchema } from '../../functions/core/probe/znode-rules.ts';
 import { FourLetterWords } from '../../functions/core/probe/probe-round.ts';
 import { ChannelConfigSchema } from '../../functions/chat/channels.ts';
+import { describeJsonError } from '../../functions/core/json-error-position.ts';
+import { zodErrors } from '../../functions/core/evaluate/settings-document.ts';
 import { ConfigError } from '../config-error.ts';
 
 const Address = z.string().superRefine((text, ctx) => {
@@ -104,7 +106,7 @@ export function loadLocalConfig(path: string): LocalConfig {
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new LocalConfigError(`${path}: not valid JSON: ${(err as Error).message}`);
+    throw new LocalConfigError(`${path}: not valid JSON at ${describeJsonError(text, err)}`);
   }
   return parseLocalConfig(json, path);
 }
@@ -112,7 +114,9 @@ export function loadLocalConfig(path: string): LocalConfig {
 export function parseLocalConfig(json: unknown, source: string): LocalConfig {
   const parsed = LocalConfigSchema.safeParse(json);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') || '(top level)'}: ${i.message}`);
+    // Every problem at once, in plain words, unknown keys with the key probably meant.
+    const errors = zodErrors(parsed.error, (_path, key) => `unknown field "${key}"`, LocalConfigSchema);
+    const lines = errors.map((e) => `  ${e.path === '$' ? '(top level)' : e.path}: ${e.message}`);
     throw new LocalConfigError(`${source} is not a valid zk-lookout config:\n${lines.join('\n')}`);
   }
   const base = dirname(resolve(source));

@@ -94,7 +94,7 @@ export function parseThresholds(text: string): ParseResult<ThresholdsDocument> {
   const json = parseJsonDocument(text, 'thresholds document');
   if (!json.ok) return json;
   const parsed = ThresholdsDocument.safeParse(json.value);
-  if (!parsed.success) return { ok: false, errors: zodErrors(parsed.error, describeUnknownKey) };
+  if (!parsed.success) return { ok: false, errors: zodErrors(parsed.error, describeUnknownKey, ThresholdsDocument) };
   const errors = consistencyErrors(parsed.data);
   return errors.length > 0 ? { ok: false, errors } : { ok: true, value: parsed.data };
 }
@@ -107,7 +107,7 @@ export function withEnsembleOverride(base: ThresholdsDocument, ensembleName: str
   const json = parseJsonDocument(text, `thresholds override for ${ensembleName}`);
   if (!json.ok) return json;
   const parsed = EnsembleThresholdsOverride.safeParse(json.value);
-  if (!parsed.success) return { ok: false, errors: zodErrors(parsed.error, describeUnknownKey) };
+  if (!parsed.success) return { ok: false, errors: zodErrors(parsed.error, describeUnknownKey, EnsembleThresholdsOverride) };
   const document: ThresholdsDocument = {
     ...base,
     ensembles: { ...base.ensembles, [ensembleName]: mergeSettings(base.ensembles?.[ensembleName] ?? {}, parsed.data) },
