@@ -8,6 +8,7 @@ import { PrometheusOutputs } from '../local/prometheus-outputs.ts';
 import { statusLine } from '../local/status-line.ts';
 import { intOption, UsageError } from '../usage-error.ts';
 import { parseCommandOptions } from '../parse-options.ts';
+import { resolve } from 'node:path';
 
 const HELP = `usage: zk-lookout run --config FILE [options]
 
@@ -52,7 +53,7 @@ export async function run(argv: string[]): Promise<number> {
       else console.log(`\n${renderText(message)}\n`);
     },
   });
-  const pipeline = new LocalPipeline({ config, table: store.table, notifier });
+  const pipeline = new LocalPipeline({ config, table: store.table, notifier, configPath: resolve(values.config) });
   let outputs: PrometheusOutputs | undefined;
   try {
     outputs = await PrometheusOutputs.start({

@@ -27,7 +27,8 @@ target (the first that applies):
   --file PATH       a local silences file (written atomically)
   --stage S         the SSM parameter /zk-lookout/<S>/silences (SDK default credentials;
                     --region R picks the region)
-  --config FILE     the silencesFile of a zk-lookout run config
+  --config FILE     the silencesFile of a zk-lookout run config, or without one
+                    .zk-lookout/silences.json next to it (which run then reads)
   ZK_LOOKOUT_STAGE  environment variable, as --stage
   otherwise         ${DEFAULT_SILENCES_FILE} (point your run config's silencesFile at it)
 
@@ -94,9 +95,9 @@ function silencesStore(values: Options): SilencesDocumentStore {
     return parameter;
   }
   if (values.config !== undefined) {
-    const file = loadLocalConfig(values.config).silencesFile;
-    if (file === undefined) throw new UsageError(`silence: ${values.config} has no "silencesFile"; add one or pass --file PATH`);
-    return new SilencesFile(file);
+    // The config's silencesFile, or the default next to it that `run` reads while it exists.
+    const config = loadLocalConfig(values.config);
+    return new SilencesFile((config.silencesFile ?? config.defaultSilencesFile) as string);
   }
   return new SilencesFile(DEFAULT_SILENCES_FILE);
 }

@@ -2,7 +2,7 @@
  * The local config file for `zk-lookout run`: which ensembles to watch, how often, where
  * the store lives, and where alerts go. Validated at start; an error names the field.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseServerAddress } from '../../functions/core/probe/server-address.ts';
@@ -87,7 +87,22 @@ export const LocalConfigSchema = z
     });
   });
 
-export type LocalConfig = z.output<typeof LocalConfigSchema>;
+export type LocalConfig = z.output<typeof LocalConfigSchema> & {
+  /**
+   * Without `silencesFile`: `.zk-lookout/silences.json` next to the config, read while it
+   * exists, so a `silence add --config FILE` (the command pasted from an alert) always lands
+   * where `run` reads.
+   */
+  defaultSilencesFile?: string;
+};
+
+export const DEFAULT_SILENCES_FILE = '.zk-lookout/silences.json';
+
+/** The silences file to read this round: the configured one, or the default while it exists. */
+export function silencesFileOf(config: LocalConfig): string | undefined {
+  if (config.silencesFile !== undefined) return config.silencesFile;
+  return config.defaultSilencesFile !== undefined && existsSync(config.defaultSilencesFile) ? config.defaultSilencesFile : undefined;
+}
 export type LocalEnsembleConfig = LocalConfig['ensembles'][number];
 
 export class LocalConfigError extends ConfigError {
@@ -127,6 +142,7 @@ export function parseLocalConfig(json: unknown, source: string): LocalConfig {
     storeDir: config.storeDir === null ? null : (at(config.storeDir) as string),
     thresholdsFile: at(config.thresholdsFile),
     silencesFile: at(config.silencesFile),
+    ...(config.silencesFile === undefined ? { defaultSilencesFile: resolve(base, DEFAULT_SILENCES_FILE) } : {}),
     channels: config.channels.map((c) => ({ ...c, secretId: at(c.secretId) as string })),
     ...(config.alertmanager ? { alertmanager: { ...config.alertmanager, authFile: at(config.alertmanager.authFile) } } : {}),
     ensembles: config.ensembles.map((e) => ({ ...e, canary: { ...e.canary, digestFile: at(e.canary.digestFile) } })),
