@@ -16,6 +16,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(argv
   backtest: { summary: 'replay rounds through the evaluator; compare threshold documents; HTML report', load: () => import('./commands/backtest.ts') },
   silence: { summary: 'add, list or remove silences (SSM document or local file)', load: () => import('./commands/silence.ts') },
   run: { summary: 'run the whole pipeline locally (probe, store, evaluate, alert) every interval', load: () => import('./commands/run.ts') },
+  init: { summary: 'write a local config (zk-lookout.local.json) for given servers, to start run from', load: () => import('./commands/init.ts') },
 };
 
 const EXIT_CODES = `exit codes: 0 success; 64 bad command line (usage); 70 internal error; 78 bad configuration

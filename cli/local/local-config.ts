@@ -65,6 +65,8 @@ const AlertmanagerSchema = z.strictObject({
 
 export const LocalConfigSchema = z
   .strictObject({
+    /** Where an editor finds this file's JSON Schema (docs/zk-lookout.local.schema.json); ignored by zk-lookout. */
+    $schema: z.string().optional(),
     ensembles: z.array(EnsembleSchema).min(1),
     /** Seconds between rounds (the same for every ensemble). */
     intervalSeconds: z.number().min(0.2).max(3600).default(60),

@@ -13,7 +13,7 @@ function zkLookout(...args: string[]): Promise<{ code: number; stdout: string; s
   });
 }
 
-const COMMANDS = ['probe', 'thresholds', 'check', 'export', 'import', 'backtest', 'silence', 'run'];
+const COMMANDS = ['probe', 'thresholds', 'check', 'export', 'import', 'backtest', 'silence', 'run', 'init'];
 
 describe('zk-lookout', () => {
   it('--version prints the package version', async () => {

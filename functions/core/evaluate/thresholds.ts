@@ -93,7 +93,7 @@ export interface ResolvedThresholds {
 export function parseThresholds(text: string): ParseResult<ThresholdsDocument> {
   const json = parseJsonDocument(text, 'thresholds document');
   if (!json.ok) return json;
-  const parsed = ThresholdsDocument.safeParse(json.value);
+  const parsed = ThresholdsDocument.safeParse(withoutSchemaKey(json.value));
   if (!parsed.success) return { ok: false, errors: zodErrors(parsed.error, describeUnknownKey, ThresholdsDocument) };
   const errors = consistencyErrors(parsed.data);
   return errors.length > 0 ? { ok: false, errors } : { ok: true, value: parsed.data };
@@ -178,6 +178,13 @@ function consistencyErrors(doc: ThresholdsDocument): SettingsError[] {
     check(resolveThresholds(doc, name), ['ensembles', name], override);
   }
   return errors;
+}
+
+/** `"$schema"` points an editor at docs/thresholds.schema.json; it is not a setting. */
+function withoutSchemaKey(value: unknown): unknown {
+  if (!value || typeof value !== 'object' || Array.isArray(value) || !('$schema' in value)) return value;
+  const { $schema: _schema, ...rest } = value as Record<string, unknown>;
+  return rest;
 }
 
 function describeUnknownKey(path: readonly PropertyKey[], key: string): string {
