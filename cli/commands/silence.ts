@@ -30,7 +30,7 @@ target (the first that applies):
   --config FILE     the silencesFile of a zk-lookout run config, or without one
                     .zk-lookout/silences.json next to it (which run then reads)
   ZK_LOOKOUT_STAGE  environment variable, as --stage
-  otherwise         ${DEFAULT_SILENCES_FILE} (point your run config's silencesFile at it)
+  otherwise         ${DEFAULT_SILENCES_FILE} in the current folder
 
 add options:
   --ensemble E      ensemble name, or * for all (required)
