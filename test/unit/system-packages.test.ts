@@ -150,3 +150,32 @@ describe('system-packages.sh', () => {
     expect(result).toMatchObject({ code: 64, stderr: 'usage: bash scripts/system-packages.sh demo|test\n' });
   });
 });
+
+describe('who calls it', () => {
+  it('npm test and npm run demo call it first (pretest/predemo)', () => {
+    const { scripts } = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> };
+    expect(scripts.pretest).toBe('bash scripts/system-packages.sh test');
+    expect(scripts.predemo).toBe('bash scripts/system-packages.sh demo');
+  });
+
+  it('.ci/run: the script, then exactly the README\'s test command, then the leftover-process check, nothing else', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    expect(readme).toContain('npm ci && npm run demo');
+    expect(readme).toContain('npm ci && npm test ');
+    const commands = readFileSync('.ci/run', 'utf8')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l !== '' && !l.startsWith('#'));
+    expect(commands).toEqual([
+      'set -euo pipefail',
+      'cd "$(dirname "$0")/.."',
+      'bash scripts/system-packages.sh test',
+      'ZK_LOOKOUT_PROCESS_REGISTRY="$(mktemp -d)/processes.jsonl"',
+      'export ZK_LOOKOUT_PROCESS_REGISTRY',
+      'status=0',
+      'npm ci && npm test || status=$?',
+      'npx --no-install tsx scripts/process-registry.ts check "$ZK_LOOKOUT_PROCESS_REGISTRY" || status=1',
+      'exit "$status"',
+    ]);
+  });
+});
