@@ -48,10 +48,13 @@ reasons=()
 for need in "${needs[@]}"; do
   IFS='|' read -r package file reason <<<"$need"
   [ -e "$root$file" ] && continue
-  # A tool found elsewhere on PATH (another JDK, a Python from pyenv) is as good.
-  if [ -z "$root" ] && command -v "$(basename "$file")" >/dev/null 2>&1 && [ "$package" != zookeeper ]; then
-    continue
-  fi
+  # Tools used through PATH may come from elsewhere (another JDK, a Python from pyenv); the
+  # tests run the Debian paths of zookeeper's jars, promtool, Alertmanager and Chromium.
+  case "$package" in
+    default-jre-headless | python3 | make | g++)
+      if [ -z "$root" ] && command -v "$(basename "$file")" >/dev/null 2>&1; then continue; fi
+      ;;
+  esac
   missing+=("$package")
   reasons+=("$package ($reason; $file is missing)")
 done
@@ -59,6 +62,12 @@ done
 [ "${#missing[@]}" -eq 0 ] && exit 0
 
 install_args=(install -y --no-install-recommends "${missing[@]}")
+if [ -z "${ZK_LOOKOUT_APT_GET:-}" ] && ! command -v apt-get >/dev/null 2>&1; then
+  echo "system-packages: the $purpose needs these, and this is not a Debian or Ubuntu machine (no apt-get):" >&2
+  printf '  %s\n' "${reasons[@]}" >&2
+  echo "Install the equivalents with your package manager (Debian names: ${missing[*]})." >&2
+  exit 1
+fi
 if [ "$(id -u)" -eq 0 ]; then
   sudo=()
 elif command -v sudo >/dev/null 2>&1 && sudo -n true >/dev/null 2>&1; then

@@ -145,6 +145,16 @@ describe('system-packages.sh', () => {
     expect(result.stderr.trim()).toBe('system-packages: g++ was installed but /usr/bin/g++ is still missing');
   });
 
+  it('not Debian (no apt-get on PATH): names the packages and exits 1', () => {
+    const bin = join(work, 'no-apt-bin');
+    mkdirSync(bin, { recursive: true });
+    for (const tool of ['id', 'basename']) spawnSync('ln', ['-sf', `/usr/bin/${tool}`, join(bin, tool)]);
+    const result = spawnSync('/bin/bash', [SCRIPT, 'demo'], { env: { PATH: bin, ZK_LOOKOUT_SYSTEM_ROOT: fakeRoot(DEMO_FILES.filter((f) => f !== '/usr/bin/java')) }, encoding: 'utf8' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('this is not a Debian or Ubuntu machine (no apt-get)');
+    expect(result.stderr.trim().split('\n').at(-1)).toBe('Install the equivalents with your package manager (Debian names: default-jre-headless).');
+  });
+
   it('refuses an unknown purpose with usage', () => {
     const result = runScript('deploy', {}, 'root');
     expect(result).toMatchObject({ code: 64, stderr: 'usage: bash scripts/system-packages.sh demo|test\n' });
