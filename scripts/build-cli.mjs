@@ -9,7 +9,7 @@
  * node_modules, where `npm ci` built them.
  */
 import { build } from 'esbuild';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -40,8 +40,10 @@ export const CLI_OUT_DIR = join(root, 'dist', 'cli');
 export async function buildCli() {
   // Chunk names carry hashes: clear the old ones so dist/ holds one build.
   rmSync(CLI_OUT_DIR, { recursive: true, force: true });
-  await build({
+  const startedAt = Date.now();
+  const result = await build({
     absWorkingDir: root,
+    metafile: true,
     entryPoints: { main: 'cli/main.ts' },
     outdir: CLI_OUT_DIR,
     bundle: true,
@@ -59,6 +61,9 @@ export async function buildCli() {
     logLevel: 'warning',
     legalComments: 'none',
   });
+  // The project's own sources in this build, for bin/zk-lookout.mjs to notice a stale build.
+  const sources = Object.keys(result.metafile.inputs).filter((p) => !p.includes('node_modules') && !p.includes(':'));
+  writeFileSync(join(CLI_OUT_DIR, 'sources.json'), JSON.stringify({ builtAt: startedAt, sources }));
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await buildCli();
