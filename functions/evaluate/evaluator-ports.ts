@@ -22,7 +22,8 @@ export function evaluatorPorts(env: NodeJS.ProcessEnv = process.env): Evaluation
     notifier: new SnsNotifier({ topicArn: requiredEnv(HandlerEnv.AlertsTopicArn, env) }),
     settings: (ensembleName) => loadSettings(stage, ensembleName),
     clock: () => new Date(),
-    messageOptions: { stage, links: dashboard ? { dashboard } : {} },
+    // The Lambda runtime sets AWS_REGION: the pasted silence command then edits this stack's parameter.
+    messageOptions: { stage, silenceTarget: { stage, ...(env.AWS_REGION ? { region: env.AWS_REGION } : {}) }, links: dashboard ? { dashboard } : {} },
     isUndeliverable: (err) => err instanceof AlertTooLargeError,
   };
   ports = built;
