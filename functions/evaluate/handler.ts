@@ -18,6 +18,8 @@ const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: Service
 const processor = new BatchProcessor(EventType.DynamoDBStreams);
 
 export async function handler(event: DynamoDBStreamEvent, context?: Context): Promise<DynamoDBBatchResponse> {
+  // Request id and cold start on every line; resetKeys() per record keeps them.
+  if (context) logger.addContext(context);
   const failedEnsembles = new Set<string>();
   return processPartialResponse(event, (record: DynamoDBRecord) => evaluateRecord(record, failedEnsembles), processor, {
     ...(context ? { context } : {}),

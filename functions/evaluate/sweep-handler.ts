@@ -5,6 +5,7 @@
  * the others; the invocation fails at the end so the errors alarm sees it.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import { HandlerEnv, ServiceNames, type SweepEnsemble } from '../../infra/handler-environment.ts';
 import { requiredEnv } from '../adapters/required-env.ts';
@@ -22,7 +23,9 @@ export interface SweepResult {
   published: number;
 }
 
-export async function handler(): Promise<SweepResult> {
+export async function handler(_event?: unknown, context?: Context): Promise<SweepResult> {
+  // Request id and cold start on every line; resetKeys() per ensemble keeps them.
+  if (context) logger.addContext(context);
   const ensembles = parseSweepEnsembles(requiredEnv(HandlerEnv.Ensembles));
   const result: SweepResult = { swept: 0, stale: [], published: 0 };
   const failed: string[] = [];
