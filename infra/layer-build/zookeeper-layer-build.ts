@@ -15,12 +15,13 @@
  * Amazon Linux 2023.
  *
  * Cache: `layers/zookeeper-<key>/`, where the key hashes the manifest, the lockfile, this
- * file and the platform. Unchanged inputs reuse the build (a copy of ~1.8 MB); a changed
- * lockfile builds anew (about a minute, most of it compiling the C client).
+ * file and the platform. Unchanged inputs reuse the build (a copy of ~1.6 MB); a changed
+ * lockfile builds anew (20–60 s, most of it compiling the C client) and removes the
+ * builds of older inputs.
  */
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -111,6 +112,8 @@ export function ensureZookeeperLayerBuild({ log = stderrLog, manifestDir = LAYER
   }
   const built = readBuild(dir, key);
   if (!built) throw new Error(`zookeeper layer: ${dir} is incomplete right after its build`);
+  // Builds for older inputs are never read again (the key names the inputs): ~140 MB each.
+  for (const stale of readdirSync(cacheRoot)) if (/^zookeeper-[0-9a-f]{20}$/.test(stale) && stale !== `zookeeper-${key}`) rmSync(join(cacheRoot, stale), { recursive: true, force: true });
   log(`built zookeeper ${built.zookeeperVersion} for Node ${built.nodeVersion} in ${Math.round((performance.now() - started) / 1000)} s`);
   return { ...built, reused: false };
 }
@@ -175,6 +178,8 @@ function compile(manifestDir: string, work: string, key: string): void {
   loadsUnder(nodeBinary, join(work, 'layer'));
 
   const record: BuildRecord = { key, nodeVersion, zookeeperVersion: packageVersion(join(built, 'zookeeper')), addonSha256: sha256(addon) };
+  // Kept: the layer, and the runtime's `node` for tests that run the bundles under it. The headers and npm (~70 MB) were needed only to compile.
+  for (const unused of ['include', 'lib', 'share']) rmSync(join(nodeDir, unused), { recursive: true, force: true });
   writeFileSync(join(work, 'build.json'), `${JSON.stringify(record, null, 2)}\n`);
 }
 
