@@ -44,6 +44,8 @@ export async function handler(_event?: unknown, context?: Context): Promise<Swee
       logger.resetKeys();
     }
   }
+  // One line per run, so a quiet sweep is told apart from one that did not run.
+  logger.info('swept', { ...result, failed: failed.length });
   if (failed.length > 0) throw new Error(`sweep failed for ${failed.length} of ${ensembles.length} ensemble(s): ${failed.join(', ')}`);
   return result;
 }

@@ -8,7 +8,8 @@
  * trio plus a dead port, writing to dynalite; the evaluator with the stream record of that
  * round, reading SSM and publishing to SNS (a loopback fake); the chat relay with the SNS
  * record of that publish, reading its webhook from Secrets Manager (the same fake) and
- * posting to a loopback webhook. Every handler's log lines carry its request id and cold start.
+ * posting to a loopback webhook; the Alertmanager relay with the same record; the sweep with
+ * its schedule input. Every handler's log lines carry its request id and cold start.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -299,6 +300,12 @@ describe('bundled handlers from the synthesized cloud assembly', () => {
     expect(post, JSON.stringify(alertmanagerPosts)).toBeDefined();
     const alerts = JSON.parse(post!.body) as { labels: Record<string, string>; endsAt: string }[];
     expect(alerts).toContainEqual(expect.objectContaining({ labels: expect.objectContaining({ alertname: 'server-down', ensemble: ENSEMBLE, server: deadServer }) }));
+  });
+
+  it('the sweep, given its schedule input, finds the ensemble\'s round fresh and says so', async () => {
+    const outcome = await invoke(ServiceNames.Sweep, { scheduledTime: SCHEDULED_TIME });
+    expect(answered(outcome)).toEqual({ swept: 1, stale: [], published: 0 });
+    expect(jsonLines(outcome.stdout)).toContainEqual(expect.objectContaining({ message: 'swept', swept: 1, failed: 0 }));
   });
 });
 

@@ -3,7 +3,7 @@
  * and the Alertmanager relay invoked in this process with the context Lambda passes, their
  * stdout captured as Lambda would ship it to CloudWatch. The first invocation of a fresh
  * environment is a cold start and the next is not; each line names its own request id.
- * (The asset smoke test checks the same on every bundled handler under Node 22.)
+ * (The asset smoke test checks the same on all five bundled handlers under Node 22.)
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
