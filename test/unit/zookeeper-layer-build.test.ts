@@ -9,6 +9,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZookeeperLayer, ZookeeperLayerMissingError } from '../../infra/constructs/zookeeper-layer.ts';
 import { LAMBDA_NODE_MAJOR } from '../../infra/lambda-platform.ts';
@@ -66,11 +67,45 @@ function withNeedRewritten(image: Buffer, family: string): { image: Buffer; libr
   return { image: copy, library, to };
 }
 
+/** Where the addon's SHT_GNU_verneed section lies (ELF64 little-endian, as built here). */
+function elfVersionNeedsRegion(image: Buffer): { start: number; end: number } {
+  const shoff = Number(image.readBigUInt64LE(0x28));
+  const shentsize = image.readUInt16LE(0x3a);
+  for (let i = 0; i < image.readUInt16LE(0x3c); i++) {
+    const base = shoff + i * shentsize;
+    if (image.readUInt32LE(base + 4) === 0x6ffffffe) {
+      const start = Number(image.readBigUInt64LE(base + 0x18));
+      return { start, end: start + Number(image.readBigUInt64LE(base + 0x20)) };
+    }
+  }
+  throw new Error('the built addon has no version needs section');
+}
+
 describe('the ELF version-needs reader', () => {
   it('reads the built addon exactly as readelf does', () => {
     const needs = elfVersionNeeds(addon, addonPath);
     expect(needs).toEqual(readelfNeeds(addonPath));
     expect(needs.map((n) => n.file)).toContain('libc.so.6');
+  });
+
+  it('answers a damaged file with its needs or an ElfReadError, never another error or a hang', () => {
+    // Damage where the reader looks: the ELF header, the section headers, the version needs.
+    const shoff = Number(addon.readBigUInt64LE(0x28));
+    const verneed = elfVersionNeedsRegion(addon);
+    const position = fc.oneof(fc.integer({ min: 0, max: 63 }), fc.integer({ min: shoff, max: addon.length - 1 }), fc.integer({ min: verneed.start, max: verneed.end - 1 }));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(position, fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 }), (edits) => {
+        const damaged = Buffer.from(addon);
+        for (const [at, value] of edits) damaged[at] = value;
+        try {
+          expect(Array.isArray(elfVersionNeeds(damaged, 'damaged.node'))).toBe(true);
+        } catch (err) {
+          expect(err).toBeInstanceOf(ElfReadError);
+          expect((err as Error).message).toMatch(/^damaged\.node: /);
+        }
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('refuses what is not an ELF file, or is cut short, saying where', () => {
