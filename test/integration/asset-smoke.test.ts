@@ -38,7 +38,8 @@ const ENSEMBLE = 'smoke-zk';
 const REGION = 'us-east-1';
 const TOPIC_ARN = `arn:aws:sns:${REGION}:123456789012:zk-lookout-${STAGE}-alerts`;
 const WEBHOOK_SECRET = `zk-lookout/${STAGE}/hook`;
-const SYNTH_TIMEOUT_MS = 120_000;
+/** Hang guard; the first synth of a clone also compiles the zookeeper layer (about a minute here). */
+const SYNTH_TIMEOUT_MS = 240_000;
 const INVOKE_TIMEOUT_MS = 30_000;
 const SCHEDULED_TIME = new Date(Math.floor(Date.now() / 60_000) * 60_000).toISOString().replace('.000Z', 'Z');
 
