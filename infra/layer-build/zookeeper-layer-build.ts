@@ -21,7 +21,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -93,10 +93,17 @@ export function ensureZookeeperLayerBuild({ log = stderrLog, manifestDir = LAYER
   const dir = join(cacheRoot, `zookeeper-${key}`);
   const cached = readBuild(dir, key);
   if (cached) return { ...cached, reused: true };
+  mkdirSync(cacheRoot, { recursive: true });
+  return underBuildLock(join(cacheRoot, `.zookeeper-${key}.lock`), log, () => {
+    // The holder before us may have built it.
+    const built = readBuild(dir, key);
+    return built ? { ...built, reused: true } : buildInto(manifestDir, cacheRoot, dir, key, log);
+  });
+}
 
+function buildInto(manifestDir: string, cacheRoot: string, dir: string, key: string, log: LayerLog): ZookeeperLayerBuild {
   const started = performance.now();
   log(`building from ${join(manifestDir, 'package-lock.json')} into ${dir} (once per lockfile; about a minute)`);
-  mkdirSync(cacheRoot, { recursive: true });
   // Built beside its final place and renamed into it, so a crash or a parallel synth never leaves a half build under the key.
   const work = join(cacheRoot, `.zookeeper-${key}-${process.pid}-${randomBytes(4).toString('hex')}`);
   try {
@@ -116,6 +123,65 @@ export function ensureZookeeperLayerBuild({ log = stderrLog, manifestDir = LAYER
   for (const stale of readdirSync(cacheRoot)) if (/^zookeeper-[0-9a-f]{20}$/.test(stale) && stale !== `zookeeper-${key}`) rmSync(join(cacheRoot, stale), { recursive: true, force: true });
   log(`built zookeeper ${built.zookeeperVersion} for Node ${built.nodeVersion} in ${Math.round((performance.now() - started) / 1000)} s`);
   return { ...built, reused: false };
+}
+
+/** Longest wait for another process's build of the same inputs. */
+const LOCK_WAIT_MS = 10 * 60_000;
+/** A lock without its holder's pid this long after it was made belongs to a process that died making it. */
+const LOCK_PID_GRACE_MS = 30_000;
+
+/**
+ * Runs `body` holding a lock folder, so parallel synths and tests (vitest runs files in
+ * parallel) compile the layer once and the others wait for it. A lock whose holder is
+ * gone (its pid no longer runs) is taken over.
+ */
+function underBuildLock<T>(lock: string, log: LayerLog, body: () => T): T {
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  let told = false;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const holder = lockHolder(lock);
+      if (holder === 'gone') {
+        rmSync(lock, { recursive: true, force: true });
+        continue;
+      }
+      if (Date.now() > deadline) throw new Error(`zookeeper layer: ${lock} has been held by pid ${holder} for over ${LOCK_WAIT_MS / 60_000} min; remove it if no build is running`);
+      if (!told) log(`waiting for the build that pid ${holder} is making (${lock})`);
+      told = true;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+      continue;
+    }
+    try {
+      writeFileSync(join(lock, 'pid'), String(process.pid));
+      return body();
+    } finally {
+      rmSync(lock, { recursive: true, force: true });
+    }
+  }
+}
+
+function lockHolder(lock: string): number | 'starting' | 'gone' {
+  let text: string;
+  try {
+    text = readFileSync(join(lock, 'pid'), 'utf8');
+  } catch {
+    try {
+      return Date.now() - statSync(lock).mtimeMs > LOCK_PID_GRACE_MS ? 'gone' : 'starting';
+    } catch {
+      return 'starting'; // released between our mkdir and this look
+    }
+  }
+  const pid = Number(text);
+  if (!Number.isInteger(pid) || pid <= 0) return 'gone';
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM' ? pid : 'gone';
+  }
 }
 
 /**

