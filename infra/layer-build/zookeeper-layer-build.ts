@@ -17,7 +17,8 @@
  * Cache: `layers/zookeeper-<key>/`, where the key hashes the manifest, the lockfile, this
  * file and the platform. Unchanged inputs reuse the build (a copy of ~1.6 MB); a changed
  * lockfile builds anew (20–60 s, most of it compiling the C client) and removes the
- * builds of older inputs.
+ * builds of older inputs. Concurrent callers (vitest runs test files in parallel) build
+ * once: one holds a lock folder, the others wait for its build.
  */
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
