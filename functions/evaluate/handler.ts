@@ -34,7 +34,7 @@ async function evaluateRecord(record: DynamoDBRecord, failedEnsembles: Set<strin
   logger.appendKeys({ ensemble: round.ensembleName, roundId: round.roundId });
   try {
     if (failedEnsembles.has(round.ensembleName)) throw new Error(`an earlier round of ensemble "${round.ensembleName}" failed in this batch; kept in order for the retry`);
-    const outcome = await evaluateEnsembleRound(round, evaluatorPorts());
+    const outcome = await evaluateEnsembleRound(round, evaluatorPorts(process.env, logger));
     logOutcome(logger, outcome);
     if (outcome.evaluation && outcome.state?.lastProbability !== undefined) {
       metrics.addDimension(ENSEMBLE_DIMENSION, round.ensembleName);

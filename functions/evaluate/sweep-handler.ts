@@ -32,7 +32,7 @@ export async function handler(_event?: unknown, context?: Context): Promise<Swee
   for (const { name, intervalSeconds } of ensembles) {
     logger.appendKeys({ ensemble: name });
     try {
-      const outcome = await sweepEnsemble(name, intervalSeconds * 1000, evaluatorPorts());
+      const outcome = await sweepEnsemble(name, intervalSeconds * 1000, evaluatorPorts(process.env, logger));
       result.swept += 1;
       result.published += outcome.published.length;
       if (outcome.state?.alerts['probe-stale']) result.stale.push(name);
