@@ -26,7 +26,7 @@ import { FunctionsWaitForPolicies } from './functions-wait-for-policies.ts';
 
 export interface ZkLookoutStackProps extends StackProps {
   readonly config: DeploymentConfig;
-  /** Built layer folder. @default `layers/zookeeper` */
+  /** A layer folder built elsewhere. @default built at synth (infra/constructs/zookeeper-layer.ts) */
   readonly zookeeperLayerDirectory?: string;
 }
 

@@ -82,14 +82,17 @@ export function createRelayHandler(deps: RelayDeps) {
 }
 
 let shared: Omit<RelayDeps, 'channels'> & { lists: DeploymentList } | undefined;
+const logger = new Logger({ serviceName: 'zk-lookout-chat' });
 
 export const handler = async (event: SNSEvent, context: Context): Promise<void> => {
+  // Request id and cold start on every line.
+  logger.addContext(context);
   shared ??= {
     lists: new DeploymentList(),
     secrets: new WebhookSecrets(),
     // The table survives container recycling; without one (a relay outside the stack) the memo is what there is.
     ledger: process.env[HandlerEnv.ResultsTable] ? new DynamoDeliveryLedger({ tableName: process.env[HandlerEnv.ResultsTable] as string }) : new MemoryDeliveryLedger(),
-    logger: new Logger({ serviceName: 'zk-lookout-chat' }),
+    logger,
   };
   const path = DeploymentListPaths.chatChannels(requiredEnv(HandlerEnv.Stage));
   const channels = parseChannels(JSON.stringify(await shared.lists.read(path)), `SSM parameters under ${path}`);

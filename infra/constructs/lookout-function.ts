@@ -4,7 +4,7 @@
  * documents), its own log group with retention, and its own role that can write only to
  * that log group. Callers add permissions through grants.
  */
-import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import type { ISecurityGroup, IVpc, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { type ILayerVersion, LoggingFormat } from 'aws-cdk-lib/aws-lambda';
@@ -116,8 +116,12 @@ export class LookoutFunction extends Construct {
     const ec2Arn = (resource: string, resourceName: string) => stack.formatArn({ service: 'ec2', resource, resourceName, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
     const interfaces = ec2Arn('network-interface', '*');
     const subnetIds = network.vpc.selectSubnets(network.subnets).subnetIds;
-    // Any owner account: a shared (RAM) VPC's subnets belong to the VPC owner's account, and a subnet id is unique anyway.
-    const subnetArn = (id: string) => stack.formatArn({ service: 'ec2', account: '*', resource: 'subnet', resourceName: id, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
+    // An imported subnet (an id in the config) may be in any owner account: a shared (RAM)
+    // VPC's subnets belong to the VPC owner's account, and a subnet id is unique anyway. A
+    // subnet this stack creates is this account's.
+    const imported = subnetIds.filter((id) => !Token.isUnresolved(id));
+    const subnetArn = (id: string) =>
+      Token.isUnresolved(id) ? ec2Arn('subnet', id) : stack.formatArn({ service: 'ec2', account: '*', resource: 'subnet', resourceName: id, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
     this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets'], resources: ['*'] }));
     this.role.addToPrincipalPolicy(
       new PolicyStatement({
@@ -130,7 +134,7 @@ export class LookoutFunction extends Construct {
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'Lambda VPC attachment: ec2:DescribeNetworkInterfaces and ec2:DescribeSubnets, which EC2 scopes to no resource; every other EC2 action here is scoped.',
     });
-    for (const id of subnetIds) {
+    for (const id of imported) {
       Validations.of(this.role).acknowledge({
         id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:*:subnet/${id}]`,
         reason: `Lambda VPC attachment: network interfaces in subnet ${id} only; the owner account is open because a shared (RAM) VPC's subnets belong to the VPC owner's account.`,
