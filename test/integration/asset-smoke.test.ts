@@ -80,6 +80,8 @@ beforeAll(async () => {
     configPath,
     JSON.stringify({
       stage: STAGE,
+      // The EMF metrics are opt-in (issue 16): on here, so the bundles' metrics path runs too.
+      perEnsembleMetrics: true,
       ensembles: [
         {
           name: ENSEMBLE,
