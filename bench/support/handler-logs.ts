@@ -15,7 +15,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { roundItem } from '../../functions/adapters/results-table.ts';
+import { roundItem, streamImage } from '../../functions/adapters/results-table.ts';
 import { DEFAULT_THRESHOLDS } from '../../functions/core/evaluate/thresholds.ts';
 import type { ProbeRound } from '../../functions/core/probe/probe-round.ts';
 import type { ServerAddress } from '../../functions/core/probe/server-address.ts';
@@ -154,7 +154,7 @@ function streamEvent(round: ProbeRound, n: number): DynamoDBStreamEvent {
         eventSource: 'aws:dynamodb',
         awsRegion: 'us-east-1',
         eventSourceARN: 'arn:aws:dynamodb:us-east-1:123456789012:table/zk-lookout-results/stream/2026-03-01T00:00:00.000',
-        dynamodb: { Keys: { pk: image.pk!, sk: image.sk! } as never, NewImage: image as never, SequenceNumber: String(n + 1).padStart(21, '0'), SizeBytes: 1, StreamViewType: 'NEW_IMAGE' },
+        dynamodb: { Keys: { pk: image.pk!, sk: image.sk! } as never, NewImage: streamImage(image) as never, SequenceNumber: String(n + 1).padStart(21, '0'), SizeBytes: 1, StreamViewType: 'NEW_IMAGE' },
       },
     ],
   };

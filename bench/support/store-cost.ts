@@ -6,7 +6,7 @@
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { AlertMessage } from '../../functions/core/deliver/alert-message.ts';
-import { roundItem, type ResultsTable } from '../../functions/adapters/results-table.ts';
+import { roundItem, stateItem, type ResultsTable } from '../../functions/adapters/results-table.ts';
 import { buildAlertMessage } from '../../functions/core/deliver/build-alert-message.ts';
 import { evaluateRound, type EvaluationSettings } from '../../functions/core/evaluate/evaluate-round.ts';
 import type { EnsembleState } from '../../functions/core/evaluate/ensemble-state.ts';
@@ -27,10 +27,11 @@ export interface StoreCost {
   evaluationMs: number;
 }
 
-/** DynamoDB item size: attribute names plus values (strings UTF-8, numbers ~1 byte per 2 digits + 1, lists 3 + 1 per element). */
+/** DynamoDB item size: attribute names plus values (strings UTF-8, binary its bytes, numbers ~1 byte per 2 digits + 1, lists 3 + 1 per element). */
 export function itemBytes(item: Record<string, AttributeValue>): number {
   const valueBytes = (v: AttributeValue): number => {
     if (v.S !== undefined) return Buffer.byteLength(v.S);
+    if (v.B !== undefined) return v.B.byteLength;
     if (v.N !== undefined) return Math.ceil(v.N.replace(/^-|\./g, '').length / 2) + 1;
     if (v.L !== undefined) return 3 + v.L.reduce((sum, e) => sum + 1 + valueBytes(e), 0);
     return 1;
@@ -42,8 +43,9 @@ const writeUnits = (bytes: number) => Math.max(1, Math.ceil(bytes / 1024));
 /** Strongly consistent read (the state item is read that way). */
 const readUnits = (bytes: number) => Math.max(1, Math.ceil(bytes / 4096));
 
-function stateItemBytes(state: EnsembleState, outbox: readonly AlertMessage[]): number {
-  return itemBytes({ pk: { S: `ENS#${state.ensembleName}` }, sk: { S: 'STATE' }, type: { S: 'state' }, rev: { N: '1000' }, state: { S: JSON.stringify(state) }, outbox: { L: outbox.map((m) => ({ S: JSON.stringify(m) })) } });
+/** The state item as the adapter writes it (a revision of four digits). */
+function stateItemBytes(state: EnsembleState, outbox: AlertMessage[]): number {
+  return itemBytes(stateItem(state.ensembleName, { state, outbox }, 1000));
 }
 
 /**
