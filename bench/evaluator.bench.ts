@@ -7,9 +7,11 @@
  * (stringify + parse) of the same round and of the state, the least any evaluator that
  * reads a round and stores a state must do.
  *
- * Request units: every round written and evaluated through the outbox path against
- * dynalite, units from `ReturnConsumedCapacity`; next to them the units computed from the
- * item sizes by DynamoDB's rules.
+ * Request units: a day of rounds (1,440 at 1/min, recorded and retimed) written and
+ * evaluated through the outbox path against dynalite, units from `ReturnConsumedCapacity`;
+ * next to them the units computed from the item sizes by DynamoDB's rules; then the same
+ * for the evaluations that sent no message, and what a message adds (its outbox write and
+ * clearing).
  *   npm run bench:evaluator [-- --rounds 2000 --runs 9]
  */
 import { parseArgs } from 'node:util';
@@ -22,7 +24,7 @@ import { median, row, sample } from './stats.ts';
 import { recordedTrio, roundStream, widenedToFive } from './support/round-sequences.ts';
 import { measureStoreCost } from './support/store-cost.ts';
 
-const { values } = parseArgs({ options: { rounds: { type: 'string', default: '2000' }, runs: { type: 'string', default: '9' }, 'store-rounds': { type: 'string', default: '201' } } });
+const { values } = parseArgs({ options: { rounds: { type: 'string', default: '2000' }, runs: { type: 'string', default: '9' }, 'store-rounds': { type: 'string', default: '1440' } } });
 const count = Number(values.rounds);
 const runs = Number(values.runs);
 const settings = settingsFor({ thresholds: {}, silences: [], configProblems: [] }, 'bench');
@@ -88,6 +90,12 @@ try {
         `per evaluation read ${f(cost.reported.readUnitsPerEvaluation)} RRU (computed ${f(cost.computed.readUnitsPerEvaluation)}), ` +
         `write ${f(cost.reported.writeUnitsPerEvaluation)} WRU (computed ${f(cost.computed.writeUnitsPerEvaluation)}) | ` +
         `evaluation against dynalite median ${cost.evaluationMs.toFixed(2)} ms`,
+    );
+    const { quiet, withMessages } = cost;
+    console.log(
+      `  without messages (${quiet.evaluations} of ${cost.rounds} evaluations): read ${f(quiet.readUnitsPerEvaluation)} RRU, write ${f(quiet.writeUnitsPerEvaluation)} WRU | ` +
+        `with messages (${withMessages.evaluations}, ${withMessages.messages} messages): write ${f(withMessages.writeUnitsPerEvaluation)} WRU, ` +
+        `${f((withMessages.writeUnitsPerEvaluation - quiet.writeUnitsPerEvaluation) / (withMessages.messages / Math.max(1, withMessages.evaluations)))} WRU more per message (outbox write and clear)`,
     );
   }
 } finally {

@@ -20,6 +20,10 @@ export interface StoreCost {
   messages: number;
   reported: { writeUnitsPerRound: number; readUnitsPerEvaluation: number; writeUnitsPerEvaluation: number };
   computed: { writeUnitsPerRound: number; readUnitsPerEvaluation: number; writeUnitsPerEvaluation: number };
+  /** Evaluations that published no message (and found none waiting): the cost of a quiet round. */
+  quiet: { evaluations: number; readUnitsPerEvaluation: number; writeUnitsPerEvaluation: number };
+  /** Evaluations that published: the outbox write and its clearing included. */
+  withMessages: { evaluations: number; messages: number; writeUnitsPerEvaluation: number };
   /** Median bytes of a round item and of the state item, by DynamoDB's size rules. */
   roundItemBytes: number;
   stateItemBytes: number;
@@ -62,6 +66,8 @@ export async function measureStoreCost(table: ResultsTable, rounds: readonly Pro
   const before = table.capacityUsed();
   let afterRounds = { readUnits: 0, writeUnits: 0 };
   let evaluationUnits = { readUnits: 0, writeUnits: 0 };
+  const quiet = { evaluations: 0, readUnits: 0, writeUnits: 0 };
+  const loud = { evaluations: 0, messages: 0, writeUnits: 0 };
   for (const round of rounds) {
     const item = roundItem(round, round.startedAt);
     roundSizes.push(itemBytes(item));
@@ -91,6 +97,15 @@ export async function measureStoreCost(table: ResultsTable, rounds: readonly Pro
     messages += outcome.published.length;
     const c2 = table.capacityUsed();
     evaluationUnits = { readUnits: evaluationUnits.readUnits + c2.readUnits - c1.readUnits, writeUnits: evaluationUnits.writeUnits + c2.writeUnits - c1.writeUnits };
+    if (outcome.published.length === 0) {
+      quiet.evaluations += 1;
+      quiet.readUnits += c2.readUnits - c1.readUnits;
+      quiet.writeUnits += c2.writeUnits - c1.writeUnits;
+    } else {
+      loud.evaluations += 1;
+      loud.messages += outcome.published.length;
+      loud.writeUnits += c2.writeUnits - c1.writeUnits;
+    }
   }
   const n = rounds.length;
   const total = table.capacityUsed();
@@ -100,6 +115,8 @@ export async function measureStoreCost(table: ResultsTable, rounds: readonly Pro
     messages,
     reported: { writeUnitsPerRound: afterRounds.writeUnits / n, readUnitsPerEvaluation: evaluationUnits.readUnits / n, writeUnitsPerEvaluation: evaluationUnits.writeUnits / n },
     computed: { writeUnitsPerRound: computed.round / n, readUnitsPerEvaluation: computed.read / n, writeUnitsPerEvaluation: computed.write / n },
+    quiet: { evaluations: quiet.evaluations, readUnitsPerEvaluation: quiet.readUnits / Math.max(1, quiet.evaluations), writeUnitsPerEvaluation: quiet.writeUnits / Math.max(1, quiet.evaluations) },
+    withMessages: { evaluations: loud.evaluations, messages: loud.messages, writeUnitsPerEvaluation: loud.writeUnits / Math.max(1, loud.evaluations) },
     roundItemBytes: median(roundSizes),
     stateItemBytes: median(stateSizes),
     evaluationMs: median(times),
