@@ -50,5 +50,6 @@ export function nagiosResult(round: ProbeRound, state: EnsembleState, thresholds
 
 /** Nagios reads the first line only, and `|` starts the performance data. */
 export function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ').replaceAll('|', '/');
+  // Split, not a `\s*\n\s*` pattern: that one is quadratic on a long run of blanks.
+  return text.split('\n').map((line) => line.trim()).filter((line) => line.length > 0).join(' ').replaceAll('|', '/');
 }

@@ -10,6 +10,7 @@ import { ruleId, type ZnodeRule } from '../core/probe/znode-rules.ts';
 import { runZnodeChecks, type ZnodeCheckLimits } from './znode-checks.ts';
 import { canaryErrorKind, ZOO_AUTH_FAILED_STATE } from './zookeeper-errors.ts';
 import { HostedSession } from './zookeeper-host.ts';
+import { withoutTrailingSlashes } from '../core/text/trailing-slashes.ts';
 
 export interface CanaryOptions {
   /** `host:port,host:port`. */
@@ -49,7 +50,7 @@ class CanaryStepError extends Error {
 export async function runCanary(options: CanaryOptions): Promise<CanaryOutcome> {
   const started = performance.now();
   const deadline = started + options.timeoutMs;
-  const root = (options.root ?? DEFAULT_CANARY_ROOT).replace(/\/+$/, '');
+  const root = withoutTrailingSlashes(options.root ?? DEFAULT_CANARY_ROOT);
   const path = `${root}/${options.name}`;
   const steps: CanaryResult['steps'] = {};
   // The C client gives up on a server that accepts but never answers (a paused one) after
