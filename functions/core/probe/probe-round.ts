@@ -207,6 +207,8 @@ export interface ProbeRound {
   canary: CanaryResult | null;
   /** Znode rules checked in the canary session (absent when none are configured). */
   znodes?: ZnodeCheckResult[];
+  /** Set when the round was cut to fit its stored item (`round-budget.ts`): long text, then detail, then all but the verdicts. */
+  trimmed?: 'strings' | 'detail' | 'verdicts-only';
 }
 
 export function isServing(mode: ServerMode): boolean {
