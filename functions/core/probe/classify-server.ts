@@ -54,6 +54,7 @@ const MODE_FOR_ERROR: Record<ProbeErrorKind, ServerMode> = {
   'not-serving': 'not-serving',
   'not-whitelisted': 'not-whitelisted',
   'admin-error': 'unreachable',
+  'checker-fault': 'unprobed',
 };
 
 /** A server's own word for its state (`Mode:`, `zk_server_state`) as our mode. */
