@@ -5,6 +5,7 @@
 import type { EnsembleState } from '../functions/core/evaluate/ensemble-state.ts';
 import type { ResolvedThresholds } from '../functions/core/evaluate/thresholds.ts';
 import type { ProbeRound } from '../functions/core/probe/probe-round.ts';
+import { terminalSafe } from '../functions/core/text/terminal-safe.ts';
 
 export const NagiosStatus = { OK: 0, WARNING: 1, CRITICAL: 2, UNKNOWN: 3 } as const;
 export type NagiosStatus = keyof typeof NagiosStatus;
@@ -51,5 +52,5 @@ export function nagiosResult(round: ProbeRound, state: EnsembleState, thresholds
 /** Nagios reads the first line only, and `|` starts the performance data. */
 export function oneLine(text: string): string {
   // Split, not a `\s*\n\s*` pattern: that one is quadratic on a long run of blanks.
-  return text.split('\n').map((line) => line.trim()).filter((line) => line.length > 0).join(' ').replaceAll('|', '/');
+  return terminalSafe(text.split('\n').map((line) => line.trim()).filter((line) => line.length > 0).join(' ').replaceAll('|', '/'));
 }
