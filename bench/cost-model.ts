@@ -23,6 +23,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LOCAL_TABLE, openEmbeddedStore } from '../cli/local/embedded-store.ts';
 import { settingsFor } from '../functions/core/evaluate/settings-snapshot.ts';
+import { SWEEP_RATE_MINUTES } from '../infra/constructs/evaluator-function.ts';
 import { MetricNames } from '../infra/handler-environment.ts';
 import { LocalEnsemble } from '../scripts/local-ensemble.ts';
 import { median } from './stats.ts';
@@ -111,6 +112,9 @@ try {
   add('evaluator Lambda init', gbSeconds(evaluatorInitMs, coldStartsPerMonth) * PRICE.lambdaGbSecondX86, `${evaluatorInitMs.toFixed(0)} ms × ${coldStartsPerMonth} cold starts`);
   add('DynamoDB state reads', ROUNDS_PER_MONTH * cost.reported.readUnitsPerEvaluation * PRICE.dynamoReadUnit, `${cost.reported.readUnitsPerEvaluation.toFixed(2)} RRU/evaluation measured`);
   add('DynamoDB state writes', ROUNDS_PER_MONTH * cost.reported.writeUnitsPerEvaluation * PRICE.dynamoWriteUnit, `${cost.reported.writeUnitsPerEvaluation.toFixed(2)} WRU/evaluation measured (outbox included)`);
+  // The sweep (every SWEEP_RATE_MINUTES, per stack) reads each ensemble's state once: a quiet read, as measured.
+  const sweepReads = (730 * 60) / SWEEP_RATE_MINUTES;
+  add('DynamoDB sweep reads', sweepReads * cost.quiet.readUnitsPerEvaluation * PRICE.dynamoReadUnit, `${sweepReads} sweeps × ${cost.quiet.readUnitsPerEvaluation.toFixed(2)} RRU`);
   const storedGb = ((ROUNDS_PER_MONTH / 30.4) * RETENTION_DAYS * (cost.roundItemBytes + 100)) / 1024 ** 3;
   add('DynamoDB storage + PITR', storedGb * (PRICE.dynamoStorageGbMonth + PRICE.dynamoPitrGbMonth), `${(storedGb * 1024).toFixed(1)} MB of rounds kept ${RETENTION_DAYS} days`);
   add('SNS publish + email', messagesPerMonth * (PRICE.snsPublish + PRICE.snsEmail), `${messagesPerMonth} alert messages a month (assumed)`);
