@@ -5,6 +5,7 @@
  *   hysteresis keeps a firing alert firing but does not advance a pending one) or `clear`.
  * - `forRounds` consecutive raises fire an alert; any round short of that returns it to ok
  *   unannounced.
+ * - A fired alert whose condition has `minFiringMs` stays firing at least that long.
  * - While firing, a reminder goes out every `repeatEvery` after the last notification.
  * - A resolved notice goes out when the episode was notified.
  * - Silences and inhibition suppress notifications, never the record: the transition is
@@ -37,6 +38,8 @@ export interface AlertCondition {
   /** Describes the problem when raised, the recovery when clear. */
   summary: string;
   forRounds: number;
+  /** A fired alert stays firing at least this long (no flapping); 0 or absent: none. */
+  minFiringMs?: number;
   probability?: number;
   signals: DrivingSignal[];
   inhibitedBy?: string;
@@ -106,6 +109,8 @@ function step(
     return { record: fired, transition: transition('fired', now, !suppressed) };
   }
 
+  const young = c.minFiringMs !== undefined && ctx.now.getTime() - Date.parse(record.since) < c.minFiringMs;
+  if (c.state === 'clear' && young) c = { ...c, state: 'hold', summary: record.summary };
   if (c.state === 'clear') {
     // An episode nobody was told about resolves quietly, naming what had held it back.
     const notify = record.notified && silencedBy === undefined;
