@@ -38,7 +38,7 @@ describe('thresholds document', () => {
     ['tau < 0', '{"signals":{"latency-avg":{"nu":10,"tau":-1}}}', 'signals.latency-avg.tau', /tau must be > 0/],
     ['NaN', '{"signals":{"fd-use":{"nu":NaN}}}', 'signals.fd-use.nu', /NaN is not a JSON number/],
     ['Infinity', '{"warnAt": Infinity}', 'warnAt', /Infinity is not a JSON number/],
-    ['unknown signal', '{"signals":{"fd-usage":{"nu":0.9}}}', 'signals.fd-usage', /unknown signal "fd-usage"; known signals: latency-avg/],
+    ['unknown signal', '{"signals":{"fd-usage":{"nu":0.9}}}', 'signals.fd-usage', /unknown signal "fd-usage"; known signals: read-latency-ms/],
     ['unknown setting', '{"warnat":0.5}', 'warnat', /unknown setting "warnat"/],
     ['wrong type', '{"forRounds":"3"}', 'forRounds', /expected number, received string/],
     ['wrong mode', '{"signals":{"fd-use":{"mode":"both"}}}', 'signals.fd-use.mode', /"w"\|"p"\|"p\*w"\|"max"\|"off"/],
