@@ -198,7 +198,8 @@ function earlyWarnings(risk: RiskAssessment, t: ResolvedThresholds, state: Ensem
   }
   const serving = new Set(round.servers.filter((s) => isServing(s.mode)).map((s) => s.address));
   for (const record of Object.values(state.alerts)) {
-    if (record.alertName !== 'early-warning' || seen.has(record.alertKey)) continue;
+    // The single `early-warning` of a version-1 state is not a cause: it clears (and resolves if told).
+    if (record.alertName !== 'early-warning' || record.alertKey === 'early-warning' || seen.has(record.alertKey)) continue;
     const stillThere = record.server === undefined ? round.ensemble.hasQuorum : serving.has(record.server);
     if (!stillThere) continue;
     const held: AlertCondition = { alertKey: record.alertKey, alertName: 'early-warning', level: 'warning', state: 'hold', summary: record.summary, forRounds, signals: [] };
