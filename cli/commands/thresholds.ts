@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parseSilences } from '../../functions/core/evaluate/silences.ts';
-import { DEFAULT_THRESHOLDS, parseThresholds } from '../../functions/core/evaluate/thresholds.ts';
+import { DEFAULT_THRESHOLDS, parseThresholds, thresholdNotices } from '../../functions/core/evaluate/thresholds.ts';
 import { UsageError } from '../usage-error.ts';
 import { parseCommandOptions } from '../parse-options.ts';
 
@@ -36,9 +36,20 @@ async function validate(file: string, silences: boolean): Promise<number> {
   } catch (err) {
     throw new UsageError(`thresholds validate: cannot read ${file}: ${(err as Error).message}`);
   }
-  const result = silences ? parseSilences(text) : parseThresholds(text);
+  if (!silences) {
+    const result = parseThresholds(text);
+    if (result.ok) {
+      console.log(`${file}: valid thresholds document`);
+      // Old round-count settings still work but mean different things at other cadences: say so.
+      for (const notice of thresholdNotices(result.value)) console.log(`notice: ${notice}`);
+      return 0;
+    }
+    for (const error of result.errors) console.log(`${error.path}: ${error.message}`);
+    return 1;
+  }
+  const result = parseSilences(text);
   if (result.ok) {
-    console.log(`${file}: valid ${silences ? 'silences list' : 'thresholds document'}`);
+    console.log(`${file}: valid silences list`);
     return 0;
   }
   for (const error of result.errors) console.log(`${error.path}: ${error.message}`);

@@ -212,6 +212,13 @@ export function resolveThresholds(doc: ThresholdsDocument, ensembleName: string)
   };
 }
 
+/** Notices for a whole document: the stage settings and each ensemble's, each said once. */
+export function thresholdNotices(doc: ThresholdsDocument): string[] {
+  const notices = new Set(resolveThresholds(doc, '').notices);
+  for (const name of Object.keys(doc.ensembles ?? {})) for (const n of resolveThresholds(doc, name).notices) notices.add(`ensembles.${name}: ${n}`);
+  return [...notices];
+}
+
 /** Rounds of persistence at a cadence: forSeconds covers (rounds − 1) intervals, since the first raise starts the count. */
 export function persistenceRounds(t: Pick<ResolvedThresholds, 'persistence'>, intervalMs: number): number {
   if ('rounds' in t.persistence) return t.persistence.rounds;
