@@ -19,6 +19,7 @@ import { initialState, MAX_ROUND_IDS, type EnsembleState } from './ensemble-stat
 import { readEnsembleState } from './read-ensemble-state.ts';
 import { rejectedConnections } from './rejected-connections.ts';
 import type { Silence } from './silences.ts';
+import type { SignalName } from './signal-catalog.ts';
 import { extractSignals } from './signals.ts';
 import { znodeFindings } from './znode-conditions.ts';
 import { baselineAt, DEFAULT_THRESHOLDS, persistenceRounds, resolveThresholds, type ResolvedThresholds } from './thresholds.ts';
@@ -201,7 +202,11 @@ function earlyWarnings(risk: RiskAssessment, t: ResolvedThresholds, state: Ensem
     // The single `early-warning` of a version-1 state is not a cause: it clears (and resolves if told).
     if (record.alertName !== 'early-warning' || record.alertKey === 'early-warning' || seen.has(record.alertKey)) continue;
     const stillThere = record.server === undefined ? round.ensemble.hasQuorum : serving.has(record.server);
-    if (!stillThere) continue;
+    // A signal the operator turned off has no cause left to hold: its warning clears.
+    const signal = /^early-warning:([a-z0-9-]+)/.exec(record.alertKey)?.[1];
+    const mode = signal === undefined ? undefined : t.signals[signal as SignalName]?.mode;
+    const off = mode === undefined || mode === 'off';
+    if (!stillThere || off) continue;
     const held: AlertCondition = { alertKey: record.alertKey, alertName: 'early-warning', level: 'warning', state: 'hold', summary: record.summary, forRounds, signals: [] };
     if (record.server !== undefined) held.server = record.server;
     conditions.push(held);
