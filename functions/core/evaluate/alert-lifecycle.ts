@@ -42,6 +42,8 @@ export interface AlertCondition {
   minFiringMs?: number;
   probability?: number;
   signals: DrivingSignal[];
+  /** An early warning's cause when this round brought no value for it: silences by signal still match. */
+  cause?: { signal: string; server?: string };
   inhibitedBy?: string;
 }
 
@@ -95,7 +97,7 @@ function step(
   ctx: LifecycleContext,
 ): { record?: AlertRecord; transition?: Transition } {
   const now = ctx.now.toISOString();
-  const silence = matchSilence(ctx.silences, { ensembleName: ctx.ensembleName, alertName: c.alertName, server: c.server, signals: c.signals }, ctx.now);
+  const silence = matchSilence(ctx.silences, { ensembleName: ctx.ensembleName, alertName: c.alertName, server: c.server, signals: c.signals.length > 0 || !c.cause ? c.signals : [c.cause] }, ctx.now);
   const silencedBy = silence ? describeSilence(silence) : undefined;
   const suppressed = silencedBy !== undefined || c.inhibitedBy !== undefined;
   const transition = (change: ChangeKind, since: string, notify: boolean) => makeTransition(c, ctx, change, since, notify, silencedBy);

@@ -208,7 +208,11 @@ function earlyWarnings(risk: RiskAssessment, t: ResolvedThresholds, state: Ensem
     const off = mode === undefined || mode === 'off';
     if (!stillThere || off) continue;
     const held: AlertCondition = { alertKey: record.alertKey, alertName: 'early-warning', level: 'warning', state: 'hold', summary: record.summary, forRounds, signals: [] };
-    if (record.server !== undefined) held.server = record.server;
+    held.cause = { signal: signal as string };
+    if (record.server !== undefined) {
+      held.server = record.server;
+      held.cause.server = record.server;
+    }
     conditions.push(held);
   }
   return conditions;
