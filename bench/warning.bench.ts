@@ -19,6 +19,7 @@ console.log('| scenario | rounds | first right warning | notified at round | lea
 console.log('| --- | ---: | --- | ---: | ---: | ---: | ---: | --- | ---: |');
 let replayMs = 0;
 let replayed = 0;
+const notes: string[] = [];
 for (const scenario of SCENARIOS) {
   const rounds = readCorpus(scenario.name);
   const started = performance.now();
@@ -30,8 +31,15 @@ for (const scenario of SCENARIOS) {
   const hours = first?.saidHours === undefined ? '—' : `${f(first.saidHours, 2)} / ${f(first.trueHours, 2)}`;
   const alarms = [...new Set(score.alarms.map((a) => a.alertKey))].join(', ') || '—';
   const falseOnes = score.falseWarnings.length === 0 ? '0' : `${score.falseWarnings.length} (${[...new Set(score.falseWarnings.map((w) => w.alertKey))].join(', ')})`;
+  // Every right cause after the first: how many of its own rounds it took to be notified.
+  for (const [key, raised] of Object.entries(score.raisedAt)) {
+    const notified = score.notifiedAt[key];
+    if (notified === undefined || key === first?.alertKey || !scenario.truth.expected.includes(key.replace(/^early-warning:/, ''))) continue;
+    notes.push(`${scenario.name}: ${key} reached warnAt at round ${raised}, notified at round ${notified}: ${notified - raised + 1} of its own rounds`);
+  }
   console.log(`| ${scenario.name} | ${rounds.length} | ${first?.alertKey ?? '—'} | ${first?.round ?? '—'} | ${lead} | ${hours} | ${falseOnes} | ${alarms} | ${score.maxStateBytes} B |`);
 }
+console.log(`\n${notes.join('\n')}`);
 console.log(`\nreplayed ${replayed} rounds in ${(replayMs / 1000).toFixed(2)} s (${Math.round(replayed / (replayMs / 1000))} rounds/s, evaluateRound with state carried)`);
 
 // The calm-ensemble figure: the noisy-OR warning probability over the noisy healthy week.
