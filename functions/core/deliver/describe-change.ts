@@ -22,9 +22,10 @@ export function changeHeadline(change: AlertChange): string {
   return `${CHANGE_LABEL[change.change]} ${change.alertName} (${change.level})${where}`;
 }
 
-/** "since 2024-05-01T10:00:00.000Z, warning probability 87%". */
+/** "since 2024-05-01T10:00:00.000Z, risk 87%" (an early warning is one cause: its own risk). */
 export function changeFacts(change: AlertChange): string {
-  const probability = change.probability !== undefined ? `, warning probability ${percent(change.probability)}` : '';
+  const label = change.alertName === 'early-warning' ? 'risk' : 'warning probability';
+  const probability = change.probability !== undefined ? `, ${label} ${percent(change.probability)}` : '';
   return `since ${change.since}${probability}`;
 }
 
