@@ -21,6 +21,7 @@ import { assembleRound } from '../functions/core/probe/assemble-round.ts';
 import type { Exchange, ServerObservation } from '../functions/core/probe/classify-server.ts';
 import { compactRound } from '../functions/core/probe/compact-round.ts';
 import { parseCons } from '../functions/core/probe/four-letter-words.ts';
+import { formatRoundLine, parseRoundLine } from '../functions/core/probe/round-lines.ts';
 import type { CanaryResult, ClientConnections, FourLetterWord, ProbeRound } from '../functions/core/probe/probe-round.ts';
 
 const FIXTURES = new URL('../test/fixtures/zk-3.8.0/', import.meta.url);
@@ -584,21 +585,22 @@ export function generateScenario(scenario: Scenario, replies = loadReplies()): P
   return rounds;
 }
 
+/** JSON Lines in the export/import/backtest format (`{scheduledAt, round}`), gzipped: `zk-lookout backtest --rounds` reads it after gunzip. */
 export function encodeCorpus(rounds: readonly ProbeRound[]): Buffer {
-  return gzipSync(`${rounds.map((r) => JSON.stringify(r)).join('\n')}\n`, { level: 9 });
+  return gzipSync(`${rounds.map((round) => formatRoundLine({ scheduledAt: round.startedAt, round })).join('\n')}\n`, { level: 9 });
 }
 
 export function corpusFile(name: string): URL {
   return new URL(`${name}.jsonl.gz`, CORPUS_DIR);
 }
 
-/** The stored rounds of one scenario. */
+/** The stored rounds of one scenario, read by the same line reader as import and backtest (it upgrades older round versions). */
 export function readCorpus(name: string): ProbeRound[] {
   const text = gunzipSync(readFileSync(corpusFile(name))).toString('utf8');
   return text
     .split('\n')
     .filter((l) => l.length > 0)
-    .map((l) => JSON.parse(l) as ProbeRound);
+    .map((l, i) => parseRoundLine(l, i + 1).round);
 }
 
 function round2(x: number): number {
