@@ -106,3 +106,31 @@ describe('docs/THRESHOLDS.md', () => {
     }
   });
 });
+
+describe('P doing its work: growth signals are P·W', () => {
+  /** Rounds a minute apart with the first server's znode count growing `perHour(i)` an hour. */
+  function growth(rounds: number, perHour: (i: number) => number): string[] {
+    let state: EnsembleState | undefined;
+    let count = 10_000;
+    const out: string[] = [];
+    for (let i = 0; i < rounds; i++) {
+      count += perHour(i) / 60;
+      const round = trioRound(`g${i}`, minutes(T0, i), undefined, [{ metrics: { zk_znode_count: Math.round(count) } }]);
+      const result = evaluateRound(state, round, settings(), minutes(T0, i));
+      state = result.state;
+      out.push(...result.evaluation.transitions.filter((t) => t.alertName === 'early-warning').map((t) => `${i} ${t.alertKey} ${t.change}`));
+    }
+    return out;
+  }
+  const key = warningKey('znode-growth', TRIO[0]);
+
+  it("a server whose habit is fast growth (12,000 znodes/h, above ν) never warns, not even before its baseline is warm", () => {
+    expect(growth(240, () => 12_000)).toEqual([]);
+  });
+
+  it('a new runaway on a server that grew slowly warns', () => {
+    const changes = growth(240, (i) => (i < 150 ? 500 : 40_000));
+    expect(changes[0]).toMatch(new RegExp(`^\\d+ ${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} fired$`));
+    expect(Number(changes[0]!.split(' ')[0])).toBeGreaterThan(150);
+  });
+});

@@ -48,7 +48,7 @@ const settingsShape = {
     .strictObject({
       /** Time constant of the exponentially weighted mean and deviation, in minutes. */
       timeConstantMinutes: z.number().gt(0).max(100_000),
-      /** Time learned before P is used; until then `p*w` acts as `w`. */
+      /** Time learned before P is used; until then P counts as ½ in `p*w` (no warning before the habit is known). */
       warmupMinutes: z.number().min(0).max(100_000),
       /** Old form of timeConstantMinutes: the newest round's weight; converted at the ensemble's cadence, with a notice. */
       alpha: z.number().gt(0).max(1),
