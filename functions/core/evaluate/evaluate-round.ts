@@ -117,11 +117,10 @@ export function evaluateRound(
   });
 
   const mem = extraction.mem;
-  for (const where of Object.keys(mem)) {
-    const memory = { ...mem[where] };
-    const learned = risk.baselines[where];
-    if (learned) memory.b = { ...memory.b, ...learned };
-    mem[where] = memory;
+  for (const [where, learned] of Object.entries(risk.baselines)) {
+    // Baselines only of servers still probed (and of the ensemble, `*`).
+    if (where !== '*' && !(where in mem)) continue;
+    mem[where] = { ...mem[where], b: { ...mem[where]?.b, ...learned } };
   }
   const next: EnsembleState = {
     ...state,
