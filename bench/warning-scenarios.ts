@@ -74,6 +74,8 @@ export interface Scenario {
   writesPerSecond: number;
   startCounter: number;
   tick(round: number, server: number, rng: Rng): Tick;
+  /** Resets whatever the scenario's ticks remember, so every generation starts the same. */
+  reset?(): void;
   /** Rounds in which the server restarts (comes back with its counters reset). */
   restarts?: Record<number, number[]>;
   /** Leader by round (index into SERVERS). */
@@ -286,7 +288,7 @@ function noisyWeek(): Scenario {
     for (let n = 0; n < days * 4; n++) spikeRounds.set(`lat:${s}:${Math.floor(spikes() * days * 1440)}`, 20 + spikes() * 280);
     for (let n = 0; n < days * 10; n++) spikeRounds.set(`gc:${s}:${Math.floor(spikes() * days * 1440)}`, 300 + spikes() * 2200);
   }
-  const walk: Record<string, number>[] = [0, 1, 2].map(baseClients);
+  let walk: Record<string, number>[] = [];
   return {
     name: 'noisy-week',
     description: 'seven healthy days: daily fd cycle 400±150/1024, latency spikes, GC pauses, a rolling restart, three one-round outliers in a row, fsync bursts after restarts',
@@ -297,6 +299,9 @@ function noisyWeek(): Scenario {
     startCounter: 1_000_000,
     truth: { expected: [], expectedAlarms: ['server-down'] },
     restarts,
+    reset: () => {
+      walk = [0, 1, 2].map(baseClients);
+    },
     leader: (i) => (i >= downFrom[0]! ? 1 : 0),
     tick(i, s, r) {
       const t = calm(s, r);
@@ -455,6 +460,7 @@ export function clientsFromCons(text: string): ClientConnections | undefined {
 
 /** The scenario's rounds, as stored (compact). */
 export function generateScenario(scenario: Scenario, replies = loadReplies()): ProbeRound[] {
+  scenario.reset?.();
   const r = rng(hash(scenario.name));
   const counters = SERVERS.map(() => freshCounters(scenario.start, true));
   const rounds: ProbeRound[] = [];
