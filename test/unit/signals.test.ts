@@ -55,14 +55,22 @@ describe('per-interval values from cumulative counters', () => {
 });
 
 describe("the probe's own reply time", () => {
-  it('is judged against the serving peers', () => {
-    const round = trioRound('r', T0);
-    round.servers[0]!.durationMs = 300;
-    round.servers[1]!.durationMs = 2;
-    round.servers[2]!.durationMs = 4;
-    const [out] = run([round]);
-    expect(valueOf(out, 'reply-time-excess-ms', TRIO[0])).toBe(297);
-    expect(valueOf(out, 'reply-time-excess-ms', TRIO[1])).toBe(-150);
+  const roundWith = (i: number, ms: [number, number, number]) => {
+    const round = trioRound(`r${i}`, minutes(T0, i));
+    round.servers.forEach((s, n) => (s.durationMs = ms[n]));
+    return round;
+  };
+
+  it('is judged against the serving peers, as the median of the last rounds', () => {
+    const outs = run([roundWith(0, [300, 2, 4]), roundWith(1, [300, 2, 4]), roundWith(2, [300, 2, 4])]);
+    expect(valueOf(outs[1], 'reply-time-excess-ms', TRIO[0])).toBeUndefined();
+    expect(valueOf(outs[2], 'reply-time-excess-ms', TRIO[0])).toBe(297);
+    expect(valueOf(outs[2], 'reply-time-excess-ms', TRIO[1])).toBe(-150);
+  });
+
+  it('one delayed reply (a GC pause) is not a trend; a server that stays slow is', () => {
+    const outs = run([3, 3, 3, 2500, 3, 3, 400, 400, 400].map((ms, i) => roundWith(i, [ms, 3, 3])));
+    expect(outs.map((o) => valueOf(o, 'reply-time-excess-ms', TRIO[0]))).toEqual([undefined, undefined, 0, 0, 0, 0, 0, 397, 397]);
   });
 });
 

@@ -130,7 +130,7 @@ export const SIGNAL_CATALOG: Record<SignalName, SignalDefinition> = {
     source: "the probe's own exchange time with the server (ServerResult.durationMs) minus the median of its serving peers'",
     versions: 'all',
     meaning:
-      'how much slower this server answers the probe than its peers: time a server spends stopped (GC thrash, a stalled disk, CPU steal) is not in its own latency counters but is in the reply time; relative to the peers so a slow network or a cold probe does not count',
+      'how much slower this server answers the probe than its peers, the median of the last 5 rounds: time a server spends stopped (GC thrash, a stalled disk, CPU steal) is not in its own latency counters but is in the reply time; relative to the peers so a slow network or a cold probe does not count, and a median so one GC pause is not a trend',
     reason: 'ν 200 ms: healthy servers answer within a few ms of each other; 200 ms more is a server that stalls',
     defaults: { nu: 200, tau: 20, mode: 'w', sigmaFloor: 5 },
   },

@@ -56,6 +56,9 @@ export const COARSE_SERIES = { spacingS: 900, points: 25 } as const;
 export const LATENCY_SERIES = { spacingS: 50, points: 11 } as const;
 export const LATENCY_WINDOW_S = 600;
 export const LATENCY_LEAD_S = 600;
+/** Reply-time excess: the median of the last 5 rounds (≥ 50 s apart), once there are 3. */
+export const REPLY_SERIES = { spacingS: 50, points: 5 } as const;
+const MIN_REPLY_SAMPLES = 3;
 /** Latencies are stored in tenths of a millisecond. */
 const LATENCY_SCALE = 10;
 /** Growth rates are smoothed with this time constant. */
@@ -106,7 +109,7 @@ export function extractSignals(
     values.push(...out.values);
     if (out.turnedAway) turnedAway.push(out.turnedAway);
   }
-  values.push(...replyTimeExcess(serving));
+  values.push(...replyTimeExcess(serving, mem, t));
 
   const elections = countElections(round, previous, at);
   values.push({ signal: 'elections-per-hour', value: elections.list.filter((e) => Date.parse(e) > at - HOUR_MS).length });
@@ -262,13 +265,22 @@ function forecastSeries(series: Record<string, string>, fine: string, coarse: st
   return timeToLimit(long, short, t, limit, s);
 }
 
-/** Each serving server's reply time to the probe minus the median of its serving peers'. */
-function replyTimeExcess(serving: readonly ServerResult[]): SignalValue[] {
+/**
+ * Each serving server's reply time to the probe minus the median of its serving peers',
+ * as the median of the last REPLY_SERIES.points rounds: a GC pause delays one reply by
+ * seconds and is not a trend, a server that stays slow is.
+ */
+function replyTimeExcess(serving: readonly ServerResult[], mem: EnsembleState['mem'], t: number): SignalValue[] {
   if (serving.length < 2) return [];
-  return serving.map((s) => {
+  const out: SignalValue[] = [];
+  for (const s of serving) {
     const peers = serving.filter((p) => p !== s).map((p) => p.durationMs);
-    return { signal: 'reply-time-excess-ms' as const, server: s.address, value: s.durationMs - median(peers) };
-  });
+    const memory = mem[s.address] ?? {};
+    const samples = appendSample(unpackSeries(memory.s?.x), [t, s.durationMs - median(peers)], REPLY_SERIES.spacingS, REPLY_SERIES.points);
+    mem[s.address] = { ...memory, s: { ...memory.s, x: packSeries(samples) } };
+    if (samples.length >= MIN_REPLY_SAMPLES) out.push({ signal: 'reply-time-excess-ms', server: s.address, value: median(samples.map(([, v]) => v)) });
+  }
+  return out;
 }
 
 function ensembleSignals(round: ProbeRound): SignalValue[] {
