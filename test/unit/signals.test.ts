@@ -57,7 +57,7 @@ describe('per-interval values from cumulative counters', () => {
 describe("the probe's own reply time", () => {
   const roundWith = (i: number, ms: [number, number, number]) => {
     const round = trioRound(`r${i}`, minutes(T0, i));
-    round.servers.forEach((s, n) => (s.durationMs = ms[n]));
+    round.servers.forEach((s, n) => (s.durationMs = ms[n] ?? 0));
     return round;
   };
 
