@@ -130,3 +130,27 @@ describe('the state item', () => {
     for (const s of scores.values()) expect({ name: s.name, bytes: s.maxStateBytes }).toEqual({ name: s.name, bytes: expect.toSatisfy((b: number) => b <= 4096) });
   });
 });
+
+describe('durations mean the same at another cadence', () => {
+  it('the fd leak at 10-second rounds: the same defaults warn ≥ 25 min ahead, hours left within ±30 %, nothing else', () => {
+    const base = scenario('fd-leak');
+    const perMinute = 6;
+    const fast = {
+      ...base,
+      intervalMs: 10_000,
+      rounds: base.rounds * perMinute,
+      truth: { ...base.truth, limitRound: (base.truth.limitRound as number) * perMinute },
+      // The same minute-by-minute degradation, probed six times a minute (a sixth of the reads each time).
+      tick: (i: number, s: number, r: () => number) => {
+        const t = base.tick(Math.floor(i / perMinute), s, r);
+        return { ...t, reads: Math.round(t.reads / perMinute), writes: Math.round(t.writes / perMinute), jvmPauseMs: Math.round(t.jvmPauseMs / perMinute) };
+      },
+    };
+    const s = replayScenario(fast, generateScenario(fast));
+    expect(s.first?.alertKey).toBe('early-warning:fd-exhaustion-hours:zk2:2181');
+    expect(s.first?.leadMinutes).toBeGreaterThanOrEqual(25);
+    expect(Math.abs((s.first?.saidHours as number) - (s.first?.trueHours as number)) / (s.first?.trueHours as number)).toBeLessThanOrEqual(0.3);
+    expect(s.falseWarnings).toEqual([]);
+    console.log(`fd leak at 10-s rounds: warned ${s.first?.leadMinutes} min ahead, said ${s.first?.saidHours} h left of ${s.first?.trueHours?.toFixed(3)} h`);
+  }, 60_000);
+});
