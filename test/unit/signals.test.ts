@@ -33,6 +33,11 @@ describe('per-interval values from cumulative counters', () => {
     expect(valueOf(outs.at(-1), 'latency-avg', TRIO[0])).toBe(0.5);
   });
 
+  it('an interval with only a handful of requests gives no latency sample (one slow read among five is no average)', () => {
+    const quiet = run(Array.from({ length: 8 }, (_, i) => oneServer(i, { zk_sum_readlatency: 300 * i, zk_cnt_readlatency: 5 * i })));
+    expect(quiet.some((o) => valueOf(o, 'read-latency-ms', TRIO[0]) !== undefined)).toBe(false);
+  });
+
   it('a counter reset (restart, srst) skips the interval instead of giving a negative or huge value', () => {
     const metrics = (i: number) => (i < 5 ? { zk_sum_jvm_pause_time_ms: 100 * i, zk_uptime: 600_000 + i * 60_000 } : { zk_sum_jvm_pause_time_ms: 100 * (i - 5), zk_uptime: (i - 5) * 60_000 });
     const outs = run(Array.from({ length: 8 }, (_, i) => oneServer(i, metrics(i))));

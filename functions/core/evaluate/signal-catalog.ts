@@ -89,7 +89,7 @@ export const SIGNAL_CATALOG: Record<SignalName, SignalDefinition> = {
     source: 'Δzk_sum_readlatency / Δzk_cnt_readlatency between two rounds',
     versions: '3.6+',
     meaning:
-      'average read latency of the interval, read from a robust (Theil–Sen) line over the last 10 min projected 10 min ahead, so a steady creep warns before it arrives and one slow round does not',
+      'average read latency of the interval (intervals with fewer than 20 reads are skipped), read from a robust (Theil–Sen) line over the last 10 min projected 10 min ahead, so a steady creep warns before it arrives and one slow round does not',
     reason: 'ν 100 ms: ten times a healthy loopback-to-LAN read; the 10-min projection warns a creep of 2→200 ms over 2 h about 8 min before it reaches ν',
     defaults: { nu: 100, tau: 10, mode: 'w', sigmaFloor: 1 },
   },

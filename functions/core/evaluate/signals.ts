@@ -59,6 +59,8 @@ export const LATENCY_LEAD_S = 600;
 /** Reply-time excess: the median of the last 5 rounds (≥ 50 s apart), once there are 3. */
 export const REPLY_SERIES = { spacingS: 50, points: 5 } as const;
 const MIN_REPLY_SAMPLES = 3;
+/** An interval's latency counts only with at least this many requests in it. */
+export const MIN_INTERVAL_REQUESTS = 20;
 /** Latencies are stored in tenths of a millisecond. */
 const LATENCY_SCALE = 10;
 /** Growth rates are smoothed with this time constant. */
@@ -174,7 +176,8 @@ function serverSignals(
   ] as const) {
     const dSum = delta(sum);
     const dCnt = delta(cnt);
-    if (dSum === undefined || dCnt === undefined || !(dCnt > 0)) continue;
+    // A handful of requests is no average: one slow read among five would look like a trend.
+    if (dSum === undefined || dCnt === undefined || dCnt < MIN_INTERVAL_REQUESTS) continue;
     const samples = appendSample(unpackSeries(series[code], LATENCY_SCALE), [t, dSum / dCnt], LATENCY_SERIES.spacingS, LATENCY_SERIES.points);
     series[code] = packSeries(samples, LATENCY_SCALE);
     const line = robustLine(samples, t, LATENCY_WINDOW_S);
