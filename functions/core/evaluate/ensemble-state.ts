@@ -51,7 +51,7 @@ export type Baseline = [number, number, number];
 export type PackedSeries = string;
 /**
  * What the evaluator remembers of one server (or `*`, the ensemble) between rounds.
- * `k`: last round's time (epoch s), uptime (s), cumulative counters and smoothed rates by short name (see
+ * `k`: last round's time (epoch s), cumulative counters, a restart's time (`rt`, while settling) and smoothed rates by short name (see
  * signals.ts COUNTERS); `s`: packed series by code; `ip`: the client IP the `i`/`I`
  * series follow; `b`: baselines by signal.
  */

@@ -3,7 +3,7 @@
  * is a current one:
  * - per-interval values from deltas of cumulative counters between this round and the
  *   last (Δsum/Δcnt for latencies, Δcount/Δt for rates), skipped across a counter reset
- *   (a restart or `srst`: uptime or any counter going down);
+ *   (a restart or `srst`: any counter going down);
  * - gauges as the server reports them;
  * - the probe's own reply time per server against its serving peers';
  * - forecasts read from fitted lines over packed series (forecast.ts).
@@ -147,9 +147,6 @@ function serverSignals(
   };
   const k0 = before.k ?? {};
   const k: Record<string, number> = { t };
-  const uptimeMs = metricNumber(m, 'zk_uptime');
-  const uptime = uptimeMs === undefined ? undefined : Math.floor(uptimeMs / 1000);
-  if (uptime !== undefined) k.up = uptime;
   const counters: Partial<Record<CounterKey, number>> = {};
   for (const [short, key] of Object.entries(COUNTERS) as [CounterKey, string][]) {
     const v = metricNumber(m, key);
@@ -159,9 +156,8 @@ function serverSignals(
     }
   }
   const dt = k0.t !== undefined ? t - k0.t : 0;
-  const restarted =
-    (uptime !== undefined && k0.up !== undefined && uptime < k0.up) ||
-    (Object.keys(counters) as CounterKey[]).some((c) => k0[c] !== undefined && (counters[c] as number) < (k0[c] as number));
+  // A restart or `srst` resets the cumulative counters: any of them going down is one.
+  const restarted = (Object.keys(counters) as CounterKey[]).some((c) => k0[c] !== undefined && (counters[c] as number) < (k0[c] as number));
   const delta = (c: CounterKey): number | undefined => {
     const now = counters[c];
     const then = k0[c];
@@ -212,8 +208,14 @@ function serverSignals(
     push(signal, rate);
   }
 
-  // Forecasts wait after a restart for clients to reconnect: a climb back is not a leak.
-  const settled = uptime === undefined || uptime >= settings.forecast.settleMinutes * 60;
+  // Forecasts wait after a restart for clients to reconnect: a climb back is not a leak. The
+  // stored round has no uptime (it would cost bytes in every round, and full and stored
+  // rounds must give the same answers), so a restart seen through the counters is
+  // remembered (`rt`) until the settling time has passed.
+  const settleS = settings.forecast.settleMinutes * 60;
+  const restartedAt = restarted ? t : k0.rt;
+  if (restartedAt !== undefined && t - restartedAt < settleS) k.rt = restartedAt;
+  const settled = restartedAt === undefined || t - restartedAt >= settleS;
   const open = metricNumber(m, 'zk_open_file_descriptor_count');
   const max = metricNumber(m, 'zk_max_file_descriptor_count');
   if (open !== undefined && max !== undefined && max > 0) {

@@ -29,8 +29,6 @@ export const STORED_METRICS: ReadonlySet<string> = new Set([
   'zk_p99_updatelatency',
   'zk_sum_jvm_pause_time_ms',
   'zk_connection_rejected',
-  'zk_uptime',
-  'zk_num_alive_connections',
   'zk_pending_syncs',
   'zk_synced_followers',
   'zk_learners',
