@@ -37,6 +37,8 @@ export const AlertNames = [
   'open-acl',
   /** A watched configuration znode changed: a one-off notice, not a lifecycle. */
   'config-change',
+  /** zk-lookout's own resources failed during a round (EMFILE…): a notice, never a server alarm. */
+  'checker-fault',
 ] as const;
 export type AlertName = (typeof AlertNames)[number];
 
