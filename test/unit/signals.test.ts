@@ -133,6 +133,14 @@ describe('forecasts', () => {
     expect(timeToLimit(high, [], t0 + 360 * 60, 1024, DEFAULT_FORECAST)).toMatchObject({ tier: 'long', hours: expect.closeTo((1024 - 820) / 20, 6) });
   });
 
+  it('either tier speaks only while the rise goes on: fds that stepped up past the gate and stayed are not heading for the limit', () => {
+    const stepped = line(range(25, 15), (m) => (m < 150 ? 500 : 720)); // +220 fds 3.5 h ago, flat since
+    expect(leastSquares(stepped, t0 + 360 * 60, 360 * 60)?.value).toBeGreaterThan(0.6 * 1024);
+    expect(timeToLimit(stepped, [], t0 + 360 * 60, 1024, DEFAULT_FORECAST)).toBeUndefined();
+    const stillLeaking = line(range(25, 15), (m) => 600 + m / 2);
+    expect(timeToLimit(stillLeaking, [], t0 + 360 * 60, 1024, DEFAULT_FORECAST)?.tier).toBe('long');
+  });
+
   it('Theil–Sen ignores one outlier that drags least squares', () => {
     const samples = line(range(10), (m) => (m === 9 ? 500 : 2));
     expect(robustLine(samples, t0 + 540, 600)?.value).toBeCloseTo(2, 9);

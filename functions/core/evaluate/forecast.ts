@@ -9,6 +9,8 @@
  *   from any level), but only when the line really fits (R² ≥ minFit): a step, such as
  *   clients moving over from a restarted peer, is not a trend.
  *
+ * Either tier speaks only while the rise goes on (the window's last third still climbs).
+ *
  * `robustLine` (Theil–Sen) is for noisy per-interval values such as latencies: one slow
  * round moves a least-squares line a lot and the median of pairwise slopes hardly at all.
  */
@@ -111,17 +113,31 @@ export function robustLine(samples: readonly Sample[], at: number, windowS: numb
 export function timeToLimit(long: readonly Sample[], short: readonly Sample[], at: number, limit: number, s: ForecastSettings): Forecast | undefined {
   const candidates: Forecast[] = [];
   const longLine = leastSquares(long, at, s.longWindowMinutes * 60);
-  if (longLine && longLine.value >= s.gateFraction * limit) {
+  if (longLine && longLine.value >= s.gateFraction * limit && stillRising(long, at, s.longWindowMinutes * 60, longLine)) {
     const f = toLimit('long', longLine, limit);
     if (f) candidates.push(f);
   }
   const shortLine = leastSquares(short, at, s.shortWindowMinutes * 60);
-  if (shortLine && shortLine.r2 >= s.minFit) {
+  if (shortLine && shortLine.r2 >= s.minFit && stillRising(short, at, s.shortWindowMinutes * 60, shortLine)) {
     const f = toLimit('short', shortLine, limit);
     if (f && f.hours * 60 <= s.shortHorizonMinutes) candidates.push(f);
   }
   return candidates.sort((a, b) => a.hours - b.hours)[0];
 }
+
+/**
+ * The rise has not stopped: the last third of the window still climbs at least half as
+ * fast as the whole line. A connection pool that opened 20 connections over a few minutes
+ * and stopped, or fds that stepped up and stayed, fit a rising line but are not heading
+ * for the limit. Too few recent samples to tell: taken as rising.
+ */
+function stillRising(samples: readonly Sample[], at: number, windowS: number, line: Line): boolean {
+  const recent = leastSquares(samples, at, windowS / 3);
+  return recent === undefined || recent.slope >= RECENT_SLOPE_SHARE * line.slope;
+}
+
+/** How much of the whole line's slope the recent third must keep. */
+export const RECENT_SLOPE_SHARE = 0.5;
 
 function toLimit(tier: Forecast['tier'], line: Line, limit: number): Forecast | undefined {
   if (!(line.slope > 0)) return undefined;
