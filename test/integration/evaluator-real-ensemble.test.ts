@@ -19,7 +19,13 @@ const zk = await privateEnsemble({ size: 3, extraConfig: { maxClientCnxns: MAX_C
 
 // Rounds here come every ~300 ms, so durations would be hundreds of rounds: the old round
 // count (read as such, with a notice) keeps persistence at 3 rounds, and no minimum firing time.
-const settings: EvaluationSettings = { thresholds: resolveThresholds({ forRounds: 3, minFiringMinutes: 0 }, 'it'), silences: [], configProblems: [] };
+// ν of client-ip-use at 60 % (12 of 20): the raw sockets and the probe share 127.0.0.1, and
+// the probe's own connections must not be the ones that reach the limit.
+const settings: EvaluationSettings = {
+  thresholds: resolveThresholds({ forRounds: 3, minFiringMinutes: 0, signals: { 'client-ip-use': { nu: 0.6 } } }, 'it'),
+  silences: [],
+  configProblems: [],
+};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let state: EnsembleState | undefined;
