@@ -12,6 +12,11 @@
  * next to them the units computed from the item sizes by DynamoDB's rules; then the same
  * for the evaluations that sent no message, and what a message adds (its outbox write and
  * clearing).
+ *
+ * State item budget: the largest state item (by DynamoDB's size rules) over the first 7 h
+ * of the scenario corpus' noisy healthy week (test/fixtures/scenarios), where every series
+ * the forecasts keep is full (6 h long window, per-IP clients, latency counters): it must
+ * stay ≤ 4 KB, one strongly consistent read unit.
  *   npm run bench:evaluator [-- --rounds 2000 --runs 9]
  */
 import { parseArgs } from 'node:util';
@@ -22,7 +27,9 @@ import { settingsFor } from '../functions/core/evaluate/settings-snapshot.ts';
 import type { ProbeRound } from '../functions/core/probe/probe-round.ts';
 import { median, row, sample } from './stats.ts';
 import { recordedTrio, roundStream, widenedToFive } from './support/round-sequences.ts';
-import { measureStoreCost } from './support/store-cost.ts';
+import { stateItem } from '../functions/adapters/results-table.ts';
+import { itemBytes, measureStoreCost } from './support/store-cost.ts';
+import { readCorpus } from './warning-scenarios.ts';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '2000' }, runs: { type: 'string', default: '9' }, 'store-rounds': { type: 'string', default: '1440' } } });
 const count = Number(values.rounds);
@@ -71,6 +78,25 @@ for (const [label, base] of [
   console.log(`\n${label}: ${transitions} transitions over ${count} rounds`);
   console.log(`${row(`baseline: JSON round trip of round + state ×${count}`, baseline)} | ${perSecond(baseline)}/s`);
   console.log(`${row(`evaluateRound ×${count}`, evaluated, baseline)} | ${perSecond(evaluated)} evaluations/s`);
+}
+
+{
+  const corpus = readCorpus('noisy-week').slice(0, 7 * 60);
+  const corpusSettings = settingsFor({ thresholds: {}, silences: [], configProblems: [] }, 'noisy-week');
+  let state: EnsembleState | undefined;
+  let largest = 0;
+  let largestJson = 0;
+  for (const round of corpus) {
+    state = evaluateRound(state, round, corpusSettings, new Date(round.startedAt)).state;
+    // As stored (deflated, issue 16), and the JSON it holds.
+    const bytes = itemBytes(stateItem(state.ensembleName, { state, outbox: [] }, 1_000_000));
+    largest = Math.max(largest, bytes);
+    largestJson = Math.max(largestJson, Buffer.byteLength(JSON.stringify(state)));
+  }
+  console.log(
+    `\nstate item, 3 servers with every forecast series full (first ${corpus.length} rounds of the corpus' noisy week): largest ${largest} B stored (${largestJson} B of JSON) ` +
+      `(${largest <= 4096 ? 'within' : 'OVER'} the 4 KB budget: ${Math.ceil(largest / 4096)} strongly consistent read unit${largest > 4096 ? 's' : ''}, ${Math.ceil(largest / 1024)} write unit${largest > 1024 ? 's' : ''})`,
+  );
 }
 
 const storeRounds = Number(values['store-rounds']);

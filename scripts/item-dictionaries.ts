@@ -1,9 +1,10 @@
 /**
  * Writes functions/adapters/item-dictionaries.ts: the preset deflate dictionaries of the
  * results table's items (functions/adapters/stored-json.ts), made from representative
- * items the real code produces from the recorded fault script (test/fixtures/rounds):
- * compact rounds (healthy, a follower down), and a state item's content (state and an
- * alert message in its outbox) after a day of rounds.
+ * items the real code produces from the recorded fault script (test/fixtures/rounds) and
+ * the scenario corpus' noisy week (test/fixtures/scenarios: every forecast series full,
+ * per-IP clients): compact rounds (healthy, a follower down), and a state item's content
+ * (state and an alert message in its outbox) after a day of rounds.
  *
  * A released dictionary is frozen (test/unit/stored-json.test.ts pins its hash): a better
  * one gets a new id in the file, and the old one stays for the items written with it.
@@ -18,6 +19,7 @@ import { settingsFor } from '../functions/core/evaluate/settings-snapshot.ts';
 import { compactRound } from '../functions/core/probe/compact-round.ts';
 import type { AlertMessage } from '../functions/core/deliver/alert-message.ts';
 import { repoPath } from '../infra/repo-path.ts';
+import { readCorpus } from '../bench/warning-scenarios.ts';
 
 const settings = settingsFor({ thresholds: {}, silences: [], configProblems: [] }, 'dictionary');
 const rounds = roundStream(recordedTrio(), 1440, 60_000).map(compactRound);
@@ -28,14 +30,17 @@ for (const round of rounds) {
   state = decided.state;
   message = buildAlertMessage(decided.evaluation) ?? message;
 }
+const noisyRounds = readCorpus('noisy-week').slice(0, 1440).map(compactRound);
+let noisy: EnsembleState | undefined;
+for (const round of noisyRounds) noisy = evaluateRound(noisy, round, settings, new Date(round.startedAt)).state;
 const healthy = rounds.find((r) => r.ensemble.serving === r.servers.length);
 const faulty = rounds.find((r) => r.ensemble.serving < r.servers.length);
-if (!healthy || !faulty || !state || !message) throw new Error('item-dictionaries: the fault script lacks a healthy round, a fault or a message');
+if (!healthy || !faulty || !state || !message || !noisy) throw new Error('item-dictionaries: the fault script lacks a healthy round, a fault or a message');
 
 // deflate finds the dictionary's end cheapest to refer to: the most typical item goes last.
 const dictionariesText = {
-  r1: JSON.stringify(faulty) + JSON.stringify(healthy),
-  s1: JSON.stringify({ state, outbox: [message] }) + JSON.stringify({ state, outbox: [] }),
+  r1: JSON.stringify(noisyRounds.at(-1)) + JSON.stringify(faulty) + JSON.stringify(healthy),
+  s1: JSON.stringify({ state: noisy, outbox: [message] }) + JSON.stringify({ state, outbox: [] }),
 };
 const out = `/**
  * Preset deflate dictionaries of the results table's items (functions/adapters/stored-json.ts).

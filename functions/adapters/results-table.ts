@@ -1,6 +1,6 @@
 /**
  * The results table on DynamoDB: one item per probe round and one state item per
- * ensemble (DESIGN.md, "The results table"). Every write is conditional: a round is
+ * ensemble (docs/ARCHITECTURE.md, "What is stored"). Every write is conditional: a round is
  * written once per scheduled time, and the state item only over the revision it was
  * read at, so racing evaluators cannot overwrite each other.
  */
@@ -18,6 +18,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { AlertMessage } from '../core/deliver/alert-message.ts';
 import type { EnsembleState } from '../core/evaluate/ensemble-state.ts';
+import { readEnsembleState } from '../core/evaluate/read-ensemble-state.ts';
 import { PROBE_ROUND_VERSION, type ProbeRound } from '../core/probe/probe-round.ts';
 import { isReadableRoundVersion, OLDEST_READABLE_ROUND_VERSION, upgradeProbeRound } from '../core/probe/read-probe-round.ts';
 import { mergeSorted } from './merge-sorted.ts';
@@ -174,7 +175,8 @@ export function streamImage(item: Record<string, AttributeValue>): ItemImage {
 export function decodeStateItem(item: ItemImage, where: string): StateWrite {
   if (item.state?.S !== undefined || item.body?.B === undefined) {
     return {
-      state: parseJson<EnsembleState>(item.state?.S, `${where}: attribute "state"`),
+      // Older stored versions are upgraded here; one this code cannot read is refused with the reason.
+      state: readEnsembleState(parseJson<unknown>(item.state?.S, `${where}: attribute "state"`), where),
       outbox: (item.outbox?.L ?? []).map((m, i) => parseJson<AlertMessage>(m.S, `${where}: outbox[${i}]`)),
     };
   }
@@ -188,7 +190,7 @@ export function decodeStateItem(item: ItemImage, where: string): StateWrite {
   const { state, outbox } = (body ?? {}) as Partial<StateWrite>;
   if (typeof state !== 'object' || state === null) throw new StoredItemError(`${where}: attribute "body" holds no state object`);
   if (!Array.isArray(outbox)) throw new StoredItemError(`${where}: attribute "body" holds no outbox list`);
-  return { state, outbox };
+  return { state: readEnsembleState(state, where), outbox };
 }
 
 /** The round inside a round item or stream image; throws `StoredItemError` naming what is wrong. */

@@ -21,6 +21,15 @@ export const STORED_METRICS: ReadonlySet<string> = new Set([
   'zk_watch_count',
   'zk_approximate_data_size',
   'zk_fsync_threshold_exceed_count',
+  // Cumulative counters the evaluator turns into per-interval values (Δ between rounds).
+  'zk_sum_readlatency',
+  'zk_cnt_readlatency',
+  'zk_sum_updatelatency',
+  'zk_cnt_updatelatency',
+  'zk_p99_readlatency',
+  'zk_p99_updatelatency',
+  'zk_sum_jvm_pause_time_ms',
+  'zk_connection_rejected',
   'zk_pending_syncs',
   'zk_synced_followers',
   'zk_learners',
@@ -53,6 +62,7 @@ function compactServer(server: ServerResult): ServerResult {
   };
   if (server.error) compact.error = { ...server.error, message: truncate(server.error.message, 200) };
   if (server.conf) compact.conf = pick(server.conf, STORED_CONF);
+  if (server.clients) compact.clients = server.clients;
   if (server.epoch !== undefined) compact.epoch = server.epoch;
   if (server.zxidCounter !== undefined) compact.zxidCounter = server.zxidCounter;
   return compact;

@@ -83,6 +83,24 @@ export interface ServerSummary {
 
 export type MetricValue = number | string;
 
+export interface ClientConnections {
+  /** Connections `cons` listed (the probe's own included). */
+  total: number;
+  /** Distinct client IPs. */
+  ips: number;
+  /** Busiest client IPs, most connections first, at most 5. */
+  top: { ip: string; count: number }[];
+  /** The reply hit the byte cap: counts are lower bounds. */
+  truncated?: boolean;
+}
+export interface BlindSpot {
+  /** A four-letter word or `admin:<command>`. */
+  word: string;
+  reason: 'not-whitelisted' | 'timeout' | 'refused' | 'error';
+  /** The server's own text (capped). */
+  message: string;
+}
+
 export interface ServerResult {
   /** `host:port` of the client port, as configured. */
   address: string;
@@ -104,6 +122,9 @@ export interface ServerResult {
   durationMs: number;
   /** Per word or admin command, milliseconds to a reply or to the failure. */
   timings: Record<string, number>;
+  clients?: ClientConnections;
+  blindSpots?: BlindSpot[];
+  refusedExchanges?: { word: string; kind: ProbeErrorKind }[]; // own exchanges reset/refused while others answered
 }
 
 export interface EnsembleView {
