@@ -19,10 +19,16 @@ export interface WordRequest {
   maxBytes?: number;
   /** Connect with TLS (a secure client port). */
   tls?: ConnectionOptions | boolean;
+  /**
+   * What a reply beyond `maxBytes` gives: `fail` a `reply-too-large` error; `truncate` the
+   * first `maxBytes` bytes with `truncated: true` (for line-per-item words such as `cons`,
+   * where a partial list is still worth having). @default 'fail'
+   */
+  overflow?: 'fail' | 'truncate';
 }
 
 export type Exchange =
-  | { ok: true; text: string; ms: number }
+  | { ok: true; text: string; ms: number; truncated?: boolean }
   | { ok: false; error: ProbeError; ms: number };
 
 export const DEFAULT_MAX_REPLY_BYTES = 1024 * 1024;
@@ -84,9 +90,15 @@ export function askWord(request: WordRequest): Promise<Exchange> {
     }
 
     socket.on('data', (chunk: Buffer) => {
+      const room = maxBytes - received;
       received += chunk.length;
       if (received > maxBytes) {
-        fail('reply-too-large', `${request.word} reply exceeded ${maxBytes} bytes`);
+        if (request.overflow !== 'truncate') {
+          fail('reply-too-large', `${request.word} reply exceeded ${maxBytes} bytes`);
+          return;
+        }
+        chunks.push(chunk.subarray(0, room));
+        finish({ ok: true, text: Buffer.concat(chunks).toString('utf8'), ms: elapsed(), truncated: true });
         return;
       }
       chunks.push(chunk);

@@ -16,6 +16,7 @@ export const ROUND_ALARMS: readonly AlertName[] = [
   'two-leaders',
   'quorum-lost',
   'canary-failed',
+  'clients-turned-away',
 ];
 
 export interface AlarmChecks {
@@ -26,7 +27,8 @@ export interface AlarmChecks {
 
 export function checkAlarms(round: ProbeRound, previous: Pick<EnsembleState, 'multiLeaderRounds'>): AlarmChecks {
   const e = round.ensemble;
-  const conditions: AlertCondition[] = round.servers.flatMap(serverAlarms);
+  const peersAnswer = (s: ServerResult) => round.servers.some((other) => other !== s && isServing(other.mode));
+  const conditions: AlertCondition[] = round.servers.flatMap((s) => serverAlarms(s, peersAnswer(s)));
 
   conditions.push(
     alarm(
@@ -71,11 +73,15 @@ export function checkAlarms(round: ProbeRound, previous: Pick<EnsembleState, 'mu
   return { conditions, multiLeaderRounds };
 }
 
-function serverAlarms(s: ServerResult): AlertCondition[] {
+function serverAlarms(s: ServerResult, peersAnswer: boolean): AlertCondition[] {
   const why = s.error ? `${s.error.kind}: ${s.error.message}` : s.mode;
   const back = `server ${s.address} is back (${s.mode})`;
+  const turnedAway = clientsTurnedAway(s, peersAnswer);
+  // A server that resets every connection of ours is up and turning us away: that alarm, not this one.
+  const down = (s.mode === 'unreachable' || s.mode === 'timeout') && turnedAway.state !== 'raise';
   return [
-    alarm('server-down', s.mode === 'unreachable' || s.mode === 'timeout', `server ${s.address} down: ${why}`, back, s.address),
+    alarm('server-down', down, `server ${s.address} down: ${why}`, back, s.address),
+    turnedAway,
     alarm(
       'server-not-serving',
       s.mode === 'not-serving',
@@ -100,3 +106,40 @@ export function alarm(alertName: AlertName, raised: boolean, raisedSummary: stri
   if (server) condition.server = server;
   return condition;
 }
+
+/**
+ * Clients are being turned away now (item 7 of issue 13, the probe's half): the server
+ * resets, refuses or closes unanswered some of the probe's own connections while it
+ * answers others. ZooKeeper 3.8 at `maxClientCnxns` for an IP closes each new connection
+ * from it at once (the client sees EPIPE/ECONNRESET or a close) and counts it in
+ * `zk_connection_rejected`; other IPs still connect. Out of file descriptors it cannot
+ * accept at all. The probe's connections come from one IP, so they are refused only when
+ * that IP is at its limit (a probe on the leaking host) or every IP is (fds): then every
+ * exchange is reset while the other servers answer, and this alarm stands in for
+ * `server-down`, which would be wrong: the server is up and serving its other clients.
+ *
+ * A server that is not serving (an election, a restart) closes connections unanswered as
+ * part of that, so only a serving server's refusals count; `unreachable` counts only with
+ * a reset (a dead process refuses, it does not reset) and peers that answer. Even so, a
+ * round can straddle the start of an election or a kill (one word answered, the next one
+ * closed); a limit that turns clients away holds, so the alarm needs TURNED_AWAY_ROUNDS.
+ */
+export function clientsTurnedAway(s: ServerResult, peersAnswer: boolean): AlertCondition {
+  const refused = isServing(s.mode) ? (s.refusedExchanges ?? []) : [];
+  const everyExchangeReset = s.mode === 'unreachable' && s.error?.kind === 'connection-reset' && peersAnswer;
+  const limit = s.conf?.maxClientCnxns;
+  const busiest = s.clients?.top[0];
+  const clients = busiest
+    ? `; busiest client IP ${busiest.ip} with ${busiest.count}${s.clients?.truncated ? '+' : ''} connections${limit !== undefined && limit !== '0' ? ` (maxClientCnxns ${limit} per IP)` : ''}`
+    : '';
+  const raised = refused.length > 0
+    ? `server ${s.address} turned away ${refused.length} of the probe's connections (${refused.map((r) => `${r.word}: ${r.kind}`).join(', ')}) while answering others: clients are being refused now (an IP at maxClientCnxns, or out of file descriptors)${clients}`
+    : `server ${s.address} resets every connection from the probe while its peers answer: the probe's own IP is at maxClientCnxns (does it share a host with a leaking client?) or the server is out of file descriptors`;
+  return {
+    ...alarm('clients-turned-away', refused.length > 0 || everyExchangeReset, raised, `server ${s.address} accepts the probe's connections again (${s.mode})`, s.address),
+    forRounds: TURNED_AWAY_ROUNDS,
+  };
+}
+
+/** Consecutive rounds of refusals before the alarm: one round can straddle an election or a kill. */
+export const TURNED_AWAY_ROUNDS = 2;

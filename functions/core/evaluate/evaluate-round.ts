@@ -14,6 +14,7 @@
 import { checkAlarms, alarm, ROUND_ALARMS } from './alarm-checks.ts';
 import { advanceAlerts, inhibit, type AlertCondition } from './alert-lifecycle.ts';
 import { assessRisk, type RiskAssessment } from './assess-risk.ts';
+import { blindSpotConditions } from './blind-spots.ts';
 import { initialState, MAX_ROUND_IDS, type EnsembleState } from './ensemble-state.ts';
 import type { Silence } from './silences.ts';
 import { extractSignals } from './signals.ts';
@@ -34,7 +35,7 @@ export interface EvaluationSettings {
 /** No round for this many intervals makes the ensemble `probe-stale`. */
 export const STALE_INTERVALS = 3;
 
-const ROUND_SCOPE: readonly AlertName[] = [...ROUND_ALARMS, 'early-warning', 'config-invalid', 'probe-stale'];
+const ROUND_SCOPE: readonly AlertName[] = [...ROUND_ALARMS, 'early-warning', 'config-invalid', 'probe-stale', 'blind-spot'];
 const ZNODE_SCOPE: readonly AlertName[] = ['znode-rule', 'open-acl'];
 
 /**
@@ -83,6 +84,7 @@ export function evaluateRound(
     ...alarms.conditions,
     ...(znodes?.conditions ?? []),
     earlyWarning(risk, thresholds),
+    ...blindSpotConditions(round, thresholds.signals),
     configInvalid,
     alarm('probe-stale', false, '', `probe rounds arriving again (round at ${new Date(at).toISOString()})`),
   ]);

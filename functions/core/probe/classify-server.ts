@@ -20,7 +20,7 @@ import type {
 } from './probe-round.ts';
 
 /** The raw outcome of one exchange, as the probe's I/O layer reports it. */
-export type Exchange = { ok: true; text: string; ms: number } | { ok: false; error: ProbeError; ms: number };
+export type Exchange = { ok: true; text: string; ms: number; truncated?: boolean } | { ok: false; error: ProbeError; ms: number };
 
 export type AdminCommand = 'monitor' | 'leader' | 'ruok';
 
