@@ -17,6 +17,8 @@ export interface AdminRequest {
   maxBytes?: number;
   /** Use HTTPS (admin.portUnification or a TLS-only AdminServer). */
   https?: boolean;
+  /** Local address to connect from. @default the kernel's choice */
+  localAddress?: string;
 }
 
 export function askAdmin(req: AdminRequest): Promise<AdminExchange> {
@@ -42,6 +44,7 @@ export function askAdmin(req: AdminRequest): Promise<AdminExchange> {
       method: 'GET',
       headers: { accept: 'application/json' },
       agent: false,
+      ...(req.localAddress ? { localAddress: req.localAddress } : {}),
     });
     const timer = setTimeout(
       () => finish({ ok: false, error: { kind: 'reply-timeout', message: `AdminServer ${req.command} gave no reply within ${req.timeoutMs} ms`, source }, ms: elapsed() }),

@@ -25,6 +25,8 @@ export interface WordRequest {
    * where a partial list is still worth having). @default 'fail'
    */
   overflow?: 'fail' | 'truncate';
+  /** Local address to connect from (a multi-homed host; the client IP the server sees). @default the kernel's choice */
+  localAddress?: string;
 }
 
 export type Exchange =
@@ -58,7 +60,7 @@ export function askWord(request: WordRequest): Promise<Exchange> {
     const fail = (kind: ProbeError['kind'], message: string) =>
       finish({ ok: false, error: { kind, message, source: request.word }, ms: elapsed() });
 
-    const target = { host: request.host, port: request.port };
+    const target = { host: request.host, port: request.port, ...(request.localAddress ? { localAddress: request.localAddress } : {}) };
     if (request.tls) {
       const options = typeof request.tls === 'object' ? request.tls : {};
       // SNI takes names only; an IP address there is deprecated and ignored.

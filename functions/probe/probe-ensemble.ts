@@ -58,6 +58,11 @@ export interface ProbeOptions {
   /** Stable id for this round (a retried invocation reuses it). @default a random UUID */
   roundId?: string;
   maxReplyBytes?: number;
+  /**
+   * Local address the probe connects from (a multi-homed host): the client IP the servers
+   * see, which `maxClientCnxns` counts. @default the kernel's choice
+   */
+  localAddress?: string;
   /** Byte cap of the `cons` reply, which is cut there rather than failed. @default CONS_MAX_BYTES */
   consMaxBytes?: number;
 }
@@ -104,6 +109,7 @@ export async function observeServer(server: ServerAddress, timeoutMs: number, op
       word,
       timeoutMs,
       tls: options.tls && (options.tlsOptions ?? true),
+      ...(options.localAddress ? { localAddress: options.localAddress } : {}),
       ...(word === 'cons'
         ? { maxBytes: options.consMaxBytes ?? CONS_MAX_BYTES, overflow: 'truncate' as const }
         : { maxBytes: options.maxReplyBytes }),
@@ -139,7 +145,14 @@ async function askAdminSet(
   const commands: AdminCommand[] = ['monitor', 'leader', 'ruok'];
   const replies = await Promise.all(
     commands.map(async (command) => {
-      const reply = await askAdmin({ host: server.host, port: server.adminPort as number, command, timeoutMs, maxBytes: options.maxReplyBytes });
+      const reply = await askAdmin({
+        host: server.host,
+        port: server.adminPort as number,
+        command,
+        timeoutMs,
+        maxBytes: options.maxReplyBytes,
+        ...(options.localAddress ? { localAddress: options.localAddress } : {}),
+      });
       return [command, reply] as const;
     }),
   );

@@ -208,7 +208,7 @@ function fix(w: BlindWord): string {
   if (!w.spot) {
     return w.word === 'conf'
       ? 'set maxClientCnxns in zoo.cfg explicitly (0 means unlimited)'
-      : "this ZooKeeper version or platform does not report it: set these signals' mode to off in the thresholds document to acknowledge";
+      : `this ZooKeeper version or platform does not report it${versionNote(w.missingFields ?? [])}: set these signals' mode to off in the thresholds document to acknowledge`;
   }
   switch (w.spot.reason) {
     case 'not-whitelisted':
@@ -220,4 +220,16 @@ function fix(w: BlindWord): string {
     case 'error':
       return `check the server's reply to ${w.word}${adminToo}`;
   }
+}
+
+/** What is known (measured on real servers) about fields some versions lack. */
+const FIELD_VERSIONS: Record<string, string> = {
+  zk_fsync_threshold_exceed_count: "3.8.0's mntr has none; 3.4's and 3.9's do",
+  zk_open_file_descriptor_count: 'reported on Unix only',
+  zk_max_file_descriptor_count: 'reported on Unix only',
+};
+
+function versionNote(fields: readonly string[]): string {
+  const notes = fields.map((f) => FIELD_VERSIONS[f]).filter((n): n is string => n !== undefined);
+  return notes.length > 0 ? ` (${[...new Set(notes)].join('; ')})` : '';
 }

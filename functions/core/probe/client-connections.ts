@@ -39,7 +39,8 @@ export function groupClientConnections(text: string, truncated = false): Parsed<
     if (ip !== undefined) perIp.set(ip, (perIp.get(ip) ?? 0) + 1);
   }
   const top = [...perIp]
-    .sort(([ipA, a], [ipB, b]) => b - a || ipA.localeCompare(ipB))
+    // Ties in code-unit order, not the locale's, so every runtime ranks the same IPs the same way.
+    .sort(([ipA, a], [ipB, b]) => b - a || (ipA < ipB ? -1 : ipA > ipB ? 1 : 0))
     .slice(0, TOP_CLIENT_IPS)
     .map(([ip, count]) => ({ ip, count }));
   const clients: ClientConnections = { total: parsed.value.length, ips: perIp.size, top };
