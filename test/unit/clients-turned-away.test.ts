@@ -47,8 +47,22 @@ describe('clientsTurnedAway', () => {
     const alarms = checkAlarms(roundOf('r1', T0, [server(TRIO[0], { mode: 'leader' }), resetsEverything, server(TRIO[2])]), { multiLeaderRounds: 0 });
     const byKey = new Map(alarms.conditions.map((c) => [c.alertKey, c]));
     expect(byKey.get(`clients-turned-away:${TRIO[1]}`)?.state).toBe('raise');
-    expect(byKey.get(`clients-turned-away:${TRIO[1]}`)?.summary).toContain("the probe's own IP is at maxClientCnxns");
+    expect(byKey.get(`clients-turned-away:${TRIO[1]}`)?.summary).toContain("closes every connection from the probe unanswered while its peers answer: the probe's own IP is at maxClientCnxns");
     expect(byKey.get(`server-down:${TRIO[1]}`)?.state).toBe('clear');
+  });
+
+  it('closed unanswered on every word (3.8.0 does that too at the limit, so srvr reads not-serving): turned away, not server-not-serving', () => {
+    const closed: ServerResult = { ...server(TRIO[1], { mode: 'not-serving' }), alive: false, error: { kind: 'no-reply', message: 'closed without answering srvr', source: 'srvr' } };
+    const alarms = checkAlarms(roundOf('r1', T0, [server(TRIO[0], { mode: 'leader' }), closed, server(TRIO[2])]), { multiLeaderRounds: 0 });
+    const state = (key: string) => alarms.conditions.find((c) => c.alertKey === `${key}:${TRIO[1]}`)?.state;
+    expect([state('clients-turned-away'), state('server-not-serving'), state('server-down')]).toEqual(['raise', 'clear', 'clear']);
+  });
+
+  it('a server in an election closes words unanswered but still answers ruok: server-not-serving, not this', () => {
+    const electing: ServerResult = { ...server(TRIO[1], { mode: 'not-serving' }), alive: true, error: { kind: 'no-reply', message: 'closed without answering srvr', source: 'srvr' } };
+    const alarms = checkAlarms(roundOf('r1', T0, [server(TRIO[0], { mode: 'leader' }), electing, server(TRIO[2])]), { multiLeaderRounds: 0 });
+    const state = (key: string) => alarms.conditions.find((c) => c.alertKey === `${key}:${TRIO[1]}`)?.state;
+    expect([state('clients-turned-away'), state('server-not-serving')]).toEqual(['clear', 'raise']);
   });
 
   it('a refused connection (no process) or a reset with no peer answering is server-down, not this', () => {

@@ -77,14 +77,14 @@ function serverAlarms(s: ServerResult, peersAnswer: boolean): AlertCondition[] {
   const why = s.error ? `${s.error.kind}: ${s.error.message}` : s.mode;
   const back = `server ${s.address} is back (${s.mode})`;
   const turnedAway = clientsTurnedAway(s, peersAnswer);
-  // A server that resets every connection of ours is up and turning us away: that alarm, not this one.
-  const down = (s.mode === 'unreachable' || s.mode === 'timeout') && turnedAway.state !== 'raise';
+  // A server that closes every connection of ours is up and turning us away: that alarm, not these.
+  const awayNotDown = turnedAway.state === 'raise' && !isServing(s.mode);
   return [
-    alarm('server-down', down, `server ${s.address} down: ${why}`, back, s.address),
+    alarm('server-down', (s.mode === 'unreachable' || s.mode === 'timeout') && !awayNotDown, `server ${s.address} down: ${why}`, back, s.address),
     turnedAway,
     alarm(
       'server-not-serving',
-      s.mode === 'not-serving',
+      s.mode === 'not-serving' && !awayNotDown,
       `server ${s.address} not serving requests${s.alive ? ' (alive: ruok answers imok)' : ''}`,
       isServing(s.mode) ? `server ${s.address} serving again (${s.mode})` : `server ${s.address} no longer reports not serving (${s.mode})`,
       s.address,
@@ -115,18 +115,22 @@ export function alarm(alertName: AlertName, raised: boolean, raisedSummary: stri
  * `zk_connection_rejected`; other IPs still connect. Out of file descriptors it cannot
  * accept at all. The probe's connections come from one IP, so they are refused only when
  * that IP is at its limit (a probe on the leaking host) or every IP is (fds): then every
- * exchange is reset while the other servers answer, and this alarm stands in for
- * `server-down`, which would be wrong: the server is up and serving its other clients.
+ * exchange is reset or closed unanswered (3.8.0 does both, word by word; `srvr` decides the
+ * mode, so it reads `unreachable` or `not-serving`) while the other servers answer, and
+ * this alarm stands in for `server-down`/`server-not-serving`, which would be wrong: the
+ * server is up and serving its other clients.
  *
- * A server that is not serving (an election, a restart) closes connections unanswered as
- * part of that, so only a serving server's refusals count; `unreachable` counts only with
- * a reset (a dead process refuses, it does not reset) and peers that answer. Even so, a
- * round can straddle the start of an election or a kill (one word answered, the next one
- * closed); a limit that turns clients away holds, so the alarm needs TURNED_AWAY_ROUNDS.
+ * A server in an election or without quorum closes connections unanswered too, but it
+ * still answers `ruok` with imok (`alive`), so only a server that is serving, or that
+ * answered nothing at all while its peers serve, counts; a dead process refuses the
+ * connection rather than resetting it. Even so, a round can straddle the start of an
+ * election or a kill (one word answered, the next one closed); a limit that turns clients
+ * away holds, so the alarm needs TURNED_AWAY_ROUNDS.
  */
 export function clientsTurnedAway(s: ServerResult, peersAnswer: boolean): AlertCondition {
   const refused = isServing(s.mode) ? (s.refusedExchanges ?? []) : [];
-  const everyExchangeReset = s.mode === 'unreachable' && s.error?.kind === 'connection-reset' && peersAnswer;
+  const closedOnUs = s.error?.kind === 'connection-reset' || s.error?.kind === 'no-reply';
+  const everyExchangeReset = (s.mode === 'unreachable' || s.mode === 'not-serving') && !s.alive && closedOnUs && peersAnswer;
   const limit = s.conf?.maxClientCnxns;
   const busiest = s.clients?.top[0];
   const clients = busiest
@@ -134,7 +138,7 @@ export function clientsTurnedAway(s: ServerResult, peersAnswer: boolean): AlertC
     : '';
   const raised = refused.length > 0
     ? `server ${s.address} turned away ${refused.length} of the probe's connections (${refused.map((r) => `${r.word}: ${r.kind}`).join(', ')}) while answering others: clients are being refused now (an IP at maxClientCnxns, or out of file descriptors)${clients}`
-    : `server ${s.address} resets every connection from the probe while its peers answer: the probe's own IP is at maxClientCnxns (does it share a host with a leaking client?) or the server is out of file descriptors`;
+    : `server ${s.address} closes every connection from the probe unanswered while its peers answer: the probe's own IP is at maxClientCnxns (does it share a host with a leaking client?) or the server is out of file descriptors`;
   return {
     ...alarm('clients-turned-away', refused.length > 0 || everyExchangeReset, raised, `server ${s.address} accepts the probe's connections again (${s.mode})`, s.address),
     forRounds: TURNED_AWAY_ROUNDS,
