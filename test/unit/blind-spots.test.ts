@@ -48,6 +48,11 @@ describe('blindWords', () => {
     expect(blindWords(mntrRefused(TRIO[0], 'leader'))[0]?.signals).toEqual([...METRIC_SIGNALS.slice(0, 5), 'fsync-exceed-rate', 'pending-syncs']);
   });
 
+  it('a standalone server reports no zk_pending_syncs (no followers) and is not blind for it', () => {
+    const { zk_pending_syncs: _none, ...metrics } = server(TRIO[0], { mode: 'standalone' }).metrics;
+    expect(blindWords({ ...server(TRIO[0], { mode: 'standalone' }), metrics })).toEqual([]);
+  });
+
   it('a signal switched off in the thresholds document is not blind', () => {
     const words = blindWords(mntrRefused(TRIO[1]), { 'fsync-exceed-rate': { mode: 'off' }, 'fd-use': { mode: 'off' } });
     expect(words[0]?.signals).toEqual(['fd-exhaustion-hours', 'znode-growth', 'watch-growth', 'data-size-growth']);

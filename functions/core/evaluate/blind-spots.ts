@@ -12,7 +12,7 @@
  * (mode `not-whitelisted`) raises no alarm at all, so it is the worst blind spot of all.
  */
 import { metricNumber } from '../probe/classify-server.ts';
-import { isServing, type BlindSpot, type ProbeRound, type ServerResult } from '../probe/probe-round.ts';
+import { isServing, type BlindSpot, type ProbeRound, type ServerMode, type ServerResult } from '../probe/probe-round.ts';
 import type { AlertCondition } from './alert-lifecycle.ts';
 import type { SignalName } from './signal-catalog.ts';
 
@@ -30,9 +30,13 @@ export interface SignalInput {
 
 export interface SignalInputs {
   inputs: readonly SignalInput[];
-  /** Only the leader reports it (an ensemble signal taken from the leader's reply). */
-  leaderOnly?: boolean;
+  /** Only servers in these modes report it (an ensemble signal from the leader's reply). @default every mode */
+  modes?: readonly ServerMode[];
 }
+
+/** The leader's replies: a standalone server has no followers and reports no zk_pending_syncs. */
+const LEADER: readonly ServerMode[] = ['leader'];
+const LEADER_OR_STANDALONE: readonly ServerMode[] = ['leader', 'standalone'];
 
 const metric = (...keys: string[]): SignalInput => ({
   words: ['mntr'],
@@ -69,10 +73,10 @@ export const SIGNAL_INPUTS: Partial<Record<SignalName, SignalInputs>> = {
   'watch-growth': { inputs: [metric('zk_watch_count')] },
   'data-size-growth': { inputs: [metric('zk_approximate_data_size')] },
   'fsync-exceed-rate': { inputs: [metric('zk_fsync_threshold_exceed_count')] },
-  'pending-syncs': { inputs: [metric('zk_pending_syncs')], leaderOnly: true },
+  'pending-syncs': { inputs: [metric('zk_pending_syncs')], modes: LEADER },
   'zxid-lag': { inputs: [zxid] },
-  'elections-per-hour': { inputs: [zxid], leaderOnly: true },
-  'zxid-rollover-hours': { inputs: [zxid], leaderOnly: true },
+  'elections-per-hour': { inputs: [zxid], modes: LEADER_OR_STANDALONE },
+  'zxid-rollover-hours': { inputs: [zxid], modes: LEADER_OR_STANDALONE },
 };
 
 /**
@@ -98,8 +102,8 @@ export type SignalModes = Partial<Record<SignalName, { mode: string }>>;
 /** What one server cannot tell this round, by word. Empty when every signal in use has its input. */
 export function blindWords(server: ServerResult, modes: SignalModes = {}): BlindWord[] {
   if (!isServing(server.mode) && server.mode !== 'not-whitelisted') return [];
-  // A server refusing srvr and mntr has no known role: its leader-only inputs are missing too.
-  const mayLead = server.mode === 'leader' || server.mode === 'standalone' || server.mode === 'not-whitelisted';
+  // A server refusing srvr and mntr has no known role: whatever a leader reports is missing too.
+  const reports = (needs: SignalInputs) => needs.modes === undefined || server.mode === 'not-whitelisted' || needs.modes.includes(server.mode);
   const byWord = new Map<InputWord, BlindWord>();
   const entry = (word: InputWord): BlindWord => {
     let found = byWord.get(word);
@@ -112,7 +116,7 @@ export function blindWords(server: ServerResult, modes: SignalModes = {}): Blind
     return found;
   };
   for (const [signal, needs] of Object.entries(SIGNAL_INPUTS) as [SignalName, SignalInputs][]) {
-    if (modes[signal]?.mode === 'off' || (needs.leaderOnly && !mayLead)) continue;
+    if (modes[signal]?.mode === 'off' || !reports(needs)) continue;
     for (const input of needs.inputs) {
       if (input.present(server)) continue;
       const blind = input.words.filter((w) => spotOf(server, w) !== undefined);

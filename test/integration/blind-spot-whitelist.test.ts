@@ -1,0 +1,98 @@
+/**
+ * Blind spots on a real 3.8 ensemble: a server restarted with `mntr` outside its
+ * `4lw.commands.whitelist` is named in the round with its own message, the evaluator
+ * raises one `blind-spot` notice naming `mntr` and the signals it turns off, and restoring
+ * the whitelist (another restart) resolves it.
+ */
+import { describe, expect, it } from 'vitest';
+import type { EnsembleState } from '../../functions/core/evaluate/ensemble-state.ts';
+import { evaluateRound, type EvaluationSettings } from '../../functions/core/evaluate/evaluate-round.ts';
+import { DEFAULT_THRESHOLDS, resolveThresholds } from '../../functions/core/evaluate/thresholds.ts';
+import type { Transition } from '../../functions/core/evaluate/transition.ts';
+import { buildAlertMessage } from '../../functions/core/deliver/build-alert-message.ts';
+import { probeEnsemble } from '../../functions/probe/probe-ensemble.ts';
+import { addressesOf, privateEnsemble } from '../support/ensembles.ts';
+
+const zk = await privateEnsemble({ size: 3 });
+const defaults: EvaluationSettings = { thresholds: resolveThresholds(DEFAULT_THRESHOLDS, 'wl'), silences: [], configProblems: [] };
+// 3.8.0's mntr has no zk_fsync_threshold_exceed_count (first test): acknowledged, as the notice says to.
+const acknowledged: EvaluationSettings = {
+  ...defaults,
+  thresholds: resolveThresholds({ signals: { 'fsync-exceed-rate': { mode: 'off' } } }, 'wl'),
+};
+
+function evaluator(settings: EvaluationSettings) {
+  let state: EnsembleState | undefined;
+  return async (withAdmin = false) => {
+    const round = await probeEnsemble(addressesOf(zk, withAdmin), { ensembleName: 'wl', timeoutMs: 2000 });
+    const out = evaluateRound(state, round, settings, new Date());
+    state = out.state;
+    return { round, transitions: out.evaluation.transitions, evaluation: out.evaluation };
+  };
+}
+
+const blindSpotChanges = (ts: readonly Transition[]) => ts.filter((t) => t.alertName === 'blind-spot');
+
+async function restartWithWhitelist(id: number, whitelist: string): Promise<void> {
+  await zk.stop(id);
+  zk.setConfig(id, { '4lw.commands.whitelist': whitelist });
+  zk.restart(id);
+  await zk.waitServing(30_000);
+}
+
+describe('blind spots on a real ensemble', () => {
+  it('with the default thresholds every 3.8.0 server is blind for fsync-exceed-rate: its mntr lacks the field', async () => {
+    const { transitions } = await evaluator(defaults)();
+    const notices = blindSpotChanges(transitions);
+    expect(notices.map((t) => t.server).sort()).toEqual([...zk.addresses].sort());
+    for (const t of notices) {
+      expect(t).toMatchObject({ change: 'fired', level: 'info', notify: true });
+      expect(t.summary).toContain('mntr answers without zk_fsync_threshold_exceed_count');
+      expect(t.summary).toContain('off: fsync-exceed-rate;');
+    }
+  });
+
+  it('mntr outside the whitelist: named in the round, one notice naming mntr and the signals it turns off, resolved when the whitelist is restored', async () => {
+    const evaluate = evaluator(acknowledged);
+    expect(blindSpotChanges((await evaluate()).transitions)).toEqual([]);
+
+    const id = (await zk.followers())[0] as number;
+    const address = zk.server(id).address;
+    await restartWithWhitelist(id, 'srvr,ruok,isro,conf,cons');
+
+    const { round, transitions, evaluation } = await evaluate();
+    const server = round.servers.find((s) => s.address === address);
+    expect(server).toMatchObject({ mode: 'follower', source: 'none', metrics: {} });
+    expect(server?.blindSpots).toEqual([{ word: 'mntr', reason: 'not-whitelisted', message: 'mntr is not executed because it is not in the whitelist.' }]);
+    const [notice, ...others] = blindSpotChanges(transitions);
+    expect(others).toEqual([]);
+    expect(notice).toMatchObject({ alertKey: `blind-spot:${address}`, change: 'fired', level: 'info', notify: true, server: address });
+    expect(notice?.summary).toBe(
+      `blind spot on ${address}: mntr is not in 4lw.commands.whitelist ("mntr is not executed because it is not in the whitelist."); ` +
+        'off: fd-use, fd-exhaustion-hours, znode-growth, watch-growth, data-size-growth; ' +
+        'fix: add mntr to 4lw.commands.whitelist (e.g. 4lw.commands.whitelist=srvr,mntr,conf,cons,ruok,isro) and restart the server ' +
+        'or give the probe the AdminServer port (adminPorts), whose monitor command carries the same metrics',
+    );
+    expect(buildAlertMessage(evaluation)?.severity).toBe('info');
+    // Told once: the next round changes nothing.
+    expect(blindSpotChanges((await evaluate()).transitions)).toEqual([]);
+
+    // With the AdminServer port the same server is not blind: monitor stands in for mntr.
+    const viaAdmin = await probeEnsemble(addressesOf(zk, true), { ensembleName: 'wl', timeoutMs: 2000 });
+    expect(viaAdmin.servers.find((s) => s.address === address)).toMatchObject({ source: 'admin-server' });
+    expect(viaAdmin.servers.find((s) => s.address === address)?.blindSpots).toBeUndefined();
+
+    // While the server is down the notice is held, neither resolved nor refired.
+    await zk.stop(id);
+    const down = await evaluate();
+    expect(down.round.servers.find((s) => s.address === address)?.mode).toBe('unreachable');
+    expect(blindSpotChanges(down.transitions)).toEqual([]);
+
+    zk.setConfig(id, { '4lw.commands.whitelist': '*' });
+    zk.restart(id);
+    await zk.waitServing(30_000);
+    const restored = await evaluate();
+    expect(restored.round.servers.find((s) => s.address === address)?.blindSpots).toBeUndefined();
+    expect(blindSpotChanges(restored.transitions).map((t) => [t.alertKey, t.change, t.level])).toEqual([[`blind-spot:${address}`, 'resolved', 'info']]);
+  });
+});
