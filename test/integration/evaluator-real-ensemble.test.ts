@@ -8,7 +8,7 @@ import { connect, type Socket } from 'node:net';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { EnsembleState } from '../../functions/core/evaluate/ensemble-state.ts';
 import { evaluateRound, type EvaluationSettings } from '../../functions/core/evaluate/evaluate-round.ts';
-import { resolveThresholds } from '../../functions/core/evaluate/thresholds.ts';
+import { DEFAULT_THRESHOLDS, resolveThresholds } from '../../functions/core/evaluate/thresholds.ts';
 import type { Transition } from '../../functions/core/evaluate/transition.ts';
 import { probeEnsemble } from '../../functions/probe/probe-ensemble.ts';
 import { addressesOf, privateEnsemble } from '../support/ensembles.ts';
@@ -17,13 +17,7 @@ const MAX_CLIENT_CNXNS = 20;
 // Raw sockets never start a session; keep ZooKeeper from expiring them mid-test (default 10 s).
 const zk = await privateEnsemble({ size: 3, extraConfig: { maxClientCnxns: MAX_CLIENT_CNXNS, 'nio.sessionlessCnxnTimeout': 120_000 } });
 
-// 3.8.0's mntr has no zk_fsync_threshold_exceed_count, which raises a blind-spot notice per
-// server; acknowledged here the way its fix says, so these tests see only the faults they make.
-const settings: EvaluationSettings = {
-  thresholds: resolveThresholds({ signals: { 'fsync-exceed-rate': { mode: 'off' } } }, 'it'),
-  silences: [],
-  configProblems: [],
-};
+const settings: EvaluationSettings = { thresholds: resolveThresholds(DEFAULT_THRESHOLDS, 'it'), silences: [], configProblems: [] };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let state: EnsembleState | undefined;

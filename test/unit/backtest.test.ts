@@ -79,19 +79,8 @@ describe('replayRounds on the fixture (default thresholds)', () => {
   });
 
   it('leaves nothing firing at the end and raises no early warning with the defaults', () => {
-    expect(episodes.filter((e) => e.resolvedAt === undefined && e.level !== 'info')).toEqual([]);
+    expect(episodes.filter((e) => e.resolvedAt === undefined)).toEqual([]);
     expect(of('early-warning')).toEqual([]);
-  });
-
-  it('names the one blind spot of a 3.8.0 server once per server: its mntr has no zk_fsync_threshold_exceed_count', () => {
-    const notices = episodes.filter((e) => e.alertName === 'blind-spot');
-    expect(notices.map((e) => e.server).sort()).toEqual([...new Set(notices.map((e) => e.server))].sort());
-    expect(notices.length).toBeGreaterThan(0);
-    for (const notice of notices) {
-      expect(notice).toMatchObject({ level: 'info', notified: true });
-      expect(notice.resolvedAt).toBeUndefined();
-      expect(notice.summary).toContain('mntr answers without zk_fsync_threshold_exceed_count; off: fsync-exceed-rate');
-    }
   });
 
   it('charts the probability per round and the top driving signals with their thresholds', () => {

@@ -59,8 +59,14 @@ describe('blindWords', () => {
   });
 
   it('an answered mntr without a field names the field', () => {
+    const { zk_approximate_data_size: _gone, ...metrics } = server(TRIO[1]).metrics;
+    expect(blindWords({ ...server(TRIO[1]), metrics })).toEqual([{ word: 'mntr', missingFields: ['zk_approximate_data_size'], signals: ['data-size-growth'] }]);
+  });
+
+  it("a field a version is known to lack (3.8.0's zk_fsync_threshold_exceed_count) is not a blind spot; refusing mntr still is", () => {
     const { zk_fsync_threshold_exceed_count: _gone, ...metrics } = server(TRIO[1]).metrics;
-    expect(blindWords({ ...server(TRIO[1]), metrics })).toEqual([{ word: 'mntr', missingFields: ['zk_fsync_threshold_exceed_count'], signals: ['fsync-exceed-rate'] }]);
+    expect(blindWords({ ...server(TRIO[1]), metrics })).toEqual([]);
+    expect(blindWords(mntrRefused(TRIO[1]))[0]?.signals).toContain('fsync-exceed-rate');
   });
 
   it('a word that was not asked (nothing recorded, nothing answered) is not a blind spot', () => {
