@@ -77,7 +77,9 @@ function serverAlarms(s: ServerResult, peersAnswer: boolean): AlertCondition[] {
   const why = s.error ? `${s.error.kind}: ${s.error.message}` : s.mode;
   const back = `server ${s.address} is back (${s.mode})`;
   const turnedAway = clientsTurnedAway(s, peersAnswer);
-  // A server that closes every connection of ours is up and turning us away: that alarm, not these.
+  // A server that closes every connection of ours is up and turning us away: that alarm, not
+  // these. While it is pending (its first round) neither fires: a kill that resets the round's
+  // exchanges in flight is refused outright the next round and then fires server-down.
   const awayNotDown = turnedAway.state === 'raise' && !isServing(s.mode);
   return [
     alarm('server-down', (s.mode === 'unreachable' || s.mode === 'timeout') && !awayNotDown, `server ${s.address} down: ${why}`, back, s.address),
