@@ -117,12 +117,14 @@ export async function observeServer(server: ServerAddress, timeoutMs: number, op
 
   const [replies, adminFirst] = await Promise.all([
     Promise.all(words.map(async (word) => [word, await ask(word)] as const)),
-    adminMode === 'always' ? askAdminSet(server, timeoutMs, options) : Promise.resolve(undefined),
+    adminMode === 'always' ? askAdminSet(server, timeoutMs, options, [...BASE_ADMIN, ...Object.values(ADMIN_STAND_IN)]) : Promise.resolve(undefined),
   ]);
   const observed: Partial<Record<FourLetterWord, Exchange>> = Object.fromEntries(replies);
   let admin = adminFirst;
-  if (admin === undefined && adminMode === 'fallback' && replies.some(([, reply]) => refusedByWhitelist(reply))) {
-    admin = await askAdminSet(server, remaining(), options);
+  const refused = replies.filter(([, reply]) => refusedByWhitelist(reply)).map(([word]) => word);
+  if (admin === undefined && adminMode === 'fallback' && refused.length > 0) {
+    const standIns = refused.flatMap((word) => (ADMIN_STAND_IN[word] ? [ADMIN_STAND_IN[word]] : []));
+    admin = await askAdminSet(server, remaining(), options, [...BASE_ADMIN, ...standIns]);
   }
   const observation: ServerObservation = {
     address: formatAddress(server),
@@ -137,12 +139,17 @@ function refusedByWhitelist(reply: Exchange): boolean {
   return reply.ok && /is not executed because it is not in the whitelist/i.test(reply.text);
 }
 
+/** Asked whenever the AdminServer is: the metrics and the server's state. */
+const BASE_ADMIN: readonly AdminCommand[] = ['monitor', 'leader', 'ruok'];
+/** Asked only in place of a refused word (and always in `admin: 'always'`). */
+const ADMIN_STAND_IN: Partial<Record<FourLetterWord, AdminCommand>> = { conf: 'configuration', cons: 'connections' };
+
 async function askAdminSet(
   server: ServerAddress,
   timeoutMs: number,
   options: ProbeOptions,
+  commands: readonly AdminCommand[],
 ): Promise<Partial<Record<AdminCommand, AdminExchange>>> {
-  const commands: AdminCommand[] = ['monitor', 'leader', 'ruok'];
   const replies = await Promise.all(
     commands.map(async (command) => {
       const reply = await askAdmin({
@@ -150,7 +157,10 @@ async function askAdminSet(
         port: server.adminPort as number,
         command,
         timeoutMs,
-        maxBytes: options.maxReplyBytes,
+        // The connection list is ~450 bytes per connection: cut it like cons, at the same cap.
+        ...(command === 'connections'
+          ? { maxBytes: options.consMaxBytes ?? CONS_MAX_BYTES, overflow: 'truncate' as const }
+          : { maxBytes: options.maxReplyBytes }),
         ...(options.localAddress ? { localAddress: options.localAddress } : {}),
       });
       return [command, reply] as const;

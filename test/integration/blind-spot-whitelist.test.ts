@@ -12,6 +12,7 @@ import type { Transition } from '../../functions/core/evaluate/transition.ts';
 import { buildAlertMessage } from '../../functions/core/deliver/build-alert-message.ts';
 import { probeEnsemble } from '../../functions/probe/probe-ensemble.ts';
 import { addressesOf, privateEnsemble } from '../support/ensembles.ts';
+import { SessionLeak } from '../support/session-leak.ts';
 
 const zk = await privateEnsemble({ size: 3 });
 const settings: EvaluationSettings = { thresholds: resolveThresholds(DEFAULT_THRESHOLDS, 'wl'), silences: [], configProblems: [] };
@@ -43,6 +44,35 @@ describe('blind spots on a real ensemble', () => {
     expect(blindSpotChanges(transitions)).toEqual([]);
   });
 
+  it("conf, cons and mntr outside the whitelist: the AdminServer's configuration, connections and monitor stand in; without its port all three are blind spots", async () => {
+    const id = (await zk.followers())[0] as number;
+    const address = zk.server(id).address;
+    await restartWithWhitelist(id, 'srvr,ruok,isro');
+    const leak = new SessionLeak({ host: '127.0.0.1', port: zk.server(id).clientPort, localAddress: '127.0.0.2' });
+    try {
+      expect(await leak.openUpTo(3)).toBeUndefined();
+      const viaAdmin = await probeEnsemble(addressesOf(zk, true), { ensembleName: 'wl', timeoutMs: 2000 });
+      const served = viaAdmin.servers.find((s) => s.address === address);
+      expect(served).toMatchObject({ mode: 'follower', source: 'admin-server', conf: { maxClientCnxns: '0' } });
+      // The AdminServer's list holds ZooKeeper client connections only (its own HTTP one is not one).
+      expect(served?.clients).toEqual({ total: 3, ips: 1, top: [{ ip: '127.0.0.2', count: 3 }] });
+      expect(served?.blindSpots).toBeUndefined();
+
+      const words = await probeEnsemble(addressesOf(zk, false), { ensembleName: 'wl', timeoutMs: 2000 });
+      const blind = words.servers.find((s) => s.address === address);
+      expect(blind?.blindSpots?.map((b) => [b.word, b.reason])).toEqual([
+        ['mntr', 'not-whitelisted'],
+        ['conf', 'not-whitelisted'],
+        ['cons', 'not-whitelisted'],
+      ]);
+      expect(blind?.clients).toBeUndefined();
+      expect(blind?.conf).toBeUndefined();
+    } finally {
+      leak.close();
+      await restartWithWhitelist(id, '*');
+    }
+  });
+
   it('mntr outside the whitelist: named in the round, one notice naming mntr and the signals it turns off, resolved when the whitelist is restored', async () => {
     const evaluate = evaluator(settings);
     expect(blindSpotChanges((await evaluate()).transitions)).toEqual([]);
@@ -62,7 +92,7 @@ describe('blind spots on a real ensemble', () => {
       `blind spot on ${address}: mntr is not in 4lw.commands.whitelist ("mntr is not executed because it is not in the whitelist."); ` +
         'off: fd-use, fd-exhaustion-hours, znode-growth, watch-growth, data-size-growth, fsync-exceed-rate; ' +
         'fix: add mntr to 4lw.commands.whitelist (e.g. 4lw.commands.whitelist=srvr,mntr,conf,cons,ruok,isro) and restart the server ' +
-        'or give the probe the AdminServer port (adminPorts), whose monitor command carries the same metrics',
+        'or give the probe the AdminServer port (adminPorts), whose monitor command carries the same data',
     );
     expect(buildAlertMessage(evaluation)?.severity).toBe('info');
     // Told once: the next round changes nothing.

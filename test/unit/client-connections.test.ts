@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clientIp, groupClientConnections, TOP_CLIENT_IPS } from '../../functions/core/probe/client-connections.ts';
+import { clientIp, groupAdminConnections, groupClientConnections, TOP_CLIENT_IPS } from '../../functions/core/probe/client-connections.ts';
 import { fixture } from '../support/fixtures.ts';
 
 const line = (address: string, n = 1) => ` /${address}[${n}](queued=0,recved=1,sent=1,sid=0x100000e6e850000,lop=SESS,est=1796192548116,to=4000,lcxid=0x0,lzxid=0x1,lresp=945975,llat=15,minlat=0,avglat=15,maxlat=15)`;
@@ -73,5 +73,31 @@ describe('groupClientConnections', () => {
     expect(groupClientConnections('cons is not executed because it is not in the whitelist.\n').kind).toBe('not-whitelisted');
     expect(groupClientConnections('This ZooKeeper instance is not currently serving requests\n').kind).toBe('not-serving');
     expect(groupClientConnections('<html>nope</html>').kind).toBe('malformed');
+  });
+});
+
+describe('groupAdminConnections', () => {
+  // As 3.8.0's AdminServer prints /commands/connections (two sessions from 127.0.0.2).
+  const entry = (address: string) =>
+    `{\n    "remote_socket_address" : "${address}",\n    "interest_ops" : 1,\n    "outstanding_requests" : 0,\n    "session_id" : 72057796583948289,\n    "last_operation" : "SESS"\n  }`;
+  const body = (...addresses: string[]) => `{\n  "connections" : [ ${addresses.map(entry).join(', ')} ],\n  "secure_connections" : [ ],\n  "command" : "connections",\n  "error" : null\n}`;
+
+  it('groups the AdminServer connection list by client IP', () => {
+    expect(groupAdminConnections(body('127.0.0.2:42263', '127.0.0.2:36505', '[0:0:0:0:0:0:0:1]:4000'))).toEqual({
+      total: 3,
+      ips: 2,
+      top: [{ ip: '127.0.0.2', count: 2 }, { ip: '0:0:0:0:0:0:0:1', count: 1 }],
+    });
+    expect(groupAdminConnections(body())).toEqual({ total: 0, ips: 0, top: [] });
+  });
+
+  it('counts the complete addresses of a list cut at the byte cap (no longer JSON) as lower bounds', () => {
+    const full = body('10.0.0.7:1', '10.0.0.7:2', '10.0.0.8:3');
+    const cut = full.slice(0, full.indexOf('10.0.0.8') + 4);
+    expect(groupAdminConnections(cut, true)).toEqual({ total: 2, ips: 1, top: [{ ip: '10.0.0.7', count: 2 }], truncated: true });
+  });
+
+  it('is undefined for a body that is not the connections reply', () => {
+    expect(groupAdminConnections('<html>500</html>')).toBeUndefined();
   });
 });

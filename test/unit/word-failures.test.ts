@@ -82,6 +82,17 @@ describe('wordFailures', () => {
     expect(wordFailures(follower({ srvr: noQuorum, mntr: text(fixture('zk-3.8.0', 'noquorum.mntr.txt')), cons: noQuorum, conf: noQuorum }))).toEqual({});
   });
 
+  it("the AdminServer's configuration and connections stand in for a refused conf and cons", () => {
+    const configuration: AdminExchange = { ok: true, status: 200, text: '{}', json: { max_client_cnxns: 60, command: 'configuration', error: null }, ms: 2 };
+    const list = '{ "connections" : [ { "remote_socket_address" : "10.0.0.9:4000" }, { "remote_socket_address" : "10.0.0.9:4001" } ], "command" : "connections", "error" : null }';
+    const connections: AdminExchange = { ok: true, status: 200, text: list, json: JSON.parse(list) as Record<string, unknown>, ms: 2 };
+    const obs = follower({ conf: refusedByWhitelist('conf'), cons: refusedByWhitelist('cons') }, { configuration, connections });
+    expect(wordFailures(obs)).toEqual({});
+    const [server] = assembleRound({ ensembleName: 'prod', roundId: 'r1', startedAt: '2026-03-01T12:00:00.000Z', durationMs: 5, timeoutMs: 1000, observations: [obs], canary: null }).servers;
+    expect(server).toMatchObject({ conf: { maxClientCnxns: '60' }, clients: { total: 2, ips: 1, top: [{ ip: '10.0.0.9', count: 2 }] } });
+    expect(server?.blindSpots).toBeUndefined();
+  });
+
   it('assembleRound puts clients, blind spots and refused exchanges on the server', () => {
     const round = assembleRound({
       ensembleName: 'prod',

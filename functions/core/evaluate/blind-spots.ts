@@ -140,6 +140,9 @@ export function blindWords(server: ServerResult, modes: SignalModes = {}): Blind
   return [...byWord.values()].filter((w) => w.signals.length > 0).sort((a, b) => a.word.localeCompare(b.word));
 }
 
+/** The AdminServer command the probe asks in place of a refused word. */
+const ADMIN_STAND_IN: Partial<Record<InputWord, string>> = { mntr: 'monitor', conf: 'configuration', cons: 'connections' };
+
 /** Whether the round shows that the word answered (compact rounds keep no per-word timings). */
 const ANSWERED: Record<InputWord, (s: ServerResult) => boolean> = {
   mntr: (s) => s.source !== 'none',
@@ -215,7 +218,8 @@ function why(w: BlindWord): string {
 }
 
 function fix(w: BlindWord): string {
-  const adminToo = w.word === 'mntr' ? ' or give the probe the AdminServer port (adminPorts), whose monitor command carries the same metrics' : '';
+  const standIn = ADMIN_STAND_IN[w.word];
+  const adminToo = standIn ? ` or give the probe the AdminServer port (adminPorts), whose ${standIn} command carries the same data` : '';
   if (!w.spot) {
     return w.word === 'conf'
       ? 'set maxClientCnxns in zoo.cfg explicitly (0 means unlimited)'

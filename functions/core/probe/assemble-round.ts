@@ -1,5 +1,5 @@
 import { classifyServer, type ServerObservation } from './classify-server.ts';
-import { groupClientConnections } from './client-connections.ts';
+import { groupAdminConnections, groupClientConnections } from './client-connections.ts';
 import { buildEnsembleView } from './ensemble-view.ts';
 import { PROBE_ROUND_VERSION, type CanaryResult, type ProbeRound, type ServerResult, type ZnodeCheckResult } from './probe-round.ts';
 import { wordFailures } from './word-failures.ts';
@@ -41,6 +41,15 @@ function serverResult(obs: ServerObservation): ServerResult {
     const clients = groupClientConnections(cons.text, cons.truncated === true);
     if (clients.kind === 'ok') result.clients = clients.value;
   }
+  const connections = obs.admin?.connections;
+  if (!result.clients && connections?.ok && connections.status === 200) {
+    const clients = groupAdminConnections(connections.text, connections.truncated === true);
+    if (clients) result.clients = clients;
+  }
+  // The AdminServer's `configuration` in place of a refused `conf`: the one key the signals read.
+  const limit = obs.admin?.configuration;
+  const maxClientCnxns = limit?.ok ? limit.json?.max_client_cnxns : undefined;
+  if (!result.conf && typeof maxClientCnxns === 'number' && Number.isFinite(maxClientCnxns)) result.conf = { maxClientCnxns: String(maxClientCnxns) };
   return { ...result, ...wordFailures(obs) };
 }
 

@@ -33,9 +33,28 @@ export function clientIp(address: string): string | undefined {
 export function groupClientConnections(text: string, truncated = false): Parsed<ClientConnections> {
   const parsed = parseCons(text);
   if (parsed.kind !== 'ok') return parsed;
+  return { kind: 'ok', value: tally(parsed.value.map((c) => c.address), truncated) };
+}
+
+/** `"remote_socket_address" : "127.0.0.2:42263"` in the AdminServer's `connections` JSON. */
+const ADMIN_REMOTE = /"remote_socket_address"\s*:\s*"([^"]*)"/g;
+
+/**
+ * Connections per client IP from the AdminServer's `connections` (the stand-in for a
+ * refused `cons`). A reply cut at the byte cap is no longer JSON, so the addresses are read
+ * by pattern: every complete one counts, and the counts are lower bounds. Undefined when the
+ * body is not that command's reply.
+ */
+export function groupAdminConnections(text: string, truncated = false): ClientConnections | undefined {
+  if (!truncated && !/"connections"\s*:/.test(text)) return undefined;
+  const addresses = [...text.matchAll(ADMIN_REMOTE)].map((m) => m[1] as string);
+  return tally(addresses, truncated);
+}
+
+function tally(addresses: readonly string[], truncated: boolean): ClientConnections {
   const perIp = new Map<string, number>();
-  for (const connection of parsed.value) {
-    const ip = clientIp(connection.address);
+  for (const address of addresses) {
+    const ip = clientIp(address);
     if (ip !== undefined) perIp.set(ip, (perIp.get(ip) ?? 0) + 1);
   }
   const top = [...perIp]
@@ -43,7 +62,7 @@ export function groupClientConnections(text: string, truncated = false): Parsed<
     .sort(([ipA, a], [ipB, b]) => b - a || (ipA < ipB ? -1 : ipA > ipB ? 1 : 0))
     .slice(0, TOP_CLIENT_IPS)
     .map(([ip, count]) => ({ ip, count }));
-  const clients: ClientConnections = { total: parsed.value.length, ips: perIp.size, top };
+  const clients: ClientConnections = { total: addresses.length, ips: perIp.size, top };
   if (truncated) clients.truncated = true;
-  return { kind: 'ok', value: clients };
+  return clients;
 }

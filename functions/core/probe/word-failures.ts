@@ -42,7 +42,7 @@ const REASON_FOR_KIND: Record<ProbeErrorKind, BlindSpotReason | undefined> = {
  * AdminServer commands that carry a word's data: when the stand-in answered, the word's
  * refusal costs nothing (`source: 'admin-server'` says where the metrics came from).
  */
-const STAND_IN: Partial<Record<FourLetterWord, AdminCommand>> = { mntr: 'monitor' };
+const STAND_IN: Partial<Record<FourLetterWord, AdminCommand>> = { mntr: 'monitor', conf: 'configuration', cons: 'connections' };
 
 export type WordFailures = Pick<ServerResult, 'blindSpots' | 'refusedExchanges'>;
 
@@ -91,6 +91,7 @@ function wordBlindSpot(word: FourLetterWord, exchange: Exchange): BlindSpot | un
 function adminBlindSpot(command: AdminCommand, exchange: AdminExchange): BlindSpot | undefined {
   const word = `admin:${command}`;
   if (!exchange.ok) return spotFor(word, exchange.error.kind, exchange.error.message);
+  if (exchange.truncated) return undefined;
   // A 500 page without quorum is the not-serving state, which the mode already reports.
   if (exchange.status === 200 && exchange.json && typeof exchange.json.error !== 'string') return undefined;
   if (/not currently serving requests|"zkServer" is null|&quot;zkServer&quot; is null/i.test(exchange.text)) return undefined;
@@ -99,7 +100,9 @@ function adminBlindSpot(command: AdminCommand, exchange: AdminExchange): BlindSp
 }
 
 function answeredWell(exchange: AdminExchange | undefined): boolean {
-  return exchange?.ok === true && exchange.status === 200 && exchange.json !== undefined && typeof exchange.json.error !== 'string';
+  if (exchange?.ok !== true || exchange.status !== 200) return false;
+  // A connection list cut at the byte cap is no JSON, but its counts are in the round.
+  return exchange.truncated === true || (exchange.json !== undefined && typeof exchange.json.error !== 'string');
 }
 
 function spotFor(word: string, kind: ProbeErrorKind, message: string): BlindSpot | undefined {
