@@ -8,7 +8,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/chaos/**/*.chaos.ts'],
-    globalSetup: ['test/support/global-setup.ts'],
+    globalSetup: ['test/support/process-reaper.ts', 'test/support/build-cli.ts', 'test/support/global-setup.ts'],
     maxWorkers: 2,
     testTimeout: 300_000,
     hookTimeout: 90_000,

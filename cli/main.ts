@@ -2,9 +2,10 @@
  * zk-lookout's command line. Each command lives in cli/commands/<name>.ts and exports
  * `run(argv)` returning the exit code; this file only dispatches.
  */
-import { StoreFolderError } from './local/embedded-store.ts';
-import { LocalConfigError } from './local/local-config.ts';
+import { didYouMean } from '../functions/core/did-you-mean.ts';
+import { reportError } from './report-error.ts';
 import { UsageError } from './usage-error.ts';
+import { VERSION } from './version.ts';
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(argv: string[]): Promise<number> }> }> = {
   probe: { summary: 'probe every server of an ensemble once and print the round', load: () => import('./commands/probe.ts') },
@@ -15,7 +16,12 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(argv
   backtest: { summary: 'replay rounds through the evaluator; compare threshold documents; HTML report', load: () => import('./commands/backtest.ts') },
   silence: { summary: 'add, list or remove silences (SSM document or local file)', load: () => import('./commands/silence.ts') },
   run: { summary: 'run the whole pipeline locally (probe, store, evaluate, alert) every interval', load: () => import('./commands/run.ts') },
+  init: { summary: 'write a local config (zk-lookout.local.json) for given servers, to start run from', load: () => import('./commands/init.ts') },
 };
+
+const EXIT_CODES = `exit codes: 0 success; 64 bad command line (usage); 70 internal error; 78 bad configuration
+(config file, thresholds, store folder, AWS credentials or permissions); check also uses
+1 WARNING, 2 CRITICAL, 3 UNKNOWN (Nagios plugin codes)`;
 
 function help(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
@@ -25,18 +31,30 @@ function help(): string {
     'commands:',
     ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
     '',
-    'zk-lookout <command> --help shows the options of a command.',
+    'zk-lookout <command> --help shows the options and exit codes of a command.',
+    'zk-lookout --version prints the version.',
+    '',
+    EXIT_CODES,
   ].join('\n');
 }
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
+  if (!name) {
+    // Nothing asked: usage on stderr, as for any other usage error.
+    console.error(help());
+    return 64;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
     console.log(help());
-    return name ? 0 : 3;
+    return 0;
+  }
+  if (name === '--version' || name === '-V') {
+    console.log(`zk-lookout ${VERSION}`);
+    return 0;
   }
   const command = COMMANDS[name];
-  if (!command) throw new UsageError(`unknown command "${name}"\n\n${help()}`);
+  if (!command) throw new UsageError(`unknown command "${name}"${didYouMean(name, Object.keys(COMMANDS))}\n\n${help()}`);
   return (await command.load()).run(rest);
 }
 
@@ -50,17 +68,9 @@ main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
-  (err: unknown) => {
-    if (err instanceof UsageError) {
-      console.error(`zk-lookout: ${err.message}`);
-      process.exitCode = 64;
-    } else if (err instanceof LocalConfigError || err instanceof StoreFolderError) {
-      // The operator's config or folder is wrong: the message says what and where; a stack would only hide it.
-      console.error(`zk-lookout: ${err.message}`);
-      process.exitCode = 78;
-    } else {
-      console.error(`zk-lookout: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-      process.exitCode = 70;
-    }
+  async (err: unknown) => {
+    const report = await reportError(err);
+    console.error(report.message);
+    process.exitCode = report.code;
   },
 );

@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { didYouMean } from '../functions/core/did-you-mean.ts';
 import { UsageError } from './usage-error.ts';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -8,6 +9,10 @@ export function parseCommandOptions<T extends Options, P extends boolean = false
   try {
     return parseArgs({ args: argv, strict: true, allowPositionals: (allowPositionals ?? false) as P, options });
   } catch (err) {
-    throw new UsageError(`${command}: ${(err as Error).message}`);
+    const message = (err as Error).message;
+    // `Unknown option '--server'`: name the option that was probably meant.
+    const unknown = /^Unknown option '(--?[^']+)'/.exec(message)?.[1];
+    const hint = unknown ? didYouMean(unknown, Object.keys(options).map((o) => `--${o}`), '') : '';
+    throw new UsageError(`${command}: ${message.split('. To specify')[0]}${hint}`);
   }
 }

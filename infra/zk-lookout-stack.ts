@@ -24,7 +24,7 @@ import { ZookeeperLayer } from './constructs/zookeeper-layer.ts';
 
 export interface ZkLookoutStackProps extends StackProps {
   readonly config: DeploymentConfig;
-  /** Built layer folder. @default `layers/zookeeper` */
+  /** A layer folder built elsewhere. @default built at synth (infra/constructs/zookeeper-layer.ts) */
   readonly zookeeperLayerDirectory?: string;
 }
 

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { askWord } from '../functions/probe/four-letter-client.ts';
 import { parseSrvr } from '../functions/core/probe/four-letter-words.ts';
+import { recordProcess } from './process-registry.ts';
 
 export interface LocalEnsembleOptions {
   /** 1 starts a standalone server. @default 3 */
@@ -254,6 +255,8 @@ export class LocalEnsemble {
     child.unref();
     if (child.pid === undefined) throw new Error(`could not start java for server ${server.id}`);
     server.pid = child.pid;
+    // A test run's registry reaps it even if this process dies without its exit handler.
+    recordProcess(child.pid, `zookeeper server ${server.id} (${server.configPath})`, { group: true, killOnExit: false });
   }
 
   private saveState(): void {

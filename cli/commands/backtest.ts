@@ -36,7 +36,10 @@ options:
   --json              the result as JSON on stdout (episodes and the comparison)
   -h, --help          this text
 
-exit codes: 0 done, 1 some rounds could not be read (reported on stderr), 64 bad options`;
+exit codes: 0 done, 1 some rounds could not be read (reported on stderr), 64 bad options,
+70 internal error (a bug; the message has the stack), 78 bad configuration (unreadable
+or invalid config or thresholds, store folder, AWS credentials or permissions, a missing
+table or parameter)`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseOptions(argv);

@@ -9,9 +9,15 @@ import { UsageError } from '../usage-error.ts';
 
 const HELP = `usage: zk-lookout check --servers host:port[,host:port...] [options]
 
-Probes the ensemble once, evaluates the round and prints one Nagios plugin line, so it
-works as a Nagios, Icinga or Sensu check:
-  ZK-LOOKOUT OK - 3/3 serving, leader 10.0.0.1:2181, warning probability 0.0001 | leaders=1;;;0 ...
+Probes the ensemble once, evaluates the round and prints what a Nagios, Icinga or Sensu
+check prints: a first line naming the worst problem and its cause, with performance data,
+then one line per server (mode, error, latency):
+  ZK-LOOKOUT OK - 3/3 serving, leader 10.0.0.1:2181, warning probability 0.0001 | leaders=1;1:1;1:;0 ...
+  ZK-LOOKOUT CRITICAL - 10.0.0.2:2181 connection-refused, 10.0.0.3:2181 not-serving; quorum lost (1 of 3 serving) | ...
+  ZK-LOOKOUT CRITICAL - server down: zk1:2181 dns-unresolved | ...
+Causes: connection-refused, connect-timeout, reply-timeout (a paused or overloaded server),
+connection-reset, no-reply, tls-failed, dns-unresolved, not-serving (no quorum),
+not-whitelisted, malformed.
 
 Alarms (server down or not serving, no leader, quorum lost, read-only, canary failed)
 fire at once. A single round has no history, so warnings use forRounds=1: the warning
@@ -24,8 +30,8 @@ ${PROBE_TARGET_HELP}
   --thresholds FILE    thresholds document (default: the built-in defaults)
   -h, --help           this text
 
-exit codes: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (bad options, invalid thresholds
-document, or the check itself failed)`;
+exit codes (the Nagios plugin ones): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (bad options,
+an invalid thresholds document, or the check itself failed; the first line says which)`;
 
 export async function run(argv: string[]): Promise<number> {
   try {
@@ -53,7 +59,7 @@ async function check(argv: string[]): Promise<number> {
   const round = await probeEnsemble(servers, options);
   const { state } = evaluateRound(undefined, round, settings, new Date());
   const result = nagiosResult(round, state, settings.thresholds);
-  console.log(result.line);
+  console.log([result.line, ...result.details].join('\n'));
   return NagiosStatus[result.status];
 }
 

@@ -28,7 +28,12 @@ options:
   -h, --help        this text
 
 Progress goes to stderr. Items this version cannot read are reported and
-skipped; the exit code is then 1.`;
+skipped; the exit code is then 1.
+
+exit codes: 0 done, 1 some items unreadable (skipped), 64 bad options,
+70 internal error (a bug; the message has the stack), 78 bad configuration (unreadable
+or invalid config or thresholds, store folder, AWS credentials or permissions, a missing
+table or parameter)`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseOptions(argv);

@@ -25,7 +25,12 @@ options:
   -h, --help        this text
 
 A line that is not a round is reported on stderr with its line number and skipped;
-the others are still imported, and the exit code is then 1.`;
+the others are still imported, and the exit code is then 1.
+
+exit codes: 0 done, 1 some lines invalid (skipped), 64 bad options,
+70 internal error (a bug; the message has the stack), 78 bad configuration (unreadable
+or invalid config or thresholds, store folder, AWS credentials or permissions, a missing
+table or parameter)`;
 
 export interface ImportCounts {
   imported: number;

@@ -13,7 +13,7 @@ ${PROBE_TARGET_HELP}
   --json               print the ProbeRound as JSON instead of a table
   -h, --help           this text
 
-exit codes: 0 the round was taken (whatever it found), 64 bad options`;
+exit codes: 0 the round was taken (whatever it found), 64 bad options, 70 internal error`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseCommandOptions('probe', argv, {

@@ -8,6 +8,7 @@ import { PrometheusOutputs } from '../local/prometheus-outputs.ts';
 import { statusLine } from '../local/status-line.ts';
 import { intOption, UsageError } from '../usage-error.ts';
 import { parseCommandOptions } from '../parse-options.ts';
+import { resolve } from 'node:path';
 
 const HELP = `usage: zk-lookout run --config FILE [options]
 
@@ -27,7 +28,12 @@ options:
                   address to serve them on (default 127.0.0.1: loopback only)
   -h, --help      this text
 
-Alerts also go to Alertmanager when the config has "alertmanager": { "url": … }.`;
+Alerts also go to Alertmanager when the config has "alertmanager": { "url": … }.
+
+exit codes: 0 stopped by SIGINT/SIGTERM after finishing its round, 64 bad options,
+70 internal error (a bug; the message has the stack), 78 bad configuration (unreadable
+or invalid config or thresholds, store folder, AWS credentials or permissions, a missing
+table or parameter)`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseOptions(argv);
@@ -47,7 +53,7 @@ export async function run(argv: string[]): Promise<number> {
       else console.log(`\n${renderText(message)}\n`);
     },
   });
-  const pipeline = new LocalPipeline({ config, table: store.table, notifier });
+  const pipeline = new LocalPipeline({ config, table: store.table, notifier, configPath: resolve(values.config) });
   let outputs: PrometheusOutputs | undefined;
   try {
     outputs = await PrometheusOutputs.start({

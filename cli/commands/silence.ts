@@ -10,6 +10,7 @@ import { loadLocalConfig } from '../local/local-config.ts';
 import { timeOption } from '../time-option.ts';
 import { UsageError } from '../usage-error.ts';
 import { parseCommandOptions } from '../parse-options.ts';
+import { noteAwsResource } from '../aws-errors.ts';
 
 /** Where local mode's silences go when nothing says otherwise: next to the default store folder. */
 export const DEFAULT_SILENCES_FILE = '.zk-lookout/silences.json';
@@ -26,9 +27,10 @@ target (the first that applies):
   --file PATH       a local silences file (written atomically)
   --stage S         the SSM parameter /zk-lookout/<S>/silences (SDK default credentials;
                     --region R picks the region)
-  --config FILE     the silencesFile of a zk-lookout run config
+  --config FILE     the silencesFile of a zk-lookout run config, or without one
+                    .zk-lookout/silences.json next to it (which run then reads)
   ZK_LOOKOUT_STAGE  environment variable, as --stage
-  otherwise         ${DEFAULT_SILENCES_FILE} (point your run config's silencesFile at it)
+  otherwise         ${DEFAULT_SILENCES_FILE} in the current folder
 
 add options:
   --ensemble E      ensemble name, or * for all (required)
@@ -39,7 +41,10 @@ add options:
   --reason TEXT     why; shown with every suppressed alert (required)
   --by WHO          who (default: the user name)
 
-exit codes: 0 done, 1 no such silence / invalid silence, 64 bad options`;
+exit codes: 0 done, 1 no such silence / invalid silence, 64 bad options,
+70 internal error (a bug; the message has the stack), 78 bad configuration (unreadable
+or invalid config or thresholds, store folder, AWS credentials or permissions, a missing
+table or parameter)`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseOptions(argv);
@@ -84,12 +89,15 @@ function silencesStore(values: Options): SilencesDocumentStore {
   const stage = values.stage ?? (values.config === undefined ? process.env.ZK_LOOKOUT_STAGE : undefined);
   if (stage !== undefined) {
     if (!/^[A-Za-z0-9_.-]{1,64}$/.test(stage)) throw new UsageError(`silence: --stage must be 1-64 of A-Z a-z 0-9 _ . -, got "${stage}"`);
-    return new SilencesParameter(stage, new SSMClient(values.region ? { region: values.region } : {}));
+    const client = new SSMClient(values.region ? { region: values.region } : {});
+    const parameter = new SilencesParameter(stage, client);
+    noteAwsResource({ what: `parameter ${parameter.name}`, region: () => client.config.region() });
+    return parameter;
   }
   if (values.config !== undefined) {
-    const file = loadLocalConfig(values.config).silencesFile;
-    if (file === undefined) throw new UsageError(`silence: ${values.config} has no "silencesFile"; add one or pass --file PATH`);
-    return new SilencesFile(file);
+    // The config's silencesFile, or the default next to it that `run` reads while it exists.
+    const config = loadLocalConfig(values.config);
+    return new SilencesFile((config.silencesFile ?? config.defaultSilencesFile) as string);
   }
   return new SilencesFile(DEFAULT_SILENCES_FILE);
 }

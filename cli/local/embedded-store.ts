@@ -8,10 +8,11 @@ import { accessSync, constants, mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import dynalite from 'dynalite';
 import { createResultsTable, ResultsTable } from '../../functions/adapters/results-table.ts';
+import { ConfigError } from '../config-error.ts';
 
 export const LOCAL_TABLE = 'zk-lookout-results';
 
-export class StoreFolderError extends Error {
+export class StoreFolderError extends ConfigError {
   override name = 'StoreFolderError';
 }
 

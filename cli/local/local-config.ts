@@ -2,13 +2,16 @@
  * The local config file for `zk-lookout run`: which ensembles to watch, how often, where
  * the store lives, and where alerts go. Validated at start; an error names the field.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseServerAddress } from '../../functions/core/probe/server-address.ts';
 import { ZnodeRulesSchema } from '../../functions/core/probe/znode-rules.ts';
 import { FourLetterWords } from '../../functions/core/probe/probe-round.ts';
 import { ChannelConfigSchema } from '../../functions/chat/channels.ts';
+import { describeJsonError } from '../../functions/core/json-error-position.ts';
+import { zodErrors } from '../../functions/core/evaluate/settings-document.ts';
+import { ConfigError } from '../config-error.ts';
 
 const Address = z.string().superRefine((text, ctx) => {
   try {
@@ -62,6 +65,8 @@ const AlertmanagerSchema = z.strictObject({
 
 export const LocalConfigSchema = z
   .strictObject({
+    /** Where an editor finds this file's JSON Schema (docs/zk-lookout.local.schema.json); ignored by zk-lookout. */
+    $schema: z.string().optional(),
     ensembles: z.array(EnsembleSchema).min(1),
     /** Seconds between rounds (the same for every ensemble). */
     intervalSeconds: z.number().min(0.2).max(3600).default(60),
@@ -84,10 +89,25 @@ export const LocalConfigSchema = z
     });
   });
 
-export type LocalConfig = z.output<typeof LocalConfigSchema>;
+export type LocalConfig = z.output<typeof LocalConfigSchema> & {
+  /**
+   * Without `silencesFile`: `.zk-lookout/silences.json` next to the config, read while it
+   * exists, so a `silence add --config FILE` (the command pasted from an alert) always lands
+   * where `run` reads.
+   */
+  defaultSilencesFile?: string;
+};
+
+export const DEFAULT_SILENCES_FILE = '.zk-lookout/silences.json';
+
+/** The silences file to read this round: the configured one, or the default while it exists. */
+export function silencesFileOf(config: LocalConfig): string | undefined {
+  if (config.silencesFile !== undefined) return config.silencesFile;
+  return config.defaultSilencesFile !== undefined && existsSync(config.defaultSilencesFile) ? config.defaultSilencesFile : undefined;
+}
 export type LocalEnsembleConfig = LocalConfig['ensembles'][number];
 
-export class LocalConfigError extends Error {
+export class LocalConfigError extends ConfigError {
   override name = 'LocalConfigError';
 }
 
@@ -103,7 +123,7 @@ export function loadLocalConfig(path: string): LocalConfig {
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new LocalConfigError(`${path}: not valid JSON: ${(err as Error).message}`);
+    throw new LocalConfigError(`${path}: not valid JSON at ${describeJsonError(text, err)}`);
   }
   return parseLocalConfig(json, path);
 }
@@ -111,7 +131,9 @@ export function loadLocalConfig(path: string): LocalConfig {
 export function parseLocalConfig(json: unknown, source: string): LocalConfig {
   const parsed = LocalConfigSchema.safeParse(json);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') || '(top level)'}: ${i.message}`);
+    // Every problem at once, in plain words, unknown keys with the key probably meant.
+    const errors = zodErrors(parsed.error, (_path, key) => `unknown field "${key}"`, LocalConfigSchema);
+    const lines = errors.map((e) => `  ${e.path === '$' ? '(top level)' : e.path}: ${e.message}`);
     throw new LocalConfigError(`${source} is not a valid zk-lookout config:\n${lines.join('\n')}`);
   }
   const base = dirname(resolve(source));
@@ -122,6 +144,7 @@ export function parseLocalConfig(json: unknown, source: string): LocalConfig {
     storeDir: config.storeDir === null ? null : (at(config.storeDir) as string),
     thresholdsFile: at(config.thresholdsFile),
     silencesFile: at(config.silencesFile),
+    ...(config.silencesFile === undefined ? { defaultSilencesFile: resolve(base, DEFAULT_SILENCES_FILE) } : {}),
     channels: config.channels.map((c) => ({ ...c, secretId: at(c.secretId) as string })),
     ...(config.alertmanager ? { alertmanager: { ...config.alertmanager, authFile: at(config.alertmanager.authFile) } } : {}),
     ensembles: config.ensembles.map((e) => ({ ...e, canary: { ...e.canary, digestFile: at(e.canary.digestFile) } })),

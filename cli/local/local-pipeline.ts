@@ -14,7 +14,7 @@ import { roundIdOf } from '../../functions/core/probe/round-slots.ts';
 import { parseServerAddress, type ServerAddress } from '../../functions/core/probe/server-address.ts';
 import { evaluateEnsembleRound, type AlertNotifier, type EnsembleOutcome } from '../../functions/evaluate/evaluate-ensemble.ts';
 import { probeEnsemble, type ProbeOptions } from '../../functions/probe/probe-ensemble.ts';
-import type { LocalConfig, LocalEnsembleConfig } from './local-config.ts';
+import { silencesFileOf, type LocalConfig, type LocalEnsembleConfig } from './local-config.ts';
 
 export interface EnsembleTick {
   ensembleName: string;
@@ -31,6 +31,8 @@ export interface LocalPipelineOptions {
   table: ResultsTable;
   notifier: AlertNotifier;
   clock?: () => Date;
+  /** The config file, absolute: the silence command pasted from an alert edits its silences. */
+  configPath?: string;
 }
 
 interface Target {
@@ -53,7 +55,7 @@ export class LocalPipeline {
   async tick(): Promise<EnsembleTick[]> {
     const scheduledAt = this.clock();
     this.ticks++;
-    const snapshot = await loadLocalSettings(this.options.config.thresholdsFile, this.options.config.silencesFile);
+    const snapshot = await loadLocalSettings(this.options.config.thresholdsFile, silencesFileOf(this.options.config));
     return Promise.all(this.targets.map((t) => this.tickOne(t, scheduledAt, settingsFor(snapshot, t.config.name))));
   }
 
@@ -68,7 +70,7 @@ export class LocalPipeline {
         settings: async () => settings,
         notifier: this.options.notifier,
         clock: this.clock,
-        messageOptions: { links: this.options.config.links },
+        messageOptions: { links: this.options.config.links, ...(this.options.configPath ? { silenceTarget: { configFile: this.options.configPath } } : {}) },
       });
       return { ensembleName: name, round, outcome, evaluationMs: performance.now() - evaluationStarted };
     } catch (err) {

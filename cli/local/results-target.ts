@@ -6,6 +6,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { existsSync } from 'node:fs';
 import { ResultsTable } from '../../functions/adapters/results-table.ts';
+import { noteAwsResource } from '../aws-errors.ts';
 import { UsageError } from '../usage-error.ts';
 import { LOCAL_TABLE, openEmbeddedStore } from './embedded-store.ts';
 
@@ -35,6 +36,7 @@ export async function openResultsTarget(options: ResultsTargetOptions, command: 
   const ttl = options.roundTtlDays === undefined ? {} : { roundTtlDays: options.roundTtlDays };
   if (options.table !== undefined) {
     const client = new DynamoDBClient(options.region ? { region: options.region } : {});
+    noteAwsResource({ what: `table ${options.table}`, region: () => client.config.region() });
     return {
       client,
       tableName: options.table,

@@ -1,3 +1,4 @@
+import { significant } from '../format-number.ts';
 import type { EnsembleTick } from './local-pipeline.ts';
 
 /** One line per ensemble per tick: what a person watching the terminal needs at a glance. */
@@ -13,7 +14,7 @@ export function statusLine(tick: EnsembleTick, at: Date): string {
   }
   const state = tick.outcome?.state;
   if (state) {
-    if (state.lastProbability !== undefined) parts.push(`warning p=${state.lastProbability.toFixed(2)}`);
+    if (state.lastProbability !== undefined) parts.push(`warning p=${significant(state.lastProbability, 2)}`);
     const firing = Object.values(state.alerts).filter((a) => a.status === 'firing');
     parts.push(firing.length === 0 ? 'no alerts' : `firing: ${firing.map((a) => a.alertKey).join(', ')}`);
   }

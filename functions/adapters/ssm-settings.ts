@@ -104,11 +104,14 @@ function isParameterNotFound(err: unknown): boolean {
 
 const byStage = new Map<string, SsmSettings>();
 
-/** The handler-facing call: one SsmSettings per stage, reused while the Lambda stays warm. */
-export function loadSettings(stage: string, ensembleName: string): Promise<EvaluationSettings> {
+/**
+ * The handler-facing call: one SsmSettings per stage, reused while the Lambda stays warm.
+ * `logger` is the handler's, so settings errors carry its Lambda context and service.
+ */
+export function loadSettings(stage: string, ensembleName: string, logger?: Logger): Promise<EvaluationSettings> {
   let settings = byStage.get(stage);
   if (!settings) {
-    settings = new SsmSettings({ stage });
+    settings = new SsmSettings({ stage, ...(logger ? { logger } : {}) });
     byStage.set(stage, settings);
   }
   return settings.load(ensembleName);

@@ -47,15 +47,18 @@ export function createAlertmanagerRelay(deps: AlertmanagerRelayDeps) {
 }
 
 let defaultHandler: ReturnType<typeof createAlertmanagerRelay> | undefined;
+const logger = new Logger({ serviceName: 'zk-lookout-alertmanager-relay' });
 
 export const handler = (event: SNSEvent, context: Context): Promise<void> => {
+  // Request id and cold start on every line.
+  logger.addContext(context);
   const secretId = process.env[AlertmanagerRelayEnv.SecretId];
   defaultHandler ??= createAlertmanagerRelay({
     url: requiredEnv(AlertmanagerRelayEnv.Url),
     ...(secretId ? { secretId } : {}),
     secrets: new AlertmanagerSecrets(),
     endsAfterMs: positiveNumberEnv(AlertmanagerRelayEnv.EndsAfterSeconds, DEFAULT_RELAY_ENDS_AFTER_SECONDS) * 1000,
-    logger: new Logger({ serviceName: 'zk-lookout-alertmanager-relay' }),
+    logger,
   });
   return defaultHandler(event, context);
 };

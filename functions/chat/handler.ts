@@ -79,14 +79,17 @@ export function createRelayHandler(deps: RelayDeps) {
 }
 
 let defaultHandler: ReturnType<typeof createRelayHandler> | undefined;
+const logger = new Logger({ serviceName: 'zk-lookout-chat' });
 
 export const handler = (event: SNSEvent, context: Context): Promise<void> => {
+  // Request id and cold start on every line.
+  logger.addContext(context);
   defaultHandler ??= createRelayHandler({
     channels: parseChannels(process.env[HandlerEnv.ChatChannels] ?? '[]', `environment variable ${HandlerEnv.ChatChannels}`),
     secrets: new WebhookSecrets(),
     // The table survives container recycling; without one (a relay outside the stack) the memo is what there is.
     ledger: process.env[HandlerEnv.ResultsTable] ? new DynamoDeliveryLedger({ tableName: process.env[HandlerEnv.ResultsTable] as string }) : new MemoryDeliveryLedger(),
-    logger: new Logger({ serviceName: 'zk-lookout-chat' }),
+    logger,
   });
   return defaultHandler(event, context);
 };

@@ -13,16 +13,18 @@ import type { EnsembleOutcome, EvaluationPorts } from './evaluate-ensemble.ts';
 
 let ports: EvaluationPorts | undefined;
 
-export function evaluatorPorts(env: NodeJS.ProcessEnv = process.env): EvaluationPorts {
+/** `logger`: the handler's, for what the ports log themselves (settings errors). */
+export function evaluatorPorts(env: NodeJS.ProcessEnv = process.env, logger?: Logger): EvaluationPorts {
   if (ports) return ports;
   const stage = requiredEnv(HandlerEnv.Stage, env);
   const dashboard = env[HandlerEnv.DashboardUrl];
   const built: EvaluationPorts = {
     store: new ResultsTable({ tableName: requiredEnv(HandlerEnv.ResultsTable, env) }),
     notifier: new SnsNotifier({ topicArn: requiredEnv(HandlerEnv.AlertsTopicArn, env) }),
-    settings: (ensembleName) => loadSettings(stage, ensembleName),
+    settings: (ensembleName) => loadSettings(stage, ensembleName, logger),
     clock: () => new Date(),
-    messageOptions: { stage, links: dashboard ? { dashboard } : {} },
+    // The Lambda runtime sets AWS_REGION: the pasted silence command then edits this stack's parameter.
+    messageOptions: { stage, silenceTarget: { stage, ...(env.AWS_REGION ? { region: env.AWS_REGION } : {}) }, links: dashboard ? { dashboard } : {} },
     isUndeliverable: (err) => err instanceof AlertTooLargeError,
   };
   ports = built;

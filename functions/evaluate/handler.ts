@@ -18,6 +18,8 @@ const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: Service
 const processor = new BatchProcessor(EventType.DynamoDBStreams);
 
 export async function handler(event: DynamoDBStreamEvent, context?: Context): Promise<DynamoDBBatchResponse> {
+  // Request id and cold start on every line; resetKeys() per record keeps them.
+  if (context) logger.addContext(context);
   const failedEnsembles = new Set<string>();
   return processPartialResponse(event, (record: DynamoDBRecord) => evaluateRecord(record, failedEnsembles), processor, {
     ...(context ? { context } : {}),
@@ -32,7 +34,7 @@ async function evaluateRecord(record: DynamoDBRecord, failedEnsembles: Set<strin
   logger.appendKeys({ ensemble: round.ensembleName, roundId: round.roundId });
   try {
     if (failedEnsembles.has(round.ensembleName)) throw new Error(`an earlier round of ensemble "${round.ensembleName}" failed in this batch; kept in order for the retry`);
-    const outcome = await evaluateEnsembleRound(round, evaluatorPorts());
+    const outcome = await evaluateEnsembleRound(round, evaluatorPorts(process.env, logger));
     logOutcome(logger, outcome);
     if (outcome.evaluation && outcome.state?.lastProbability !== undefined) {
       metrics.addDimension(ENSEMBLE_DIMENSION, round.ensembleName);

@@ -5,6 +5,7 @@
  * the others; the invocation fails at the end so the errors alarm sees it.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import { HandlerEnv, ServiceNames, type SweepEnsemble } from '../../infra/handler-environment.ts';
 import { requiredEnv } from '../adapters/required-env.ts';
@@ -22,14 +23,16 @@ export interface SweepResult {
   published: number;
 }
 
-export async function handler(): Promise<SweepResult> {
+export async function handler(_event?: unknown, context?: Context): Promise<SweepResult> {
+  // Request id and cold start on every line; resetKeys() per ensemble keeps them.
+  if (context) logger.addContext(context);
   const ensembles = parseSweepEnsembles(requiredEnv(HandlerEnv.Ensembles));
   const result: SweepResult = { swept: 0, stale: [], published: 0 };
   const failed: string[] = [];
   for (const { name, intervalSeconds } of ensembles) {
     logger.appendKeys({ ensemble: name });
     try {
-      const outcome = await sweepEnsemble(name, intervalSeconds * 1000, evaluatorPorts());
+      const outcome = await sweepEnsemble(name, intervalSeconds * 1000, evaluatorPorts(process.env, logger));
       result.swept += 1;
       result.published += outcome.published.length;
       if (outcome.state?.alerts['probe-stale']) result.stale.push(name);
@@ -41,6 +44,8 @@ export async function handler(): Promise<SweepResult> {
       logger.resetKeys();
     }
   }
+  // One line per run, so a quiet sweep is told apart from one that did not run.
+  logger.info('swept', { ...result, failed: failed.length });
   if (failed.length > 0) throw new Error(`sweep failed for ${failed.length} of ${ensembles.length} ensemble(s): ${failed.join(', ')}`);
   return result;
 }

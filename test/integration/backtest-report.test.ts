@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { forgetProcess, recordProcess } from '../../scripts/process-registry.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const FIXTURE = 'test/fixtures/rounds/fault-script.jsonl';
@@ -42,6 +43,7 @@ function chromium(args: string[], timeoutMs = 45_000): Promise<{ code: number | 
     ],
     { detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  recordProcess(child.pid, `chromium ${args.join(' ')}`, { group: true });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -67,6 +69,7 @@ function chromium(args: string[], timeoutMs = 45_000): Promise<{ code: number | 
       } catch {
         // none left
       }
+      forgetProcess(child.pid);
       resolve({ code, stdout, stderr });
     });
   });

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalEnsemble } from '../../scripts/local-ensemble.ts';
 import { privateEnsemble } from '../support/ensembles.ts';
+import { forgetProcess, recordProcess } from '../../scripts/process-registry.ts';
 
 const ENSEMBLE = 'resilient';
 const dir = mkdtempSync(join(tmpdir(), 'run-resilience-'));
@@ -51,7 +52,11 @@ class RunProcess {
   }
 
   static start(args: string[]): RunProcess {
-    return new RunProcess(spawn(process.execPath, ['bin/zk-lookout.mjs', ...args], { stdio: ['pipe', 'pipe', 'pipe'] }));
+    const child = spawn(process.execPath, ['bin/zk-lookout.mjs', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    // Recorded, so a killed worker cannot leave a `run` polling forever (test/support/process-reaper.ts).
+    recordProcess(child.pid, `zk-lookout ${args.join(' ')}`);
+    child.once('exit', () => forgetProcess(child.pid));
+    return new RunProcess(child);
   }
 
   changes(from = 0): (Change & { at: number })[] {

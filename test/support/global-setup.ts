@@ -15,7 +15,14 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const [trio, standalone] = await Promise.all([LocalEnsemble.start({ size: 3 }), LocalEnsemble.start({ size: 1 })]);
+  const started = await Promise.allSettled([LocalEnsemble.start({ size: 3 }), LocalEnsemble.start({ size: 1 })]);
+  const failed = started.find((s) => s.status === 'rejected');
+  if (failed) {
+    // Vitest runs no teardown for a setup that threw: stop the one that did start here.
+    await Promise.all(started.map((s) => (s.status === 'fulfilled' ? s.value.close() : undefined)));
+    throw failed.reason;
+  }
+  const [trio, standalone] = started.map((s) => (s as PromiseFulfilledResult<LocalEnsemble>).value) as [LocalEnsemble, LocalEnsemble];
   const describe = (e: LocalEnsemble): SharedEnsemble => ({
     dir: e.dir,
     servers: e.servers.map((s) => ({ id: s.id, host: '127.0.0.1', port: s.clientPort, adminPort: s.adminPort })),

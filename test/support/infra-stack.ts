@@ -1,8 +1,7 @@
 /**
  * Synthesizes the zk-lookout stack for assertion tests: the context of cdk.json (feature
  * flags as `cdk synth` sees them) and no bundling, so a stack takes seconds. The handler
- * entries must exist (NodejsFunction checks), and the layer must be built
- * (`npm run build:layer`).
+ * entries must exist (NodejsFunction checks); without bundling the layer is not built.
  */
 import { readFileSync } from 'node:fs';
 import { App } from 'aws-cdk-lib';

@@ -3,7 +3,8 @@
  * would: task root = the asset folder, `_HANDLER` from the template, the layer's
  * `nodejs/node_modules` on NODE_PATH (Lambda mounts it at /opt/nodejs/node_modules), and
  * an environment built from scratch (the template's variables, Lambda's own, and what
- * the caller adds), never this process's. The process is killed at `timeoutMs`.
+ * the caller adds), never this process's, under the `node` binary the caller names (the
+ * Lambda runtime's Node, not this process's). The process is killed at `timeoutMs`.
  */
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
@@ -19,6 +20,8 @@ export interface BundleInvocation {
   env: Record<string, string>;
   /** A layer folder (holding `nodejs/node_modules`); absent: no layer on NODE_PATH. */
   layerDir?: string;
+  /** The `node` that runs the handler. @default this process's */
+  nodeBinary?: string;
   /** Kill the process after this long. */
   timeoutMs: number;
 }
@@ -30,13 +33,18 @@ export interface BundleOutcome {
   stdout: string;
   stderr: string;
   durationMs: number;
+  /** `process.version` of the Node that ran the handler. */
+  nodeVersion: string;
+  /** The `awsRequestId` its context carried. */
+  requestId: string;
 }
 
-export function invokeBundle({ fn, event, env, layerDir, timeoutMs }: BundleInvocation): Promise<BundleOutcome> {
+export function invokeBundle({ fn, event, env, layerDir, nodeBinary, timeoutMs }: BundleInvocation): Promise<BundleOutcome> {
   const name = `zk-lookout-${fn.logicalId}`;
   const child = fork(BOOTSTRAP, [], {
     cwd: fn.assetDir,
     execArgv: [],
+    ...(nodeBinary ? { execPath: nodeBinary } : {}),
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     env: {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -47,6 +55,8 @@ export function invokeBundle({ fn, event, env, layerDir, timeoutMs }: BundleInvo
       AWS_LAMBDA_FUNCTION_NAME: name,
       AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memoryMb),
+      // Lambda sets it for on-demand (not provisioned) environments; Powertools reports cold starts only then.
+      AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
       AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${name}`,
       AWS_LAMBDA_LOG_STREAM_NAME: `2026/01/01/[$LATEST]${fn.logicalId}`,
       ...(layerDir ? { NODE_PATH: join(layerDir, 'nodejs', 'node_modules') } : {}),
@@ -61,7 +71,7 @@ export function invokeBundle({ fn, event, env, layerDir, timeoutMs }: BundleInvo
   const text = (chunks: Buffer[]) => Buffer.concat(chunks).toString('utf8');
 
   return new Promise<BundleOutcome>((resolve, reject) => {
-    let answer: { ok: boolean; result?: unknown; error?: BundleOutcome['error'] } | undefined;
+    let answer: { ok: boolean; result?: unknown; error?: BundleOutcome['error']; nodeVersion: string; requestId: string } | undefined;
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`${fn.logicalId} did not answer within ${timeoutMs} ms; stderr:\n${text(stderr).slice(-4000)}`));
@@ -77,7 +87,8 @@ export function invokeBundle({ fn, event, env, layerDir, timeoutMs }: BundleInvo
       clearTimeout(timer);
       const durationMs = Math.round(performance.now() - started);
       if (!answer) return reject(new Error(`${fn.logicalId} exited (${signal ?? code}) without an answer; stderr:\n${text(stderr).slice(-4000)}`));
-      resolve({ ...(answer.ok ? { result: answer.result } : { error: answer.error }), stdout: text(stdout), stderr: text(stderr), durationMs });
+      const { nodeVersion, requestId } = answer;
+      resolve({ ...(answer.ok ? { result: answer.result } : { error: answer.error }), stdout: text(stdout), stderr: text(stderr), durationMs, nodeVersion, requestId });
     });
     child.send({ event, deadlineMs: Date.now() + fn.timeoutSeconds * 1000 });
   });

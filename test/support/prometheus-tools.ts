@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
+import { forgetProcess, recordProcess } from '../../scripts/process-registry.ts';
 
 export const PROMTOOL = '/usr/bin/promtool';
 export const ALERTMANAGER = '/usr/bin/prometheus-alertmanager';
@@ -35,6 +36,8 @@ export interface Child {
 /** Starts a process that is SIGTERMed (then SIGKILLed) after the file's tests. */
 export function startChild(command: string, args: string[]): Child {
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  recordProcess(child.pid, [command, ...args].join(' '));
+  child.once('exit', () => forgetProcess(child.pid));
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -53,11 +53,14 @@ describe('buildAlertMessage', () => {
     expect(msg?.changes[0]).toMatchObject({ probability: 0.9, since: '2024-05-01T10:00:00.000Z', signals: [signal] });
   });
 
-  it('writes the exact silence command for the top change, an hour from the evaluation', () => {
-    const msg = buildAlertMessage(evaluation([transition({ alertKey: 'server-down:10.0.0.1:2181', alertName: 'server-down', server: '10.0.0.1:2181' })]), { stage: 'prod' });
-    expect(msg?.silenceCommand).toBe(
-      "npx zk-lookout silence add --ensemble prod-zk --server 10.0.0.1:2181 --alert server-down --until 2024-05-01T11:00:00.000Z --reason 'investigating server-down:10.0.0.1:2181' --stage prod",
+  // Issue 15: the command used to carry an absolute --until (stale by the time it was read) and no region or local target.
+  it('writes the exact silence command for the top change, for two hours from when it is pasted, naming its target', () => {
+    const down = evaluation([transition({ alertKey: 'server-down:10.0.0.1:2181', alertName: 'server-down', server: '10.0.0.1:2181' })]);
+    expect(buildAlertMessage(down, { stage: 'prod' })?.silenceCommand).toBe(
+      "npx zk-lookout silence add --ensemble prod-zk --server 10.0.0.1:2181 --alert server-down --until +2h --reason 'investigating server-down:10.0.0.1:2181' --stage prod",
     );
+    expect(buildAlertMessage(down, { silenceTarget: { stage: 'prod', region: 'eu-west-1' } })?.silenceCommand).toMatch(/ --until \+2h .* --stage prod --region eu-west-1$/);
+    expect(buildAlertMessage(down, { silenceTarget: { configFile: '/etc/zk lookout/local.json' } })?.silenceCommand).toMatch(/ --config '\/etc\/zk lookout\/local\.json'$/);
   });
 
   it('shell-quotes names a shell would interpret', () => {

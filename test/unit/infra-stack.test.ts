@@ -314,8 +314,10 @@ describe('options', () => {
     withDigest.hasResourceProperties('AWS::EC2::SecurityGroupEgress', { FromPort: 443, ToPort: 443, DestinationSecurityGroupId: Match.anyValue() });
   });
 
-  it('stops synth with the build command when the layer has not been built', () => {
-    expect(() => new ZookeeperLayer(new Stack(new App(), 'S'), 'Layer', { directory: '/nonexistent/layer' })).toThrow(/npm run build:layer/);
+  // Was "stops synth with the build command": synth now builds the layer itself
+  // (test/unit/zookeeper-layer-build.test.ts); only a layer folder given explicitly can lack it.
+  it('stops synth naming the folder when a layer folder given to it holds no addon', () => {
+    expect(() => new ZookeeperLayer(new Stack(new App(), 'S'), 'Layer', { directory: '/nonexistent/layer' })).toThrow(/nonexistent\/layer\/.*zookeeper\.node is missing/);
   });
 });
 

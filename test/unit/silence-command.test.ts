@@ -105,7 +105,7 @@ describe('silence, file mode', () => {
   it('rejects an invalid silence, a past --until and a bad time, naming what was wrong', async () => {
     const text = readFileSync(file, 'utf8');
     expect(await run(['add', '--ensemble', 'x', '--alert', 'bogus', '--until', '+1h', '--reason', 'r', '--file', file])).toBe(1);
-    expect(err.join('\n')).toMatch(/alertName: Invalid option/);
+    expect(err.join('\n')).toMatch(/alertName: must be one of "server-down", /);
     expect(await run(['add', '--ensemble', 'x', '--until', '2001-01-01T00:00:00Z', '--reason', 'r', '--file', file])).toBe(1);
     expect(err.join('\n')).toMatch(/not in the future/);
     await expect(run(['add', '--ensemble', 'x', '--until', 'tomorrow', '--reason', 'r', '--file', file])).rejects.toThrow(/--until: expected an ISO time with a zone .* or \+N/);

@@ -32,7 +32,7 @@ describe('zk-lookout thresholds', () => {
     const { code, stdout } = await cli('validate', bad);
     expect(code).toBe(1);
     expect(stdout.trim().split('\n').sort()).toEqual([
-      'forRounds: Too small: expected number to be >=1',
+      'forRounds: must be at least 1',
       expect.stringMatching(/^signals\.disk: unknown signal "disk"/),
       expect.stringMatching(/^signals\.fd-use\.tau: tau must be > 0/),
     ]);

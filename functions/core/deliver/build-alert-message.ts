@@ -8,11 +8,19 @@ export interface AlertMessageOptions {
   links?: { dashboard?: string; runbook?: string };
   /** Deployment stage, passed to the silence command when not the default. */
   stage?: string;
+  /** Where the pasted silence command writes, so it silences what this pipeline reads. */
+  silenceTarget?: SilenceTarget;
 }
 
+/** The silences the pipeline reads: the SSM parameter of a stage (and region), or a local run config. */
+export type SilenceTarget = { stage: string; region?: string } | { configFile: string };
+
 export const TITLE_MAX_CHARS = 100;
-/** How long the suggested silence lasts: long enough to investigate, short enough to expire. */
-export const SILENCE_SUGGESTION_MS = 60 * 60 * 1000;
+/**
+ * How long the suggested silence lasts: long enough to investigate, short enough to expire.
+ * Relative, so the command works whenever it is pasted.
+ */
+export const SILENCE_SUGGESTION = '+2h';
 
 const LEVEL_RANK: Record<AlertLevel, number> = { alarm: 0, warning: 1, info: 2 };
 const CHANGE_RANK: Record<ChangeKind, number> = { fired: 0, reminder: 1, resolved: 2 };
@@ -40,7 +48,7 @@ export function buildAlertMessage(evaluation: Evaluation, options: AlertMessageO
     evaluatedAt: evaluation.evaluatedAt,
     changes,
     links: { ...(options.links?.dashboard ? { dashboard: options.links.dashboard } : {}), ...(options.links?.runbook ? { runbook: options.links.runbook } : {}) },
-    silenceCommand: silenceCommand(evaluation, top, options.stage),
+    silenceCommand: silenceCommand(evaluation, top, options.silenceTarget ?? (options.stage !== undefined ? { stage: options.stage } : undefined)),
   };
 }
 
@@ -86,20 +94,26 @@ function titleOf(severity: Severity, ensemble: string, top: Transition, others: 
 }
 
 /**
- * The command that silences the most important change for an hour, ready to paste:
- * `npx zk-lookout silence add --ensemble <name> [--server <addr>] --alert <name>
- *  --until <ISO> --reason '…' [--stage <stage>]`. Values are shell-quoted.
+ * The command that silences the most important change for two hours, ready to paste in
+ * the zk-lookout checkout: `npx zk-lookout silence add --ensemble <name> [--server <addr>]
+ * --alert <name> --until +2h --reason '…' (--stage <stage> [--region <r>] | --config <file>)`.
+ * Values are shell-quoted.
  */
-function silenceCommand(evaluation: Evaluation, top: Transition, stage: string | undefined): string {
-  const until = new Date(Date.parse(evaluation.evaluatedAt) + SILENCE_SUGGESTION_MS).toISOString();
+function silenceCommand(evaluation: Evaluation, top: Transition, target: SilenceTarget | undefined): string {
+  const where =
+    target === undefined
+      ? []
+      : 'configFile' in target
+        ? [`--config ${shellQuote(target.configFile)}`]
+        : [`--stage ${shellQuote(target.stage)}`, ...(target.region !== undefined ? [`--region ${shellQuote(target.region)}`] : [])];
   const args = [
     'npx zk-lookout silence add',
     `--ensemble ${shellQuote(evaluation.ensembleName)}`,
     ...(top.server !== undefined ? [`--server ${shellQuote(top.server)}`] : []),
     `--alert ${shellQuote(top.alertName)}`,
-    `--until ${until}`,
+    `--until ${SILENCE_SUGGESTION}`,
     `--reason ${shellQuote(`investigating ${top.alertKey}`)}`,
-    ...(stage !== undefined ? [`--stage ${shellQuote(stage)}`] : []),
+    ...where,
   ];
   return args.join(' ');
 }

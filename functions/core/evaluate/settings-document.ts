@@ -3,6 +3,9 @@
  * parsing that names where a document is wrong, and zod issues as `path: reason`.
  */
 import type { z } from 'zod';
+import { didYouMean } from '../did-you-mean.ts';
+import { describeJsonError } from '../json-error-position.ts';
+import { knownKeysAt, plainIssue } from '../plain-zod-issue.ts';
 
 export interface SettingsError {
   /** JSON path of the offending value (`signals.fd-use.tau`, `[2].until`), `$` for the whole document. */
@@ -36,7 +39,7 @@ export function parseJsonDocument(text: string, what: string): ParseResult<unkno
     if (nonFinite.length > 0) {
       return { ok: false, errors: nonFinite.map(([path, token]) => ({ path, message: `${token} is not a JSON number; write a finite number` })) };
     }
-    return fail('$', `invalid JSON: ${(err as Error).message}`);
+    return fail('$', `invalid JSON at ${describeJsonError(text, err)}`);
   }
 }
 
@@ -77,17 +80,21 @@ export function formatPath(path: readonly PropertyKey[]): string {
     .join('');
 }
 
-/** Zod issues as path/reason pairs; an unknown key is named in the path itself. */
-export function zodErrors(error: z.ZodError, describeUnknown: (path: readonly PropertyKey[], key: string) => string): SettingsError[] {
+/**
+ * Zod issues as path/reason pairs in plain words; an unknown key is named in the path
+ * itself and, given the schema, with the known key it was probably meant to be.
+ */
+export function zodErrors(error: z.ZodError, describeUnknown: (path: readonly PropertyKey[], key: string) => string, schema?: z.ZodType): SettingsError[] {
   return error.issues.flatMap((issue) => {
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ path: formatPath([...issue.path, key]), message: describeUnknown(issue.path, key) }));
+      const known = schema ? knownKeysAt(schema, issue.path) : [];
+      return issue.keys.map((key) => ({ path: formatPath([...issue.path, key]), message: describeUnknown(issue.path, key) + didYouMean(key, known) }));
     }
     if (issue.code === 'invalid_key') {
       const key = issue.path.at(-1);
       return [{ path: formatPath(issue.path), message: `invalid name "${String(key)}": ${issue.issues[0]?.message ?? issue.message}` }];
     }
-    return [{ path: formatPath(issue.path), message: issue.message }];
+    return [{ path: formatPath(issue.path), message: plainIssue(issue) }];
   });
 }
 

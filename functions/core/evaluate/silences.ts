@@ -39,7 +39,7 @@ export function parseSilences(text: string): ParseResult<Silence[]> {
   const json = parseJsonDocument(text, 'silences document');
   if (!json.ok) return json;
   const parsed = SilencesDocument.safeParse(json.value);
-  if (!parsed.success) return { ok: false, errors: zodErrors(parsed.error, (_path, key) => `unknown silence field "${key}"`) };
+  if (!parsed.success) return { ok: false, errors: zodErrors(parsed.error, (_path, key) => `unknown silence field "${key}"`, SilencesDocument) };
   return { ok: true, value: parsed.data };
 }
 

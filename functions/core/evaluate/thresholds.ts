@@ -93,8 +93,8 @@ export interface ResolvedThresholds {
 export function parseThresholds(text: string): ParseResult<ThresholdsDocument> {
   const json = parseJsonDocument(text, 'thresholds document');
   if (!json.ok) return json;
-  const parsed = ThresholdsDocument.safeParse(json.value);
-  if (!parsed.success) return { ok: false, errors: zodErrors(parsed.error, describeUnknownKey) };
+  const parsed = ThresholdsDocument.safeParse(withoutSchemaKey(json.value));
+  if (!parsed.success) return { ok: false, errors: zodErrors(parsed.error, describeUnknownKey, ThresholdsDocument) };
   const errors = consistencyErrors(parsed.data);
   return errors.length > 0 ? { ok: false, errors } : { ok: true, value: parsed.data };
 }
@@ -107,7 +107,7 @@ export function withEnsembleOverride(base: ThresholdsDocument, ensembleName: str
   const json = parseJsonDocument(text, `thresholds override for ${ensembleName}`);
   if (!json.ok) return json;
   const parsed = EnsembleThresholdsOverride.safeParse(json.value);
-  if (!parsed.success) return { ok: false, errors: zodErrors(parsed.error, describeUnknownKey) };
+  if (!parsed.success) return { ok: false, errors: zodErrors(parsed.error, describeUnknownKey, EnsembleThresholdsOverride) };
   const document: ThresholdsDocument = {
     ...base,
     ensembles: { ...base.ensembles, [ensembleName]: mergeSettings(base.ensembles?.[ensembleName] ?? {}, parsed.data) },
@@ -178,6 +178,13 @@ function consistencyErrors(doc: ThresholdsDocument): SettingsError[] {
     check(resolveThresholds(doc, name), ['ensembles', name], override);
   }
   return errors;
+}
+
+/** `"$schema"` points an editor at docs/thresholds.schema.json; it is not a setting. */
+function withoutSchemaKey(value: unknown): unknown {
+  if (!value || typeof value !== 'object' || Array.isArray(value) || !('$schema' in value)) return value;
+  const { $schema: _schema, ...rest } = value as Record<string, unknown>;
+  return rest;
 }
 
 function describeUnknownKey(path: readonly PropertyKey[], key: string): string {
