@@ -18,10 +18,6 @@ export const HandlerEnv = {
   AlertsTopicArn: 'ALERTS_TOPIC_ARN',
   /** Deployment stage, e.g. `prod`. Every function. */
   Stage: 'STAGE',
-  /** JSON `SweepEnsemble[]`: which ensembles should be reporting and how often. Sweep. */
-  Ensembles: 'ENSEMBLES',
-  /** JSON `ChatChannelSpec[]`: non-secret channel config; URLs and keys live in Secrets Manager. Chat relay. */
-  ChatChannels: 'CHAT_CHANNELS',
   /** Console URL of the stack's dashboard, for message links. Evaluator, sweep. */
   DashboardUrl: 'DASHBOARD_URL',
   PowertoolsServiceName: 'POWERTOOLS_SERVICE_NAME',
@@ -36,6 +32,18 @@ export const SettingsParameterNames = {
   thresholds: (stage: string) => `/zk-lookout/${stage}/thresholds`,
   ensembleThresholds: (stage: string, ensemble: string) => `/zk-lookout/${stage}/ensembles/${ensemble}/thresholds`,
   silences: (stage: string) => `/zk-lookout/${stage}/silences`,
+} as const;
+
+/**
+ * The lists that grow with the config, kept out of the 4 KB Lambda environment: the stack
+ * writes each as numbered SSM parameters under its path (`functions/adapters/deployment-list.ts`
+ * reads them), named from the stage like the settings.
+ */
+export const DeploymentListPaths = {
+  /** `SweepEnsemble[]`: which ensembles should be reporting and how often. Sweep. */
+  sweepEnsembles: (stage: string) => `/zk-lookout/${stage}/deployment/sweep-ensembles`,
+  /** `ChatChannelSpec[]`: non-secret channel config; URLs and keys live in Secrets Manager. Chat relay. */
+  chatChannels: (stage: string) => `/zk-lookout/${stage}/deployment/chat-channels`,
 } as const;
 
 /** `POWERTOOLS_SERVICE_NAME` of each function. */
@@ -103,14 +111,14 @@ export interface ProbeScheduleInput {
   scheduledTime: string;
 }
 
-/** One entry of `ENSEMBLES` for the sweep: an ensemble is stale after 3 intervals without a round. */
+/** One entry of the sweep's ensemble list (`DeploymentListPaths.sweepEnsembles`): an ensemble is stale after 3 intervals without a round. */
 export interface SweepEnsemble {
   name: string;
   /** The schedule rate in seconds: a missed invocation, not a missed sub-minute round, is the unit. */
   intervalSeconds: number;
 }
 
-/** One entry of `CHAT_CHANNELS`. The secret holds the webhook URL (and a signing key where the provider has one). */
+/** One entry of the chat relay's channel list (`DeploymentListPaths.chatChannels`). The secret holds the webhook URL (and a signing key where the provider has one). */
 export interface ChatChannelSpec {
   name: string;
   kind: ChatKind;

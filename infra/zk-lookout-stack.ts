@@ -1,9 +1,10 @@
 /**
  * The whole checker in one stack: schedules → probes (one per VPC) → results table →
  * evaluator and sweep → alerts topic → email, chat relay, AWS Chatbot; settings in SSM;
- * a watchdog and a dashboard. Every permission is a grant between two of these parts.
+ * a watchdog (→ operations topic → email, AWS Chatbot) and a dashboard. Every permission
+ * is a grant between two of these parts, and every function waits for its role's policies.
  */
-import { Aws, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aspects, Aws, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
@@ -21,6 +22,7 @@ import { ResultsTable } from './constructs/results-table.ts';
 import { SettingsParameters } from './constructs/settings-parameters.ts';
 import { Watchdog } from './constructs/watchdog.ts';
 import { ZookeeperLayer } from './constructs/zookeeper-layer.ts';
+import { FunctionsWaitForPolicies } from './functions-wait-for-policies.ts';
 
 export interface ZkLookoutStackProps extends StackProps {
   readonly config: DeploymentConfig;
@@ -87,7 +89,7 @@ export class ZkLookoutStack extends Stack {
 
     if (config.alertmanager) this.alertmanagerRelay = alertmanagerRelay(this, config.alertmanager, { stage, topic: this.alerts.topic, logRetention });
 
-    this.watchdog = new Watchdog(this, 'Watchdog', { topic: this.alerts.topic, alarmNamePrefix });
+    this.watchdog = new Watchdog(this, 'Watchdog', { topic: this.alerts.operationsTopic, alarmNamePrefix });
     for (const probe of this.probes) this.watchdog.watchFunction(`probe-${probe.vpc.vpcId}`, probe.lookout.function);
     this.watchdog.watchFunction('evaluator', this.evaluator.evaluator.function);
     this.watchdog.watchFunction('sweep', this.evaluator.sweep.function);
@@ -99,13 +101,20 @@ export class ZkLookoutStack extends Stack {
     if (this.alertmanagerRelay) this.watchdog.watchDeadLetters('alertmanager-relay', this.alertmanagerRelay.deadLetterQueue);
     this.watchdog.watchSchedules('schedules', this.schedules.group);
 
-    new CfnOutput(this, 'AlertsTopicArn', { value: this.alerts.topic.topicArn, description: 'Alerts topic: confirm its email subscriptions' });
+    new CfnOutput(this, 'AlertsTopicArn', { value: this.alerts.topic.topicArn, description: 'Alerts topic (ensemble alerts): confirm its email subscriptions' });
+    new CfnOutput(this, 'OperationsTopicArn', { value: this.alerts.operationsTopic.topicArn, description: "Operations topic (the watchdog's alarms): confirm its email subscriptions too" });
     new CfnOutput(this, 'ResultsTableName', { value: this.resultsTable.table.tableName, description: 'Probe rounds and alert state' });
     new CfnOutput(this, 'DashboardName', { value: this.dashboard.dashboardName });
 
     if (config.chatbot && (config.chatbot.slack || config.chatbot.teams)) {
-      new ChatbotChannels(this, 'Chatbot', { stage, topic: this.alerts.topic, chatbot: config.chatbot, alarmArns: this.watchdog.alarms.map((a) => a.alarmArn) });
+      new ChatbotChannels(this, 'Chatbot', {
+        stage,
+        topics: [this.alerts.topic, this.alerts.operationsTopic],
+        chatbot: config.chatbot,
+        alarmArns: this.watchdog.alarms.map((a) => a.alarmArn),
+      });
     }
+    Aspects.of(this).add(new FunctionsWaitForPolicies());
   }
 }
 
@@ -115,7 +124,13 @@ function alertmanagerRelay(scope: Construct, config: AlertmanagerConfig, base: P
     ...base,
     url: config.url,
     ...(config.secretName ? { secret: Secret.fromSecretNameV2(scope, 'AlertmanagerSecret', config.secretName) } : {}),
-    ...(config.vpc ? { vpc: importVpc(scope, 'AlertmanagerVpc', config.vpc) } : {}),
+    ...(config.vpc
+      ? {
+          vpc: importVpc(scope, 'AlertmanagerVpc', config.vpc),
+          ...(config.vpc.secretsManagerEndpoint ? { secretsManagerEndpoint: config.vpc.secretsManagerEndpoint } : {}),
+          ...(config.vpc.dnsServerCidrs ? { dnsServerCidrs: config.vpc.dnsServerCidrs } : {}),
+        }
+      : {}),
     ...(config.endsAfterMinutes ? { endsAfter: Duration.minutes(config.endsAfterMinutes) } : {}),
   });
 }

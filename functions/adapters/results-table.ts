@@ -20,10 +20,18 @@ import type { AlertMessage } from '../core/deliver/alert-message.ts';
 import type { EnsembleState } from '../core/evaluate/ensemble-state.ts';
 import { PROBE_ROUND_VERSION, type ProbeRound } from '../core/probe/probe-round.ts';
 import { isReadableRoundVersion, OLDEST_READABLE_ROUND_VERSION, upgradeProbeRound } from '../core/probe/read-probe-round.ts';
+import { mergeSorted } from './merge-sorted.ts';
 
 export const DEFAULT_ROUND_TTL_DAYS = 14;
 const STATE_SK = 'STATE';
 const ROUND_PREFIX = 'R#';
+/**
+ * Round items live in their own partition per ensemble, `RND#<name>`, apart from the
+ * state item's `ENS#<name>`: IAM's `dynamodb:LeadingKeys` sees only the partition key, so
+ * this is what lets the probe's role write rounds and never a state item. Rounds written
+ * before this layout sit under `ENS#<name>` with the same sort keys, and are still read.
+ */
+export const ROUND_KEY_PREFIX = 'RND#';
 
 export interface ResultsTableOptions {
   tableName: string;
@@ -74,7 +82,14 @@ export class StoredItemError extends Error {
 /** The shape shared by SDK items and DynamoDB stream images (only the types used here). */
 export type ItemImage = Record<string, { S?: string; N?: string } | undefined>;
 
+/** Partition key of the ensemble's state item (and of rounds written before `ROUND_KEY_PREFIX`). */
 export const ensembleKey = (ensembleName: string): string => `ENS#${ensembleName}`;
+
+/** Partition key of the ensemble's round items. */
+export const roundPartitionKey = (ensembleName: string): string => `${ROUND_KEY_PREFIX}${ensembleName}`;
+
+/** Every partition that may hold the ensemble's rounds: the round partition, then the older layout's. */
+export const roundPartitionKeys = (ensembleName: string): string[] => [roundPartitionKey(ensembleName), ensembleKey(ensembleName)];
 
 /** Sort key of a round: scheduled time first, so a Query returns rounds in time order. */
 export function roundSortKey(scheduledAt: Date | string, roundId: string): string {
@@ -115,7 +130,7 @@ function createResultsTableInput(tableName: string): CreateTableCommandInput {
 export function roundItem(round: ProbeRound, scheduledAt: Date | string, ttlSeconds = DEFAULT_ROUND_TTL_DAYS * 86_400): Record<string, AttributeValue> {
   const scheduled = new Date(isoTime(scheduledAt, 'scheduledAt'));
   return {
-    pk: { S: ensembleKey(round.ensembleName) },
+    pk: { S: roundPartitionKey(round.ensembleName) },
     sk: { S: roundSortKey(scheduled, round.roundId) },
     type: { S: 'round' },
     roundVersion: { N: String(round.version) },
@@ -186,8 +201,13 @@ export class ResultsTable {
     }
   }
 
-  /** Rounds of one ensemble in scheduled-time order, page by page; bounds are inclusive. */
+  /** Rounds of one ensemble in scheduled-time order, page by page, from both layouts' partitions; bounds are inclusive. */
   async *queryRounds(ensembleName: string, range: RoundRange = {}): AsyncGenerator<ProbeRound> {
+    const partitions = roundPartitionKeys(ensembleName).map((pk) => this.queryPartition(pk, range));
+    for await (const { round } of mergeSorted(partitions, (r) => r.sk)) yield round;
+  }
+
+  private async *queryPartition(pk: string, range: RoundRange): AsyncGenerator<{ sk: string; round: ProbeRound }> {
     const low = range.from === undefined ? ROUND_PREFIX : `${ROUND_PREFIX}${isoTime(range.from, 'from')}`;
     const high = range.to === undefined ? `${ROUND_PREFIX}\uffff` : `${ROUND_PREFIX}${isoTime(range.to, 'to')}#\uffff`;
     let start: Record<string, AttributeValue> | undefined;
@@ -196,14 +216,14 @@ export class ResultsTable {
         new QueryCommand({
           TableName: this.tableName,
           KeyConditionExpression: 'pk = :pk AND sk BETWEEN :low AND :high',
-          ExpressionAttributeValues: { ':pk': { S: ensembleKey(ensembleName) }, ':low': { S: low }, ':high': { S: high } },
+          ExpressionAttributeValues: { ':pk': { S: pk }, ':low': { S: low }, ':high': { S: high } },
           ExclusiveStartKey: start,
           Limit: range.pageSize,
           ReturnConsumedCapacity: 'TOTAL',
         }),
       );
       this.count(page.ConsumedCapacity, 'readUnits');
-      for (const item of page.Items ?? []) yield decodeRoundItem(item);
+      for (const item of page.Items ?? []) yield { sk: item.sk?.S ?? '', round: decodeRoundItem(item) };
       start = page.LastEvaluatedKey;
     } while (start);
   }

@@ -6,7 +6,8 @@
  */
 import { DynamoDBClient, QueryCommand, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { RoundLine } from '../core/probe/round-lines.ts';
-import { decodeRoundItem, ensembleKey, StoredItemError } from './results-table.ts';
+import { mergeSorted } from './merge-sorted.ts';
+import { decodeRoundItem, roundPartitionKeys, StoredItemError } from './results-table.ts';
 
 export interface ArchiveQuery {
   /** One ensemble; absent reads every ensemble in the table. */
@@ -27,28 +28,41 @@ const ROUND_PREFIX = 'R#';
 export async function* readArchivedRounds(client: DynamoDBClient, tableName: string, query: ArchiveQuery = {}): AsyncGenerator<ArchivedRound> {
   const low = query.from ? `${ROUND_PREFIX}${query.from.toISOString()}` : ROUND_PREFIX;
   const high = query.to ? `${ROUND_PREFIX}${query.to.toISOString()}#\uffff` : `${ROUND_PREFIX}\uffff`;
+  if (query.ensemble) {
+    // Rounds sit in the round partition, older ones in the state item's: one time-ordered list.
+    const partitions = roundPartitionKeys(query.ensemble).map((pk) => queryPartition(client, tableName, pk, low, high, query.pageSize));
+    for await (const item of mergeSorted(partitions, (i) => i.sk?.S ?? '')) yield archived(item);
+    return;
+  }
   let start: Record<string, AttributeValue> | undefined;
   do {
-    const page = query.ensemble
-      ? await client.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :low AND :high',
-            ExpressionAttributeValues: { ':pk': { S: ensembleKey(query.ensemble) }, ':low': { S: low }, ':high': { S: high } },
-            ExclusiveStartKey: start,
-            Limit: query.pageSize,
-          }),
-        )
-      : await client.send(
-          new ScanCommand({
-            TableName: tableName,
-            FilterExpression: 'sk BETWEEN :low AND :high',
-            ExpressionAttributeValues: { ':low': { S: low }, ':high': { S: high } },
-            ExclusiveStartKey: start,
-            Limit: query.pageSize,
-          }),
-        );
+    const page = await client.send(
+      new ScanCommand({
+        TableName: tableName,
+        FilterExpression: 'sk BETWEEN :low AND :high',
+        ExpressionAttributeValues: { ':low': { S: low }, ':high': { S: high } },
+        ExclusiveStartKey: start,
+        Limit: query.pageSize,
+      }),
+    );
     for (const item of page.Items ?? []) yield archived(item);
+    start = page.LastEvaluatedKey;
+  } while (start);
+}
+
+async function* queryPartition(client: DynamoDBClient, tableName: string, pk: string, low: string, high: string, pageSize: number | undefined): AsyncGenerator<Record<string, AttributeValue>> {
+  let start: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await client.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :low AND :high',
+        ExpressionAttributeValues: { ':pk': { S: pk }, ':low': { S: low }, ':high': { S: high } },
+        ExclusiveStartKey: start,
+        Limit: pageSize,
+      }),
+    );
+    yield* page.Items ?? [];
     start = page.LastEvaluatedKey;
   } while (start);
 }

@@ -5,12 +5,15 @@
  * Lambda's retries and then the DLQ take over) with their names in the error; channels
  * that succeeded are recorded per SNS message id and skipped on the retry.
  *
- * Configuration: `CHAT_CHANNELS` holds the channel list as JSON (names,
- * kinds, Secrets Manager ids, filters: nothing secret). URLs and signing secrets are
- * read from Secrets Manager and never logged.
+ * Configuration: the stack writes the channel list (names, kinds, Secrets Manager ids,
+ * filters: nothing secret) to SSM under `DeploymentListPaths.chatChannels(stage)`, read
+ * with a cache on each invocation. URLs and signing secrets are read from Secrets
+ * Manager and never logged.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { HandlerEnv } from '../../infra/handler-environment.ts';
+import { DeploymentListPaths, HandlerEnv } from '../../infra/handler-environment.ts';
+import { DeploymentList } from '../adapters/deployment-list.ts';
+import { requiredEnv } from '../adapters/required-env.ts';
 import type { Context, SNSEvent } from 'aws-lambda';
 import { DynamoDeliveryLedger } from '../adapters/delivery-ledger.ts';
 import { WebhookSecrets } from '../adapters/secrets.ts';
@@ -78,18 +81,20 @@ export function createRelayHandler(deps: RelayDeps) {
   };
 }
 
-let defaultHandler: ReturnType<typeof createRelayHandler> | undefined;
+let shared: Omit<RelayDeps, 'channels'> & { lists: DeploymentList } | undefined;
 const logger = new Logger({ serviceName: 'zk-lookout-chat' });
 
-export const handler = (event: SNSEvent, context: Context): Promise<void> => {
+export const handler = async (event: SNSEvent, context: Context): Promise<void> => {
   // Request id and cold start on every line.
   logger.addContext(context);
-  defaultHandler ??= createRelayHandler({
-    channels: parseChannels(process.env[HandlerEnv.ChatChannels] ?? '[]', `environment variable ${HandlerEnv.ChatChannels}`),
+  shared ??= {
+    lists: new DeploymentList(),
     secrets: new WebhookSecrets(),
     // The table survives container recycling; without one (a relay outside the stack) the memo is what there is.
     ledger: process.env[HandlerEnv.ResultsTable] ? new DynamoDeliveryLedger({ tableName: process.env[HandlerEnv.ResultsTable] as string }) : new MemoryDeliveryLedger(),
     logger,
-  });
-  return defaultHandler(event, context);
+  };
+  const path = DeploymentListPaths.chatChannels(requiredEnv(HandlerEnv.Stage));
+  const channels = parseChannels(JSON.stringify(await shared.lists.read(path)), `SSM parameters under ${path}`);
+  return createRelayHandler({ ...shared, channels })(event, context);
 };

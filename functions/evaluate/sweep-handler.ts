@@ -7,14 +7,16 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
-import { HandlerEnv, ServiceNames, type SweepEnsemble } from '../../infra/handler-environment.ts';
+import { DeploymentListPaths, HandlerEnv, ServiceNames, type SweepEnsemble } from '../../infra/handler-environment.ts';
+import { DeploymentList } from '../adapters/deployment-list.ts';
 import { requiredEnv } from '../adapters/required-env.ts';
 import { sweepEnsemble } from './evaluate-ensemble.ts';
 import { evaluatorPorts, logOutcome } from './evaluator-ports.ts';
 
 const logger = new Logger({ serviceName: ServiceNames.Sweep });
+const deploymentList = new DeploymentList();
 
-/** `ENSEMBLES`: the ensembles the stack schedules, with their schedule rate. */
+/** The ensembles the stack schedules, with their schedule rate (an SSM list the stack writes). */
 const SweepEnsembles = z.array(z.strictObject({ name: z.string().min(1), intervalSeconds: z.number().positive() }) satisfies z.ZodType<SweepEnsemble>).min(1);
 
 export interface SweepResult {
@@ -26,7 +28,8 @@ export interface SweepResult {
 export async function handler(_event?: unknown, context?: Context): Promise<SweepResult> {
   // Request id and cold start on every line; resetKeys() per ensemble keeps them.
   if (context) logger.addContext(context);
-  const ensembles = parseSweepEnsembles(requiredEnv(HandlerEnv.Ensembles));
+  const path = DeploymentListPaths.sweepEnsembles(requiredEnv(HandlerEnv.Stage));
+  const ensembles = parseSweepEnsembles(await deploymentList.read(path), path);
   const result: SweepResult = { swept: 0, stale: [], published: 0 };
   const failed: string[] = [];
   for (const { name, intervalSeconds } of ensembles) {
@@ -50,14 +53,8 @@ export async function handler(_event?: unknown, context?: Context): Promise<Swee
   return result;
 }
 
-function parseSweepEnsembles(text: string): SweepEnsemble[] {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new Error(`${HandlerEnv.Ensembles} is not JSON: ${(err as Error).message}`);
-  }
+function parseSweepEnsembles(json: unknown, where: string): SweepEnsemble[] {
   const parsed = SweepEnsembles.safeParse(json);
-  if (!parsed.success) throw new Error(`${HandlerEnv.Ensembles}: ${parsed.error.issues.map((i) => `[${i.path.join('.')}] ${i.message}`).join('; ')}`);
+  if (!parsed.success) throw new Error(`${where}: ${parsed.error.issues.map((i) => `[${i.path.join('.')}] ${i.message}`).join('; ')}`);
   return parsed.data;
 }

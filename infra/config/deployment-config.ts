@@ -25,6 +25,8 @@ const pattern = (re: RegExp, rule: string) => z.string().regex(re, { error: (iss
 const port = z.int().min(1).max(65535).meta({ description: 'TCP port, 1-65535' });
 const severity = z.enum(Severities);
 const ensembleName = pattern(new RegExp(`^[a-z0-9-]{1,${MAX_ENSEMBLE_NAME}}$`), `≤ ${MAX_ENSEMBLE_NAME} chars of [a-z0-9-]`);
+/** Whether the stack reuses what the VPC has or creates the endpoint itself. */
+export const ENDPOINT_CHOICES = ['existing', 'create'] as const;
 const cidr = pattern(/^(\d{1,3}\.){3}\d{1,3}\/(\d|[12]\d|3[0-2])$/, 'an IPv4 CIDR like 10.0.0.0/16');
 
 const serverAddress = z.string().superRefine((text, ctx) => {
@@ -45,7 +47,32 @@ const vpcSchema = z
     dynamoDbPrefixListId: pattern(/^pl-[0-9a-f]+$/, 'the DynamoDB managed prefix list id like pl-02cd2c6b').meta({
       description: 'aws ec2 describe-managed-prefix-lists --filters Name=prefix-list-name,Values=com.amazonaws.<region>.dynamodb',
     }),
-    createDynamoDbEndpoint: z.boolean().default(true).meta({ description: 'Create the (free) DynamoDB gateway endpoint; false when the VPC has one.' }),
+    dynamoDbEndpoint: z
+      .enum(ENDPOINT_CHOICES, { error: (iss) => `"existing" or "create", ${got(iss.input)}` })
+      .default('existing')
+      .meta({
+        description:
+          '"existing" (default): the route tables already send DynamoDB through a gateway endpoint (or a NAT), and the stack changes nothing in them. ' +
+          '"create": the stack adds a (free) DynamoDB gateway endpoint to routeTableIds; it fails where one exists, and `cdk destroy` removes it again for every subnet on those tables.',
+      }),
+    createDynamoDbEndpoint: z
+      .never({ error: 'replaced by dynamoDbEndpoint: "existing" (reuse the VPC\'s gateway endpoint, the default) or "create"' })
+      .optional()
+      .meta({ description: 'Removed: use dynamoDbEndpoint.' }),
+    secretsManagerEndpoint: z
+      .enum(ENDPOINT_CHOICES, { error: (iss) => `"existing" or "create", ${got(iss.input)}` })
+      .optional()
+      .meta({
+        description:
+          'Required when something in this VPC reads a secret (a canary digestSecretArn, the Alertmanager relay with secretName). ' +
+          '"existing": an interface endpoint with private DNS already serves this VPC and its security group admits HTTPS from the VPC CIDR (the functions get egress 443 to the VPC CIDR only). ' +
+          '"create": the stack adds an interface endpoint with private DNS off (about $7.30 per AZ-month) that only zk-lookout\'s functions use.',
+      }),
+    dnsServerCidrs: z
+      .array(cidr)
+      .min(1)
+      .optional()
+      .meta({ description: 'Where the functions in this VPC may send DNS (53 UDP/TCP). Default: the VPC CIDR (the Amazon resolver at its base + 2, and DNS servers inside it); list yours when the DHCP options name servers outside the VPC.' }),
     securityGroupId: pattern(/^sg-[0-9a-f]+$/, 'a security group id like sg-0abc123')
       .optional()
       .meta({ description: 'Use this existing security group for the probe instead of creating one (you own its rules).' }),
@@ -74,7 +101,7 @@ const ensembleSchema = z
         root: pattern(/^\/[^\s]*$/, 'an absolute znode path like /zk-lookout/canary').default('/zk-lookout/canary'),
         digestSecretArn: pattern(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+-[A-Za-z0-9]{6}$/, 'the complete ARN of a Secrets Manager secret (with its 6-character suffix)')
           .optional()
-          .meta({ description: 'Secret holding user:password for digest auth. Adds a Secrets Manager interface endpoint to the VPC (about $7.30 per AZ-month).' }),
+          .meta({ description: 'Secret holding user:password for digest auth; the VPC must then say how it reaches Secrets Manager (vpc.secretsManagerEndpoint).' }),
       })
       .default({ enabled: true, root: '/zk-lookout/canary' }),
     znodeRules: ZnodeRulesSchema.default([]).meta({
@@ -141,7 +168,16 @@ export const deploymentConfigSchema = z
     const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
     const firstByName = new Map<string, number>();
     const firstByVpc = new Map<string, number>();
+    const secretsEndpointMissing = (vpc: { secretsManagerEndpoint?: string | undefined }, path: (string | number)[], reader: string) => {
+      if (vpc.secretsManagerEndpoint !== undefined) return;
+      issue(
+        [...path, 'secretsManagerEndpoint'],
+        `${reader} reads a secret from inside this VPC: set "existing" when a Secrets Manager interface endpoint with private DNS already serves the VPC (admitting HTTPS from the VPC CIDR), ` +
+          `or "create" to add an interface endpoint with private DNS off that only zk-lookout uses (about $7.30 per AZ-month)`,
+      );
+    };
     config.ensembles.forEach((ensemble, i) => {
+      if (ensemble.canary.enabled && ensemble.canary.digestSecretArn) secretsEndpointMissing(ensemble.vpc, ['ensembles', i, 'vpc'], `ensembles[${i}].canary.digestSecretArn`);
       const seen = firstByName.get(ensemble.name);
       if (seen !== undefined) issue(['ensembles', i, 'name'], `"${ensemble.name}" is already ensembles[${seen}].name`);
       else firstByName.set(ensemble.name, i);
@@ -152,6 +188,7 @@ export const deploymentConfigSchema = z
         issue(['ensembles', i, 'vpc'], `differs from ensembles[${first}].vpc for the same vpcId ${ensemble.vpc.vpcId}`);
       }
     });
+    if (config.alertmanager?.vpc && config.alertmanager.secretName) secretsEndpointMissing(config.alertmanager.vpc, ['alertmanager', 'vpc'], 'alertmanager.secretName');
     const secretPrefix = `zk-lookout/${config.stage}/`;
     const channelNames = new Set<string>();
     config.chatChannels.forEach((channel, i) => {

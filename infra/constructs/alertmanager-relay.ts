@@ -2,12 +2,14 @@
  * The Alertmanager relay: subscribed to the alerts topic, it posts each AlertMessage to
  * Alertmanager's API v2. Alertmanager usually lives in a private network, so the function
  * can run inside a VPC (its own security group allows egress only to Alertmanager's port,
- * plus HTTPS to reach Secrets Manager when credentials are used: that needs a Secrets
- * Manager interface endpoint or a NAT in the VPC). Like the chat relay it takes only
- * messages with a `severity` attribute, and failures go to a dead-letter queue.
+ * DNS, and, when credentials are used, Secrets Manager the way the config chose: the
+ * VPC's existing interface endpoint or one the stack creates, see
+ * secrets-manager-endpoint.ts). Like the chat relay it takes only messages with a
+ * `severity` attribute, and failures go to a dead-letter queue.
  */
 import { Duration, Token } from 'aws-cdk-lib';
 import { Peer, Port, SecurityGroup, type ISecurityGroup, type IVpc, type SubnetSelection } from 'aws-cdk-lib/aws-ec2';
+import type { ENDPOINT_CHOICES } from '../config/deployment-config.ts';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { SubscriptionFilter, type ITopic } from 'aws-cdk-lib/aws-sns';
@@ -18,6 +20,7 @@ import { AlertmanagerRelayEnv, DEFAULT_RELAY_ENDS_AFTER_SECONDS } from '../../fu
 import { ServiceNames } from '../handler-environment.ts';
 import { LookoutFunction } from './lookout-function.ts';
 import { deadLetterQueue } from './dead-letter-queue.ts';
+import { reachSecretsManager } from './secrets-manager-endpoint.ts';
 
 export const ALERTMANAGER_RELAY_ENTRY = 'functions/alertmanager/handler.ts';
 
@@ -32,8 +35,15 @@ export interface AlertmanagerRelayProps {
   readonly vpc?: IVpc;
   /** @default the VPC's private subnets */
   readonly subnets?: SubnetSelection;
-  /** @default a new group with egress only to Alertmanager's port (and 443 with `secret`) */
+  /** @default a new group with egress only to Alertmanager's port, DNS, and Secrets Manager with `secret` */
   readonly securityGroups?: ISecurityGroup[];
+  /**
+   * With `vpc` and `secret`: reuse the VPC's Secrets Manager endpoint or create one
+   * (secrets-manager-endpoint.ts). Required then: without it `GetSecretValue` has no way out.
+   */
+  readonly secretsManagerEndpoint?: (typeof ENDPOINT_CHOICES)[number];
+  /** Where the relay may send DNS. @default the VPC CIDR */
+  readonly dnsServerCidrs?: readonly string[];
   /**
    * How long Alertmanager keeps a firing alert without a newer message. The relay sees
    * only changes and reminders, so this must exceed the thresholds' `repeatEvery`.
@@ -55,8 +65,22 @@ export class AlertmanagerRelay extends Construct {
     if (!endsAfter.isUnresolved() && endsAfter.toSeconds() < 60) throw new Error(`AlertmanagerRelay ${id}: endsAfter must be at least 1 minute, got ${endsAfter.toHumanString()}`);
 
     this.deadLetterQueue = deadLetterQueue(this, 'the Alertmanager relay (SNS redrive and failed invocations)');
+    let secretsEnvironment: Record<string, string> = {};
     if (props.vpc) {
-      this.securityGroups = props.securityGroups ?? [this.egressOnlyGroup(props.vpc, port, props.secret !== undefined)];
+      const own = props.securityGroups ? undefined : this.egressOnlyGroup(props.vpc, port, props.dnsServerCidrs ?? [props.vpc.vpcCidrBlock]);
+      this.securityGroups = props.securityGroups ?? [own!];
+      if (props.secret) {
+        if (!props.secretsManagerEndpoint) {
+          throw new Error(`AlertmanagerRelay ${id}: a relay in a VPC that reads a secret needs secretsManagerEndpoint ("existing" or "create"), or it cannot reach Secrets Manager`);
+        }
+        secretsEnvironment = reachSecretsManager(this, 'SecretsManagerEndpoint', {
+          choice: props.secretsManagerEndpoint,
+          vpc: props.vpc,
+          subnets: props.subnets ?? {},
+          client: this.securityGroups[0]!,
+          what: 'zk-lookout Alertmanager relay reads its credentials',
+        });
+      }
     }
     this.lookout = new LookoutFunction(this, 'Relay', {
       entry: ALERTMANAGER_RELAY_ENTRY,
@@ -70,6 +94,7 @@ export class AlertmanagerRelay extends Construct {
         [AlertmanagerRelayEnv.Url]: props.url,
         [AlertmanagerRelayEnv.EndsAfterSeconds]: String(endsAfter.toSeconds()),
         ...(props.secret ? { [AlertmanagerRelayEnv.SecretId]: props.secret.secretArn } : {}),
+        ...secretsEnvironment,
       },
       ...(props.vpc && this.securityGroups ? { network: { vpc: props.vpc, subnets: props.subnets ?? {}, securityGroups: this.securityGroups } } : {}),
     });
@@ -79,10 +104,14 @@ export class AlertmanagerRelay extends Construct {
     );
   }
 
-  private egressOnlyGroup(vpc: IVpc, port: number, needsSecretsManager: boolean): SecurityGroup {
-    const group = new SecurityGroup(this, 'SecurityGroup', { vpc, allowAllOutbound: false, description: 'zk-lookout Alertmanager relay: egress to Alertmanager only' });
+  private egressOnlyGroup(vpc: IVpc, port: number, dnsServerCidrs: readonly string[]): SecurityGroup {
+    const group = new SecurityGroup(this, 'SecurityGroup', { vpc, allowAllOutbound: false, description: 'zk-lookout Alertmanager relay: egress to Alertmanager, DNS and Secrets Manager only' });
     group.addEgressRule(Peer.ipv4(vpc.vpcCidrBlock), Port.tcp(port), 'Alertmanager API');
-    if (needsSecretsManager) group.addEgressRule(Peer.ipv4(vpc.vpcCidrBlock), Port.tcp(443), 'Secrets Manager interface endpoint');
+    // Alertmanager's host name (and an endpoint's) resolves through the VPC's DNS.
+    for (const cidr of dnsServerCidrs) {
+      group.addEgressRule(Peer.ipv4(cidr), Port.udp(53), 'DNS');
+      group.addEgressRule(Peer.ipv4(cidr), Port.tcp(53), 'DNS over TCP (large answers)');
+    }
     return group;
   }
 }

@@ -1,7 +1,12 @@
 /**
- * The one alerts topic: encrypted with a customer-managed key (CloudWatch alarm actions
- * cannot publish to a topic under the AWS-managed SNS key), SSL enforced, and one email
- * subscription per address with a filter on the `severity` attribute.
+ * Two topics under one customer-managed key (CloudWatch alarm actions cannot publish to a
+ * topic under the AWS-managed SNS key), SSL enforced:
+ * - the alerts topic carries the evaluator's AlertMessages, each with a `severity`
+ *   attribute, and each email address subscribes to it with a filter on its severities;
+ * - the operations topic carries the watchdog's CloudWatch alarm notifications. Those
+ *   carry no message attributes, and SNS matches an attribute filter policy only against
+ *   a message that has at least one, so no filter could both select severities and let
+ *   them through: every address subscribes to this topic without a filter.
  */
 import { ArnFormat, Stack } from 'aws-cdk-lib';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -16,32 +21,37 @@ export interface AlertsTopicProps {
   readonly emailSubscriptions: readonly { address: string; severities: readonly Severity[] }[];
 }
 
-/**
- * The listed severities, or no `severity` attribute at all: the watchdog's CloudWatch
- * alarm notifications carry none, and they must reach every address.
- */
+/** The listed severities of the evaluator's messages (every one of them carries `severity`). */
 export function severityFilter(severities: readonly Severity[]): SubscriptionFilter {
-  return new SubscriptionFilter([...severities, { exists: false }]);
+  return SubscriptionFilter.stringFilter({ allowlist: [...severities] });
 }
 
 export class AlertsTopic extends Construct {
   readonly topic: Topic;
+  /** The watchdog's alarms: attribute-less CloudWatch notifications, unfiltered to every address. */
+  readonly operationsTopic: Topic;
   readonly key: Key;
 
   constructor(scope: Construct, id: string, props: AlertsTopicProps) {
     super(scope, id);
     const stack = Stack.of(this);
+    // Only this account's alarms, in this region: the confused-deputy guard SNS and KMS document for service principals.
+    const fromThisAccountsAlarms = {
+      ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+      StringEquals: { 'aws:SourceAccount': stack.account },
+    };
     this.key = new Key(this, 'Key', {
-      description: `zk-lookout ${props.stage}: alerts topic encryption`,
+      description: `zk-lookout ${props.stage}: alerts and operations topics encryption`,
       enableKeyRotation: true,
     });
     this.key.addToResourcePolicy(
       new PolicyStatement({
-        sid: 'CloudWatchAlarmsPublishToTheAlertsTopic',
+        sid: 'CloudWatchAlarmsPublishToTheOperationsTopic',
         principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         // In a key policy `*` means this key.
         resources: ['*'],
+        conditions: fromThisAccountsAlarms,
       }),
     );
 
@@ -50,21 +60,24 @@ export class AlertsTopic extends Construct {
       masterKey: this.key,
       enforceSSL: true,
     });
-    this.topic.addToResourcePolicy(
+    this.operationsTopic = new Topic(this, 'OperationsTopic', {
+      displayName: `zk-lookout ${props.stage} operations`,
+      masterKey: this.key,
+      enforceSSL: true,
+    });
+    this.operationsTopic.addToResourcePolicy(
       new PolicyStatement({
         sid: 'CloudWatchAlarmsOfThisAccount',
         principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['sns:Publish'],
-        resources: [this.topic.topicArn],
-        conditions: {
-          ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
-          StringEquals: { 'aws:SourceAccount': stack.account },
-        },
+        resources: [this.operationsTopic.topicArn],
+        conditions: fromThisAccountsAlarms,
       }),
     );
 
     for (const { address, severities } of props.emailSubscriptions) {
       this.topic.addSubscription(new EmailSubscription(address, { filterPolicy: { severity: severityFilter(severities) } }));
+      this.operationsTopic.addSubscription(new EmailSubscription(address));
     }
   }
 }

@@ -3,7 +3,8 @@
  * configured chat channels. Its subscription takes only messages with a `severity`
  * attribute (the evaluator's); the watchdog's CloudWatch alarm notifications go to email
  * and AWS Chatbot, which render them natively. Webhook URLs and signing keys stay in
- * Secrets Manager under `zk-lookout/<stage>/`; the relay can read exactly the configured
+ * Secrets Manager under `zk-lookout/<stage>/`, the channel list in SSM (it grows with
+ * the config, Lambda's environment does not); the relay can read exactly the configured
  * channels' secrets (`-??????` is the random suffix Secrets Manager appends to a name).
  */
 import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
@@ -13,7 +14,8 @@ import { SubscriptionFilter, type ITopic } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { type ChatChannelSpec, HandlerEnv, ServiceNames } from '../handler-environment.ts';
+import { type ChatChannelSpec, DeploymentListPaths, HandlerEnv, ServiceNames } from '../handler-environment.ts';
+import { DeploymentListParameters } from './deployment-list-parameters.ts';
 import { LookoutFunction } from './lookout-function.ts';
 import type { ResultsTable } from './results-table.ts';
 import { deadLetterQueue } from './dead-letter-queue.ts';
@@ -46,8 +48,15 @@ export class ChatRelay extends Construct {
       // Providers' 429 retry_after waits happen inside one invocation.
       timeout: Duration.seconds(60),
       deadLetterQueue: this.deadLetterQueue,
-      environment: { [HandlerEnv.ChatChannels]: JSON.stringify(props.channels), [HandlerEnv.ResultsTable]: props.resultsTable.table.tableName },
+      environment: { [HandlerEnv.ResultsTable]: props.resultsTable.table.tableName },
     });
+    // The channel list grows with the config: SSM, not the 4 KB environment.
+    new DeploymentListParameters(this, 'Channels', {
+      path: DeploymentListPaths.chatChannels(props.stage),
+      entries: props.channels,
+      describeEntry: (i) => `chatChannels[${i}]`,
+      description: 'zk-lookout: chat channels of the relay (no secrets: URLs and keys are in Secrets Manager)',
+    }).grantRead(this.lookout.function);
     props.resultsTable.grantDeliveryLedger(this.lookout.function);
     this.lookout.function.addToRolePolicy(
       new PolicyStatement({

@@ -11,7 +11,8 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { HandlerEnv, ROUND_ITEM_TYPE, ServiceNames, type SweepEnsemble } from '../handler-environment.ts';
+import { DeploymentListPaths, HandlerEnv, ROUND_ITEM_TYPE, ServiceNames, type SweepEnsemble } from '../handler-environment.ts';
+import { DeploymentListParameters } from './deployment-list-parameters.ts';
 import { LookoutFunction } from './lookout-function.ts';
 import type { ProbeSchedules } from './probe-schedule.ts';
 import type { ResultsTable } from './results-table.ts';
@@ -66,8 +67,15 @@ export class EvaluatorFunction extends Construct {
       entry: SWEEP_ENTRY,
       serviceName: ServiceNames.Sweep,
       description: `zk-lookout ${props.stage}: raise probe-stale for ensembles without recent rounds`,
-      environment: { ...environment, [HandlerEnv.Ensembles]: JSON.stringify(props.ensembles) },
+      environment,
     });
+    // The ensemble list grows with the config: SSM, not the 4 KB environment.
+    new DeploymentListParameters(this, 'SweepEnsembles', {
+      path: DeploymentListPaths.sweepEnsembles(props.stage),
+      entries: props.ensembles,
+      describeEntry: (i) => `ensembles[${i}]`,
+      description: 'zk-lookout: ensembles the sweep expects rounds from, with their schedule interval',
+    }).grantRead(this.sweep.function);
     for (const { function: fn } of [this.evaluator, this.sweep]) {
       props.resultsTable.grantReadState(fn);
       props.resultsTable.grantWriteState(fn);

@@ -4,7 +4,7 @@
  * documents), its own log group with retention, and its own role that can write only to
  * that log group. Callers add permissions through grants.
  */
-import { Duration, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import type { ISecurityGroup, IVpc, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { type ILayerVersion, LoggingFormat } from 'aws-cdk-lib/aws-lambda';
@@ -34,6 +34,8 @@ export interface LookoutFunctionProps {
   readonly network?: { vpc: IVpc; subnets: SubnetSelection; securityGroups: ISecurityGroup[] };
   /** Where failed asynchronous invocations go. */
   readonly deadLetterQueue?: IQueue;
+  /** Lambda's retries of a failed asynchronous invocation, and how long an event may wait. @default Lambda's (2 retries, 6 hours) */
+  readonly asyncInvoke?: { retryAttempts: number; maxEventAge: Duration };
 }
 
 export class LookoutFunction extends Construct {
@@ -49,19 +51,7 @@ export class LookoutFunction extends Construct {
       description: `${props.serviceName} (${props.stage}): its log group and what the stack grants`,
     });
     this.logGroup.grantWrite(this.role);
-    if (props.network) {
-      // What Lambda needs to attach the function to the VPC; EC2 does not scope these actions to a resource.
-      this.role.addToPrincipalPolicy(
-        new PolicyStatement({
-          actions: ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
-          resources: ['*'],
-        }),
-      );
-      Validations.of(this.role).acknowledge({
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'Lambda VPC attachment: the EC2 network-interface actions support no resource-level permission.',
-      });
-    }
+    if (props.network) this.allowVpcAttachment(props.network);
 
     this.function = new NodejsFunction(this, 'Function', {
       entry: repoPath(props.entry),
@@ -104,9 +94,55 @@ export class LookoutFunction extends Construct {
         },
       },
     });
+    if (props.asyncInvoke) this.function.configureAsyncInvoke(props.asyncInvoke);
     Validations.of(this.function).acknowledge({
       id: 'AwsSolutions-L1',
-      reason: `${LAMBDA_RUNTIME.name} on purpose: the zookeeper addon layer is compiled for this Node major (infra/lambda-platform.ts); a newer runtime needs the layer rebuilt first.`,
+      reason:
+        (props.layers ?? []).length > 0
+          ? `${LAMBDA_RUNTIME.name} on purpose: the zookeeper addon layer is compiled for this Node major (infra/lambda-platform.ts); a newer runtime needs the layer rebuilt first.`
+          : `${LAMBDA_RUNTIME.name} on purpose: every zk-lookout function runs the one Node major its bundles are smoke-tested under (infra/lambda-platform.ts, test/integration/asset-smoke.test.ts), the probe's; moving this one alone would ship a bundle no test ran.`,
+    });
+  }
+
+  /**
+   * What Lambda needs to attach the function to the VPC (its network interfaces). Only
+   * the Describe actions need `*` (EC2 scopes no Describe action to a resource); creating
+   * an interface is limited to the function's subnets and security groups, and the
+   * interface actions to this account's and region's network interfaces, whose ids Lambda
+   * picks at attachment time.
+   */
+  private allowVpcAttachment(network: NonNullable<LookoutFunctionProps['network']>): void {
+    const stack = Stack.of(this);
+    const ec2Arn = (resource: string, resourceName: string) => stack.formatArn({ service: 'ec2', resource, resourceName, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
+    const interfaces = ec2Arn('network-interface', '*');
+    const subnetIds = network.vpc.selectSubnets(network.subnets).subnetIds;
+    // An imported subnet (an id in the config) may be in any owner account: a shared (RAM)
+    // VPC's subnets belong to the VPC owner's account, and a subnet id is unique anyway. A
+    // subnet this stack creates is this account's.
+    const imported = subnetIds.filter((id) => !Token.isUnresolved(id));
+    const subnetArn = (id: string) =>
+      Token.isUnresolved(id) ? ec2Arn('subnet', id) : stack.formatArn({ service: 'ec2', account: '*', resource: 'subnet', resourceName: id, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
+    this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets'], resources: ['*'] }));
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['ec2:CreateNetworkInterface'],
+        resources: [interfaces, ...subnetIds.map(subnetArn), ...network.securityGroups.map((g) => ec2Arn('security-group', g.securityGroupId))],
+      }),
+    );
+    this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'], resources: [interfaces] }));
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'Lambda VPC attachment: ec2:DescribeNetworkInterfaces and ec2:DescribeSubnets, which EC2 scopes to no resource; every other EC2 action here is scoped.',
+    });
+    for (const id of imported) {
+      Validations.of(this.role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:*:subnet/${id}]`,
+        reason: `Lambda VPC attachment: network interfaces in subnet ${id} only; the owner account is open because a shared (RAM) VPC's subnets belong to the VPC owner's account.`,
+      });
+    }
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:network-interface/*]',
+      reason: "Lambda VPC attachment: Lambda picks the network interface ids when it attaches the function, so they are this account's and region's interfaces; creating one is limited to the function's subnets and security groups.",
     });
   }
 }

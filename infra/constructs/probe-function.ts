@@ -1,21 +1,12 @@
 /**
  * The probe for every ensemble in one VPC. Its security group allows egress only to the
- * ensembles' ZooKeeper ports (client, AdminServer, TLS) and to DynamoDB through the
- * gateway endpoint's prefix list: no NAT, no interface endpoint, no fixed cost. The one
- * exception is opt-in: a canary with digest credentials reads them from Secrets Manager,
- * which needs an interface endpoint in the VPC.
+ * ensembles' ZooKeeper ports (client, AdminServer, TLS), to DNS, and to DynamoDB through
+ * the prefix list of the VPC's gateway endpoint: no NAT, no fixed cost. The stack changes
+ * the VPC itself only where the config says "create": a DynamoDB gateway endpoint, and a
+ * Secrets Manager interface endpoint (private DNS off) for a canary with digest credentials.
  */
 import { Duration } from 'aws-cdk-lib';
-import {
-  GatewayVpcEndpointAwsService,
-  InterfaceVpcEndpoint,
-  InterfaceVpcEndpointAwsService,
-  type ISecurityGroup,
-  type IVpc,
-  Peer,
-  Port,
-  SecurityGroup,
-} from 'aws-cdk-lib/aws-ec2';
+import { GatewayVpcEndpointAwsService, type ISecurityGroup, type IVpc, Peer, Port, SecurityGroup } from 'aws-cdk-lib/aws-ec2';
 import type { ILayerVersion } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -26,6 +17,7 @@ import { HandlerEnv, type ProbeTarget, ServiceNames } from '../handler-environme
 import { importVpc } from './imported-vpc.ts';
 import { LookoutFunction } from './lookout-function.ts';
 import type { ResultsTable } from './results-table.ts';
+import { reachSecretsManager } from './secrets-manager-endpoint.ts';
 
 export const PROBE_ENTRY = 'functions/probe/handler.ts';
 /** A single-round invocation: the per-server deadline and the canary, with room to spare. */
@@ -85,6 +77,14 @@ export function zookeeperEgress(ensemble: EnsembleConfig): Map<string, { cidr: s
   return rules;
 }
 
+/** Where a function in this VPC may send DNS: the listed servers, else the VPC CIDR (the Amazon resolver at its base + 2, and DNS servers inside it). */
+export function dnsEgress(scope: SecurityGroup, net: VpcConfig): void {
+  for (const cidr of net.dnsServerCidrs ?? [net.cidr]) {
+    scope.addEgressRule(Peer.ipv4(cidr), Port.udp(53), 'DNS');
+    scope.addEgressRule(Peer.ipv4(cidr), Port.tcp(53), 'DNS over TCP (large answers)');
+  }
+}
+
 function probeTimeout(ensembles: readonly EnsembleConfig[]): Duration {
   const seconds = ensembles.map((e) =>
     // Several rounds spread over one interval, then the last round's own deadline.
@@ -103,7 +103,7 @@ export class ProbeFunction extends Construct {
     const { vpc: net } = props;
     this.vpc = importVpc(this, 'Vpc', net);
     const subnets = { subnets: this.vpc.privateSubnets };
-    if (net.createDynamoDbEndpoint) {
+    if (net.dynamoDbEndpoint === 'create') {
       this.vpc.addGatewayEndpoint('DynamoDbEndpoint', { service: GatewayVpcEndpointAwsService.DYNAMODB, subnets: [subnets] });
     }
 
@@ -111,48 +111,48 @@ export class ProbeFunction extends Construct {
       ? SecurityGroup.fromSecurityGroupId(this, 'SecurityGroup', net.securityGroupId, { mutable: false })
       : this.createSecurityGroup(props);
 
+    const digestSecrets = props.ensembles.flatMap((e) => (e.canary.enabled && e.canary.digestSecretArn ? [e.canary.digestSecretArn] : []));
+    const secretsEnvironment =
+      digestSecrets.length > 0 && net.secretsManagerEndpoint
+        ? reachSecretsManager(this, 'SecretsManagerEndpoint', { choice: net.secretsManagerEndpoint, vpc: this.vpc, subnets, client: this.securityGroup, what: 'zk-lookout probe reads canary credentials' })
+        : {};
+
+    // The shortest schedule interval of these ensembles: an event that waited longer has a newer slot behind it.
+    const interval = Duration.minutes(Math.min(...props.ensembles.map((e) => e.scheduleRate)));
     this.lookout = new LookoutFunction(this, 'Probe', {
       entry: PROBE_ENTRY,
       serviceName: ServiceNames.Probe,
-      description: `zk-lookout ${props.stage}: probe ${props.ensembles.map((e) => e.name).join(', ')}`,
+      // Fixed length: Lambda allows 256 characters, and the ensembles are in the schedules.
+      description: `zk-lookout ${props.stage}: probe the ${props.ensembles.length} ZooKeeper ensemble(s) in ${net.vpcId}`,
       stage: props.stage,
       logRetention: props.logRetention,
       timeout: probeTimeout(props.ensembles),
       externalModules: ['zookeeper'],
       layers: [props.layer],
       network: { vpc: this.vpc, subnets, securityGroups: [this.securityGroup] },
+      // A failed round is not retried: the next scheduled round is as good, and a late write would land hours after its slot.
+      asyncInvoke: { retryAttempts: 0, maxEventAge: interval },
       environment: {
         [HandlerEnv.ResultsTable]: props.resultsTable.table.tableName,
         [HandlerEnv.RoundTtlDays]: String(props.roundTtlDays),
+        ...secretsEnvironment,
       },
     });
     props.resultsTable.grantWriteRounds(this.lookout.function);
-
-    const digestSecrets = props.ensembles.flatMap((e) => (e.canary.digestSecretArn ? [e.canary.digestSecretArn] : []));
-    if (digestSecrets.length > 0) this.reachSecretsManager(digestSecrets, subnets);
+    digestSecrets.forEach((arn, i) => Secret.fromSecretCompleteArn(this, `CanaryDigest${i}`, arn).grantRead(this.lookout.function));
   }
 
   private createSecurityGroup(props: ProbeFunctionProps): SecurityGroup {
     const group = new SecurityGroup(this, 'SecurityGroup', {
       vpc: this.vpc,
-      description: `zk-lookout ${props.stage} probe: egress to ZooKeeper and DynamoDB only`,
+      description: `zk-lookout ${props.stage} probe: egress to ZooKeeper, DNS, DynamoDB and Secrets Manager only`,
       allowAllOutbound: false,
     });
     const rules = new Map(props.ensembles.flatMap((e) => [...zookeeperEgress(e)]));
     for (const { cidr, port, what } of rules.values()) group.addEgressRule(Peer.ipv4(cidr), Port.tcp(port), what);
     group.addEgressRule(Peer.prefixList(props.vpc.dynamoDbPrefixListId), Port.tcp(443), 'DynamoDB through the gateway endpoint');
+    // Server host names, and the endpoints' own names, resolve through the VPC's DNS.
+    dnsEgress(group, props.vpc);
     return group;
-  }
-
-  private reachSecretsManager(secretArns: string[], subnets: { subnets: IVpc['privateSubnets'] }): void {
-    const endpoint = new InterfaceVpcEndpoint(this, 'SecretsManagerEndpoint', {
-      vpc: this.vpc,
-      service: InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
-      subnets,
-      privateDnsEnabled: true,
-      open: false,
-    });
-    endpoint.connections.allowFrom(this.securityGroup, Port.tcp(443), 'zk-lookout probe reads canary credentials');
-    secretArns.forEach((arn, i) => Secret.fromSecretCompleteArn(this, `CanaryDigest${i}`, arn).grantRead(this.lookout.function));
   }
 }

@@ -3,7 +3,7 @@
  * whole), one encrypted dead-letter queue for invocations Scheduler gave up on, and a
  * schedule per ensemble whose input carries the ensemble and the scheduled time.
  */
-import { type CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { type CfnElement, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { ContextAttribute, Schedule, ScheduleExpression, ScheduleGroup, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
@@ -36,7 +36,9 @@ export class ProbeSchedules extends Construct {
 
   constructor(scope: Construct, id: string, props: ProbeSchedulesProps) {
     super(scope, id);
-    this.group = new ScheduleGroup(this, 'Group', { scheduleGroupName: `zk-lookout-${props.stage}` });
+    // Named for the stage (names are per region), and deleted with the stack: a retained
+    // group would keep its name taken, and the same stage could not be deployed again.
+    this.group = new ScheduleGroup(this, 'Group', { scheduleGroupName: `zk-lookout-${props.stage}`, removalPolicy: RemovalPolicy.DESTROY });
     this.deadLetterQueue = deadLetterQueue(this, 'the Scheduler targets');
     this.role = new Role(this, 'Role', {
       assumedBy: new ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } } }),

@@ -7,6 +7,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { DELIVERY_KEY_PREFIX } from '../../functions/adapters/delivery-ledger.ts';
+import { ROUND_KEY_PREFIX } from '../../functions/adapters/results-table.ts';
 import { Construct } from 'constructs';
 
 export const TTL_ATTRIBUTE = 'ttl';
@@ -29,9 +30,18 @@ export class ResultsTable extends Construct {
     });
   }
 
-  /** The probe: one conditional put per round. */
+  /**
+   * The probe: one conditional put per round, and only into round partitions (`RND#…`):
+   * IAM's LeadingKeys condition keeps a compromised probe from forging a state item
+   * (`ENS#…`) or a delivery-ledger entry.
+   */
   grantWriteRounds(grantee: IGrantable): Grant {
-    return this.table.grant(grantee, 'dynamodb:PutItem');
+    return Grant.addToPrincipal({
+      grantee,
+      actions: ['dynamodb:PutItem'],
+      resourceArns: [this.table.tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${ROUND_KEY_PREFIX}*`] } },
+    });
   }
 
   /** The evaluator and sweep: the state item and recent rounds. */

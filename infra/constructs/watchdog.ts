@@ -1,7 +1,8 @@
 /**
  * Who watches the watcher: CloudWatch alarms on the checker's own failures (function
  * errors and throttles, messages waiting in a dead-letter queue, Scheduler target errors
- * and dropped invocations), each notifying the alerts topic.
+ * and dropped invocations), each notifying the operations topic: their notifications carry
+ * no message attributes, so they go where no filter policy stands in their way.
  */
 import { Duration } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, type IMetric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';

@@ -23,7 +23,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ServiceNames } from '../../infra/handler-environment.ts';
 import { LAMBDA_NODE_MAJOR } from '../../infra/lambda-platform.ts';
 import { ensureZookeeperLayerBuild, LAYER_ADDON, type ZookeeperLayerBuild } from '../../infra/layer-build/zookeeper-layer-build.ts';
-import { decodeRoundItem, type ItemImage } from '../../functions/adapters/results-table.ts';
+import { decodeRoundItem, roundPartitionKey, type ItemImage } from '../../functions/adapters/results-table.ts';
 import { parseAlertMessage } from '../../functions/chat/parse-alert-message.ts';
 import type { AlertMessage } from '../../functions/core/deliver/alert-message.ts';
 import type { WebhookBody } from '../../functions/core/deliver/renderers/webhook.ts';
@@ -206,7 +206,7 @@ describe('bundled handlers from the synthesized cloud assembly', () => {
     const outcome = await invoke(ServiceNames.Probe, alone, { withLayer: false });
     expect(answered(outcome)).toEqual({ written: 1, alreadyWritten: 0 });
     const { Items = [] } = await dynamo.client.send(
-      new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: 'ENS#no-layer' } } }),
+      new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: roundPartitionKey('no-layer') } } }),
     );
     const round = decodeRoundItem(Items[0] as ItemImage);
     expect(round.canary).toMatchObject({ ok: false, error: { kind: 'client-error', step: 'connect', message: expect.stringMatching(/Cannot find module 'zookeeper'/) } });
@@ -220,7 +220,7 @@ describe('bundled handlers from the synthesized cloud assembly', () => {
     console.info(`asset smoke: probe bundle ran under Node ${outcome.nodeVersion} with the layer asset; invocation (process start included) took ${outcome.durationMs} ms`);
 
     const { Items = [] } = await dynamo.client.send(
-      new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: `ENS#${ENSEMBLE}` } } }),
+      new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: roundPartitionKey(ENSEMBLE) } } }),
     );
     expect(Items).toHaveLength(1);
     roundItem = Items[0];

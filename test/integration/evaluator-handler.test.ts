@@ -1,5 +1,5 @@
 import { PublishCommand, SNSClient, type PublishCommandInput } from '@aws-sdk/client-sns';
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { GetParameterCommand, GetParametersByPathCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, vi } from 'vitest';
@@ -61,6 +61,11 @@ beforeEach(() => {
   ssm.reset();
   ssm.on(GetParameterCommand).rejects(Object.assign(new Error('parameter not found'), { name: 'ParameterNotFound' }));
 });
+
+/** The sweep's ensemble list as the stack writes it: one SSM parameter under the stage's list path. */
+function sweepList(stage: string, value: string): void {
+  ssm.on(GetParametersByPathCommand, { Path: `/zk-lookout/${stage}/deployment/sweep-ensembles` }).resolves({ Parameters: [{ Name: `/zk-lookout/${stage}/deployment/sweep-ensembles/0`, Value: value }] });
+}
 
 let sequence = 0;
 const T0 = Date.parse('2026-03-01T12:00:00Z');
@@ -137,7 +142,7 @@ describe('evaluator handler', () => {
     const emf = log.mock.calls.map(([line]) => JSON.parse(String(line)) as Record<string, unknown>).filter((line) => '_aws' in line);
     expect(emf).toHaveLength(1);
     expect(emf[0]).toMatchObject({ service: 'zk-lookout-evaluator', ensemble: 'delta', WarningProbability: expect.any(Number) });
-    expect(() => streamWork(records[0]!)).toThrow(new RegExp(`^item ENS#gamma / R#2026-03-01T12:00:00.000Z#\\w+: roundVersion 9, this code reads 1 to ${PROBE_ROUND_VERSION}$`));
+    expect(() => streamWork(records[0]!)).toThrow(new RegExp(`^item RND#gamma / R#2026-03-01T12:00:00.000Z#\\w+: roundVersion 9, this code reads 1 to ${PROBE_ROUND_VERSION}$`));
   });
 });
 
@@ -145,7 +150,7 @@ describe('sweep handler', () => {
   it('raises probe-stale once for an ensemble silent for 3 intervals, not for a fresh one or one never probed', async () => {
     const fresh = retimed(healthy, new Date(Date.now() - 30_000), 'sweep-fresh');
     await evaluate({ Records: [insert(retimed(healthy, at(0), 'sweep-old')), insert(fresh)] });
-    vi.stubEnv('ENSEMBLES', JSON.stringify(['sweep-old', 'sweep-fresh', 'sweep-never'].map((name) => ({ name, intervalSeconds: 60 }))));
+    sweepList('test', JSON.stringify(['sweep-old', 'sweep-fresh', 'sweep-never'].map((name) => ({ name, intervalSeconds: 60 }))));
 
     expect(await sweep()).toEqual({ swept: 3, stale: ['sweep-old'], published: 1 });
     expect(changes(accepted)).toEqual(['sweep-old: fired probe-stale']);
@@ -153,10 +158,14 @@ describe('sweep handler', () => {
     expect(accepted).toHaveLength(1);
   });
 
-  it('refuses a bad ensemble list naming the problem', async () => {
-    vi.stubEnv('ENSEMBLES', '[{"name":"x","intervalSeconds":0}]');
-    await expect(sweep()).rejects.toThrow('ENSEMBLES: [0.intervalSeconds] Too small');
-    vi.stubEnv('ENSEMBLES', 'x');
-    await expect(sweep()).rejects.toThrow('ENSEMBLES is not JSON');
+  it('refuses a bad ensemble list naming the parameter and the problem', async () => {
+    // Another stage per case: the list is cached per path.
+    vi.stubEnv('STAGE', 'bad-entry');
+    sweepList('bad-entry', '[{"name":"x","intervalSeconds":0}]');
+    await expect(sweep()).rejects.toThrow('/zk-lookout/bad-entry/deployment/sweep-ensembles: [0.intervalSeconds] Too small');
+    vi.stubEnv('STAGE', 'bad-json');
+    sweepList('bad-json', 'x');
+    await expect(sweep()).rejects.toThrow('/zk-lookout/bad-json/deployment/sweep-ensembles/0: not JSON');
+    vi.stubEnv('STAGE', 'test');
   });
 });

@@ -1,7 +1,7 @@
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, onTestFinished, vi } from 'vitest';
 import type { ProbeScheduleInput } from '../../infra/handler-environment.ts';
-import { ResultsTable } from '../../functions/adapters/results-table.ts';
+import { ResultsTable, roundPartitionKey } from '../../functions/adapters/results-table.ts';
 import { roundIdOf } from '../../functions/core/probe/round-slots.ts';
 import type { ProbeHandlerResult } from '../../functions/probe/handler.ts';
 import type { LocalEnsemble } from '../../scripts/local-ensemble.ts';
@@ -67,7 +67,7 @@ describe('probe handler', () => {
     };
     expect(await handler(input)).toEqual({ written: 1, alreadyWritten: 0 });
     const { Items } = await dynamo.client.send(
-      new QueryCommand({ TableName: table.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: 'ENS#trio-stack' } } }),
+      new QueryCommand({ TableName: table.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: roundPartitionKey('trio-stack') } } }),
     );
     expect(Number(Items?.[0]?.ttl?.N)).toBe(Date.parse('2026-03-01T12:05:00Z') / 1000 + 3 * 86_400);
   });

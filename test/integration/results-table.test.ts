@@ -1,7 +1,7 @@
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { decodeRoundItem, ensembleKey, ResultsTable, roundItem, roundSortKey, StateConflictError, StoredItemError, type ItemImage, type StateWrite } from '../../functions/adapters/results-table.ts';
+import { decodeRoundItem, ensembleKey, ResultsTable, roundItem, roundPartitionKey, roundSortKey, StateConflictError, StoredItemError, type ItemImage, type StateWrite } from '../../functions/adapters/results-table.ts';
 import type { AlertMessage } from '../../functions/core/deliver/alert-message.ts';
 import { initialState } from '../../functions/core/evaluate/ensemble-state.ts';
 import type { EvaluationSettings } from '../../functions/core/evaluate/evaluate-round.ts';
@@ -54,7 +54,7 @@ describe('round items', () => {
     const round = retimed(healthy, minutes(1));
     await table.putRound(round, '2026-03-01T12:01:00Z');
     const { Item } = await dynamo.client.send(
-      new GetItemCommand({ TableName: table.tableName, Key: { pk: { S: ensembleKey('trio') }, sk: { S: roundSortKey(minutes(1), round.roundId) } } }),
+      new GetItemCommand({ TableName: table.tableName, Key: { pk: { S: roundPartitionKey('trio') }, sk: { S: roundSortKey(minutes(1), round.roundId) } } }),
     );
     expect(Item?.sk?.S).toBe(`R#2026-03-01T12:01:00.000Z#${round.roundId}`);
     expect(Number(Item?.ttl?.N)).toBe(minutes(1).getTime() / 1000 + 14 * 86_400);
@@ -93,6 +93,25 @@ describe('round items', () => {
     expect(await ids({ pageSize: 2 })).toEqual(rounds.map((r) => r.roundId));
     expect(await ids({ from: minutes(1), to: minutes(3), pageSize: 1 })).toEqual(rounds.slice(1, 4).map((r) => r.roundId));
     expect(await ids({ from: minutes(10) })).toEqual([]);
+  });
+
+  it('writes rounds under the round partition, apart from the state item, and still reads rounds of the older layout in time order', async () => {
+    const table = await freshTable();
+    const byMinute = [0, 1, 2, 3].map((n) => retimed(healthy, minutes(n)));
+    for (const n of [0, 2]) {
+      // The older layout: the round under the state item's partition key.
+      await dynamo.client.send(new PutItemCommand({ TableName: table.tableName, Item: { ...roundItem(byMinute[n]!, minutes(n)), pk: { S: ensembleKey('trio') } } }));
+    }
+    for (const n of [1, 3]) expect(await table.putRound(byMinute[n]!, minutes(n))).toBe(true);
+    await table.putState('trio', { state: initialState('trio'), outbox: [] }, undefined);
+
+    const ids: string[] = [];
+    for await (const r of table.queryRounds('trio', { pageSize: 1 })) ids.push(r.roundId);
+    expect(ids).toEqual(byMinute.map((r) => r.roundId));
+    const { Item } = await dynamo.client.send(new GetItemCommand({ TableName: table.tableName, Key: { pk: { S: roundPartitionKey('trio') }, sk: { S: roundSortKey(minutes(1), byMinute[1]!.roundId) } } }));
+    expect(Item?.type?.S).toBe('round');
+    expect((await table.getState('trio'))?.rev).toBe(1);
+    expect(roundPartitionKey('trio')).not.toBe(ensembleKey('trio'));
   });
 
   it('names the item and the problem when a stored round cannot be read', async () => {

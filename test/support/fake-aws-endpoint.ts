@@ -1,7 +1,8 @@
 /**
  * A loopback stand-in for the three AWS APIs that have no local server, for tests that run
  * the bundled handlers in their own Node processes (where aws-sdk-client-mock cannot
- * reach): SNS `Publish` (query protocol, XML reply), SSM `GetParameter` and Secrets
+ * reach): SNS `Publish` (query protocol, XML reply), SSM `GetParameter` and
+ * `GetParametersByPath` and Secrets
  * Manager `GetSecretValue` (JSON 1.1). Answers come from in-memory maps; every call is
  * recorded. Point a process at it with `AWS_ENDPOINT_URL_SNS`, `AWS_ENDPOINT_URL_SSM`
  * and `AWS_ENDPOINT_URL_SECRETS_MANAGER` (see `endpointEnv`).
@@ -102,6 +103,14 @@ export class FakeAwsEndpoint {
       if (value === undefined) return jsonError(res, 'ParameterNotFound', `parameter ${name} not found`);
       const parameter = { Name: name, Type: 'String', Value: value, Version: 1, DataType: 'text', LastModifiedDate: Date.now() / 1000, ARN: `arn:aws:ssm:us-east-1:123456789012:parameter${name}` };
       return reply(res, 200, 'application/x-amz-json-1.1', JSON.stringify({ Parameter: parameter }));
+    }
+    if (target === `${SSM_TARGET}GetParametersByPath`) {
+      // The stack's deployment lists (chat channels, sweep ensembles): direct children of the path, one page.
+      this.calls.push({ service: 'ssm', action: 'GetParametersByPath', params });
+      const path = `${String(params.Path).replace(/\/$/, '')}/`;
+      const found = [...this.parameters].filter(([name]) => name.startsWith(path) && !name.slice(path.length).includes('/'));
+      const parameters = found.map(([name, value]) => ({ Name: name, Type: 'String', Value: value, Version: 1, DataType: 'text', LastModifiedDate: Date.now() / 1000, ARN: `arn:aws:ssm:us-east-1:123456789012:parameter${name}` }));
+      return reply(res, 200, 'application/x-amz-json-1.1', JSON.stringify({ Parameters: parameters }));
     }
     if (target === `${SECRETS_TARGET}GetSecretValue`) {
       this.calls.push({ service: 'secretsmanager', action: 'GetSecretValue', params });

@@ -32,15 +32,26 @@ describe('AlertmanagerRelay', () => {
     });
   });
 
-  it('in a VPC, its security group lets it reach only the Alertmanager port and, with a secret, HTTPS', () => {
-    const template = synth({ inVpc: true, withSecret: true });
+  // Issue 14 faults 7 and 8: DNS egress is new, and with a secret the relay must be told how its VPC reaches Secrets Manager.
+  it('in a VPC, its security group lets it reach only the Alertmanager port, DNS and, with a secret, the VPC\'s Secrets Manager endpoint', () => {
+    const template = synth({ inVpc: true, withSecret: true, secretsManagerEndpoint: 'existing' });
     template.hasResourceProperties('AWS::Lambda::Function', { VpcConfig: Match.anyValue(), Environment: { Variables: Match.objectLike({ ALERTMANAGER_SECRET_ID: Match.anyValue() }) } });
     template.hasResourceProperties('AWS::EC2::SecurityGroup', {
-      SecurityGroupEgress: [Match.objectLike({ FromPort: 9093, ToPort: 9093, IpProtocol: 'tcp' }), Match.objectLike({ FromPort: 443, ToPort: 443 })],
+      SecurityGroupEgress: [
+        Match.objectLike({ FromPort: 9093, ToPort: 9093, IpProtocol: 'tcp' }),
+        Match.objectLike({ FromPort: 53, ToPort: 53, IpProtocol: 'udp' }),
+        Match.objectLike({ FromPort: 53, ToPort: 53, IpProtocol: 'tcp' }),
+        Match.objectLike({ FromPort: 443, ToPort: 443 }),
+      ],
     });
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', 0);
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'] })]) },
     });
+  });
+
+  it('fails at synth in a VPC with a secret but no way to Secrets Manager', () => {
+    expect(() => synth({ inVpc: true, withSecret: true })).toThrow(/needs secretsManagerEndpoint \("existing" or "create"\)/);
   });
 
   it.each([

@@ -131,3 +131,37 @@ describe('derived values', () => {
     expect(readFileSync(repoPath(CONFIG_SCHEMA_FILE), 'utf8')).toBe(configJsonSchema());
   });
 });
+
+describe('VPC endpoint and DNS choices (issue 14)', () => {
+  const vpcOf = (value: Config, i: number) => value.ensembles[i]!.vpc as Record<string, unknown>;
+  const digest = 'arn:aws:secretsmanager:us-east-1:111122223333:secret:zk-lookout/prod/orders-digest-AbCdEf';
+
+  it('reuses the VPC\'s DynamoDB endpoint by default and asks nothing about Secrets Manager when no secret is read there', () => {
+    const value = config();
+    for (const i of [0, 1]) delete vpcOf(value, i).dynamoDbEndpoint;
+    const parsed = parseDeploymentConfig(value, 'test.json');
+    expect(parsed.ensembles[0]!.vpc.dynamoDbEndpoint).toBe('existing');
+    expect(parsed.ensembles[0]!.vpc.secretsManagerEndpoint).toBeUndefined();
+  });
+
+  it('does not ask about Secrets Manager for a digest secret of a disabled canary, nor for an Alertmanager secret read outside any VPC', () => {
+    const value = config();
+    value.ensembles[0]!.canary = { enabled: false, digestSecretArn: digest };
+    (value as Record<string, unknown>).alertmanager = { url: 'http://am.internal:9093', secretName: 'zk-lookout/prod/am' };
+    expect(() => parseDeploymentConfig(value, 'test.json')).not.toThrow();
+  });
+
+  it('asks once per reader, naming the field, the reader and both choices', () => {
+    const value = config();
+    value.ensembles[0]!.canary = { digestSecretArn: digest };
+    const message = problems(value);
+    expect(message).toMatch(/^test\.json: 1 problem:\n {2}ensembles\[0\]\.vpc\.secretsManagerEndpoint: ensembles\[0\]\.canary\.digestSecretArn reads a secret from inside this VPC: set "existing" .* or "create" /);
+  });
+
+  it('refuses a DNS server range that is not a CIDR, naming it', () => {
+    const value = config();
+    vpcOf(value, 0).dnsServerCidrs = ['10.0.0.2'];
+    vpcOf(value, 1).dnsServerCidrs = ['10.0.0.2'];
+    expect(problems(value)).toContain('ensembles[0].vpc.dnsServerCidrs[0]: an IPv4 CIDR like 10.0.0.0/16, got "10.0.0.2"');
+  });
+});

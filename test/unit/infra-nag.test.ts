@@ -17,9 +17,10 @@ function findings(root: IConstruct): string[] {
   return new AwsSolutionsChecks().validateScope(root).violations.map((v) => `${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath ?? r.resourceLogicalId).join(', ')}`);
 }
 
-/** The example plus every optional part: digest canary (interface endpoint), AWS Chatbot Slack and Teams, an Alertmanager relay in a VPC. */
+/** The example plus every optional part: digest canary and Alertmanager relay in a VPC (interface endpoints created), the DynamoDB gateway endpoint, AWS Chatbot Slack and Teams. */
 function fullConfig() {
-  const config = exampleConfig() as { ensembles: { canary: Record<string, unknown>; vpc: unknown }[]; chatbot?: unknown; alertmanager?: unknown };
+  const config = exampleConfig() as { ensembles: { canary: Record<string, unknown>; vpc: Record<string, unknown> }[]; chatbot?: unknown; alertmanager?: unknown };
+  for (const ensemble of config.ensembles) Object.assign(ensemble.vpc, { secretsManagerEndpoint: 'create', dynamoDbEndpoint: 'create' });
   config.alertmanager = { url: 'http://alertmanager.internal:9093', secretName: 'zk-lookout/prod/alertmanager', vpc: config.ensembles[0]!.vpc };
   config.ensembles[0]!.canary.digestSecretArn = 'arn:aws:secretsmanager:us-east-1:111122223333:secret:zk-lookout/prod/orders-digest-AbCdEf';
   config.chatbot = { slack: { workspaceId: 'T0123ABCD', channelId: 'C0123ABCD' }, teams: { teamId: 'team-1', channelId: 'channel-1', tenantId: 'tenant-1' } };

@@ -2,7 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_THRESHOLDS } from '../../functions/core/evaluate/thresholds.ts';
-import { HandlerEnv, MetricNames, MetricSources, ServiceNames, SettingsParameterNames } from '../../infra/handler-environment.ts';
+import { DeploymentListPaths, HandlerEnv, MetricNames, MetricSources, ServiceNames, SettingsParameterNames } from '../../infra/handler-environment.ts';
 import { ZookeeperLayer } from '../../infra/constructs/zookeeper-layer.ts';
 import { exampleConfig, synthStack } from '../support/infra-stack.ts';
 
@@ -84,7 +84,7 @@ describe('probe', () => {
     expect(envOf(inVpc[0]!)[HandlerEnv.PowertoolsServiceName]).toBe(ServiceNames.Probe);
   });
 
-  it('may connect only to the ZooKeeper ports of its ensembles and to DynamoDB through the prefix list', () => {
+  it('may connect only to the ZooKeeper ports of its ensembles, to DNS in the VPC and to DynamoDB through the prefix list', () => {
     const [group] = resources(template, 'AWS::EC2::SecurityGroup');
     const inline = (group!.Properties.SecurityGroupEgress as Record<string, unknown>[]).map((r) => `${String(r.CidrIp)}:${String(r.FromPort)}-${String(r.ToPort)}`);
     const separate = resources(template, 'AWS::EC2::SecurityGroupEgress').map((r) => `${String(r.Properties.DestinationPrefixListId)}:${String(r.Properties.FromPort)}-${String(r.Properties.ToPort)}`);
@@ -92,20 +92,29 @@ describe('probe', () => {
       [
         ...['10.20.1.11/32', '10.20.2.12/32', '10.20.3.13/32'].flatMap((ip) => [`${ip}:2181-2181`, `${ip}:8080-8080`]),
         '10.20.64.0/20:2181-2181',
+        // DNS, UDP and TCP (issue 14 fault 8).
+        '10.20.0.0/16:53-53',
+        '10.20.0.0/16:53-53',
         'pl-02cd2c6b:443-443',
       ].sort(),
     );
     expect(resources(template, 'AWS::EC2::SecurityGroupIngress')).toHaveLength(0);
   });
 
-  it('adds the DynamoDB gateway endpoint and no NAT gateway or interface endpoint', () => {
+  // Issue 14 fault 3: the example reuses the VPC's DynamoDB gateway endpoint (it used to create one).
+  it('adds no NAT gateway and no VPC endpoint (the example reuses the VPC\'s DynamoDB gateway endpoint)', () => {
     template.resourceCountIs('AWS::EC2::NatGateway', 0);
-    template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', 0);
+  });
+
+  it('adds the DynamoDB gateway endpoint to the listed route tables when the config says "create"', () => {
+    const config = exampleConfig() as { ensembles: { vpc: Record<string, unknown> }[] };
+    for (const e of config.ensembles) e.vpc.dynamoDbEndpoint = 'create';
+    synthStack(config).template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
       VpcEndpointType: 'Gateway',
       RouteTableIds: ['rtb-0a1b2c3d4e5f60001', 'rtb-0a1b2c3d4e5f60002'],
       ServiceName: { 'Fn::Join': ['', ['com.amazonaws.', { Ref: 'AWS::Region' }, '.dynamodb']] },
     });
-    expect(resources(template, 'AWS::EC2::VPCEndpoint').filter((e) => e.Properties.VpcEndpointType === 'Interface')).toHaveLength(0);
   });
 
   it('lets multi-round invocations run for their interval', () => {
@@ -142,7 +151,7 @@ describe('evaluator', () => {
     });
   });
 
-  it('runs outside the VPC and gets the table, topic, settings and ensemble list through its environment', () => {
+  it('runs outside the VPC and gets the table, topic and settings through its environment, the sweep its ensemble list through SSM', () => {
     const evaluator = byService(template, ServiceNames.Evaluator);
     expect(evaluator.Properties.VpcConfig).toBeUndefined();
     expect(Object.keys(envOf(evaluator))).toEqual(
@@ -152,7 +161,9 @@ describe('evaluator', () => {
     const stage = envOf(evaluator)[HandlerEnv.Stage] as string;
     const parameterNames = resources(template, 'AWS::SSM::Parameter').map((p) => p.Properties.Name);
     expect(parameterNames).toEqual(expect.arrayContaining([SettingsParameterNames.thresholds(stage), SettingsParameterNames.silences(stage)]));
-    expect(JSON.parse(envOf(byService(template, ServiceNames.Sweep))[HandlerEnv.Ensembles] as string)).toEqual([
+    // Issue 14 fault 6: the list grows with the config, so it is an SSM list, not an environment variable.
+    const sweepList = resources(template, 'AWS::SSM::Parameter').find((p) => p.Properties.Name === `${DeploymentListPaths.sweepEnsembles(stage)}/0`);
+    expect(JSON.parse(sweepList!.Properties.Value as string)).toEqual([
       { name: 'orders-zk', intervalSeconds: 60 },
       { name: 'kafka-zk', intervalSeconds: 60 },
     ]);
@@ -187,16 +198,17 @@ describe('alerts topic', () => {
     });
   });
 
-  it('subscribes each email with its severities (and the watchdog\'s attribute-less alarms)', () => {
+  // Issue 14 fault 1: `exists: false` never matched the attribute-less alarms; they now go to the operations topic.
+  it('subscribes each email with its severities (the watchdog\'s alarms reach it through the operations topic)', () => {
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',
       Endpoint: 'zookeeper-oncall@example.com',
-      FilterPolicy: { severity: ['alarm', 'resolved', { exists: false }] },
+      FilterPolicy: { severity: ['alarm', 'resolved'] },
     });
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',
       Endpoint: 'platform-team@example.com',
-      FilterPolicy: { severity: ['alarm', 'warning', 'resolved', { exists: false }] },
+      FilterPolicy: { severity: ['alarm', 'warning', 'resolved'] },
     });
   });
 
@@ -207,7 +219,9 @@ describe('alerts topic', () => {
       RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('ChatRelayDeadLetters'), 'Arn'] } },
     });
     const relay = byService(template, ServiceNames.ChatRelay);
-    expect(JSON.parse(envOf(relay)[HandlerEnv.ChatChannels] as string)).toEqual(exampleConfig().chatChannels);
+    expect(envOf(relay)).not.toHaveProperty('CHAT_CHANNELS');
+    const channelList = resources(template, 'AWS::SSM::Parameter').find((p) => p.Properties.Name === `${DeploymentListPaths.chatChannels('prod')}/0`);
+    expect(JSON.parse(channelList!.Properties.Value as string)).toEqual(exampleConfig().chatChannels);
     const policy = resources(template, 'AWS::IAM::Policy').find((p) => JSON.stringify(p.Properties.PolicyDocument).includes('secretsmanager:GetSecretValue'));
     expect(JSON.stringify(policy!.Properties.PolicyDocument)).toContain(':secret:zk-lookout/prod/ops-slack-??????');
     expect(JSON.stringify(policy!.Properties.PolicyDocument)).toContain(':secret:zk-lookout/prod/kafka-feishu-??????');
@@ -217,7 +231,7 @@ describe('alerts topic', () => {
     const relay = byService(template, ServiceNames.ChatRelay);
     expect(envOf(relay)[HandlerEnv.ResultsTable]).toEqual({ Ref: expect.stringMatching(/^ResultsTable/) });
     const statements = resources(template, 'AWS::IAM::Policy').flatMap((p) => (p.Properties.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement);
-    const ledger = statements.filter((st) => JSON.stringify(st.Condition ?? {}).includes('dynamodb:LeadingKeys'));
+    const ledger = statements.filter((st) => JSON.stringify(st.Condition ?? {}).includes('DLV#'));
     expect(ledger).toEqual([
       expect.objectContaining({
         Action: ['dynamodb:PutItem', 'dynamodb:Query'],
@@ -230,7 +244,7 @@ describe('alerts topic', () => {
 describe('settings', () => {
   it('writes the default thresholds and an empty silence list to SSM', () => {
     const params = resources(template, 'AWS::SSM::Parameter');
-    const byName = Object.fromEntries(params.map((p) => [p.Properties.Name as string, p.Properties.Value as string]));
+    const byName = Object.fromEntries(params.filter((p) => !String(p.Properties.Name).includes('/deployment/')).map((p) => [p.Properties.Name as string, p.Properties.Value as string]));
     expect(Object.keys(byName).sort()).toEqual(['/zk-lookout/prod/silences', '/zk-lookout/prod/thresholds']);
     expect(JSON.parse(byName['/zk-lookout/prod/thresholds']!)).toEqual(JSON.parse(JSON.stringify(DEFAULT_THRESHOLDS)));
     expect(byName['/zk-lookout/prod/silences']).toBe('[]');
@@ -238,7 +252,7 @@ describe('settings', () => {
 
   it('lets the evaluator read the two parameters and the configured ensembles\' overrides, nothing else', () => {
     const statements = resources(template, 'AWS::IAM::Policy').flatMap((p) => (p.Properties.PolicyDocument as { Statement: { Action: unknown; Resource: unknown }[] }).Statement);
-    const ssm = statements.filter((st) => JSON.stringify(st.Action).includes('ssm:'));
+    const ssm = statements.filter((st) => JSON.stringify(st.Action).includes('ssm:') && JSON.stringify(st.Resource).includes('thresholds'));
     expect(ssm).toHaveLength(2); // evaluator and sweep
     for (const statement of ssm) {
       expect(statement.Action).toBe('ssm:GetParameter');
@@ -261,7 +275,8 @@ describe('watchdog and dashboard', () => {
     expect(metrics.filter((m) => m === 'AWS/Lambda/Throttles')).toHaveLength(4);
     expect(metrics.filter((m) => m === 'AWS/SQS/ApproximateNumberOfMessagesVisible')).toHaveLength(3);
     expect(metrics).toEqual(expect.arrayContaining(['AWS/Scheduler/TargetErrorCount', 'AWS/Scheduler/InvocationDroppedCount']));
-    for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^AlertsTopic/) }]);
+    // Issue 14 fault 1: to the operations topic, whose email subscriptions have no filter.
+    for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^AlertsOperationsTopic/) }]);
   });
 
   it('draws one dashboard with every ensemble\'s leader count, serving servers, warning probability, probe and canary latency', () => {
@@ -301,15 +316,17 @@ describe('platform and permissions', () => {
 });
 
 describe('options', () => {
-  it('adds a Secrets Manager interface endpoint, and egress to it, only for a canary with digest credentials', () => {
-    const config = exampleConfig() as { ensembles: { canary: Record<string, unknown> }[] };
+  // Issue 14 fault 4: only when the config says "create", and with private DNS off (it was on, and always created).
+  it('adds a Secrets Manager interface endpoint, and egress to it, only for a canary with digest credentials in a VPC set to "create"', () => {
+    const config = exampleConfig() as { ensembles: { canary: Record<string, unknown>; vpc: Record<string, unknown> }[] };
     config.ensembles[0]!.canary.digestSecretArn = 'arn:aws:secretsmanager:us-east-1:111122223333:secret:zk-lookout/prod/orders-digest-AbCdEf';
+    for (const e of config.ensembles) e.vpc.secretsManagerEndpoint = 'create';
     const withDigest = synthStack(config).template;
-    withDigest.resourceCountIs('AWS::EC2::VPCEndpoint', 2);
+    withDigest.resourceCountIs('AWS::EC2::VPCEndpoint', 1);
     withDigest.hasResourceProperties('AWS::EC2::VPCEndpoint', {
       VpcEndpointType: 'Interface',
       ServiceName: { 'Fn::Join': ['', ['com.amazonaws.', { Ref: 'AWS::Region' }, '.secretsmanager']] },
-      PrivateDnsEnabled: true,
+      PrivateDnsEnabled: false,
     });
     withDigest.hasResourceProperties('AWS::EC2::SecurityGroupEgress', { FromPort: 443, ToPort: 443, DestinationSecurityGroupId: Match.anyValue() });
   });
@@ -323,7 +340,7 @@ describe('options', () => {
 
 describe('the Alertmanager relay', () => {
   const config = exampleConfig() as { ensembles: { vpc: unknown }[]; alertmanager?: unknown };
-  config.alertmanager = { url: 'http://alertmanager.internal:9093', secretName: 'zk-lookout/prod/alertmanager', vpc: config.ensembles[0]!.vpc, endsAfterMinutes: 300 };
+  config.alertmanager = { url: 'http://alertmanager.internal:9093', secretName: 'zk-lookout/prod/alertmanager', vpc: { ...(config.ensembles[0]!.vpc as object), secretsManagerEndpoint: 'existing' }, endsAfterMinutes: 300 };
   const { template: withRelay } = synthStack(config);
 
   it('runs in the configured VPC, subscribed to alert messages, with its horizon, and is watched', () => {
