@@ -8,6 +8,7 @@ import type { EnsembleState } from '../functions/core/evaluate/ensemble-state.ts
 import type { ResolvedThresholds } from '../functions/core/evaluate/thresholds.ts';
 import type { AlertName } from '../functions/core/evaluate/transition.ts';
 import { isServing, type ProbeRound, type ServerResult } from '../functions/core/probe/probe-round.ts';
+import { terminalSafe } from '../functions/core/text/terminal-safe.ts';
 import { milliseconds, significant } from './format-number.ts';
 
 export const NagiosStatus = { OK: 0, WARNING: 1, CRITICAL: 2, UNKNOWN: 3 } as const;
@@ -86,5 +87,6 @@ function serverLine(server: ServerResult): string {
 
 /** Nagios reads the first line only, and `|` starts the performance data. */
 export function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, ' ').replaceAll('|', '/');
+  // Split, not a `\s*\n\s*` pattern: that one is quadratic on a long run of blanks.
+  return terminalSafe(text.split('\n').map((line) => line.trim()).filter((line) => line.length > 0).join(' ').replaceAll('|', '/'));
 }

@@ -1,7 +1,18 @@
 import type { ProbeRound } from '../functions/core/probe/probe-round.ts';
+import { terminalSafe } from '../functions/core/text/terminal-safe.ts';
 
-/** A round as a person reads it: one row per server, then the ensemble and the canary. */
+/**
+ * A round as a person reads it: one row per server, then the ensemble and the canary.
+ * Every cell and line goes through `terminalSafe`: error text comes from the servers.
+ */
 export function formatRound(round: ProbeRound): string {
+  return rawFormat(round)
+    .split('\n')
+    .map((line) => terminalSafe(line))
+    .join('\n');
+}
+
+function rawFormat(round: ProbeRound): string {
   const rows = round.servers.map((s) => [
     s.address,
     s.mode,
@@ -12,7 +23,7 @@ export function formatRound(round: ProbeRound): string {
     s.error ? `${s.error.kind}: ${s.error.message}` : '',
   ]);
   const header = ['SERVER', 'MODE', 'ZXID', 'AVG-LAT', 'CONNS', 'MS', 'ERROR'];
-  const table = [header, ...rows];
+  const table = [header, ...rows.map((r) => r.map((cell) => terminalSafe(cell)))];
   const widths = header.map((_, i) => Math.max(...table.map((r) => (r[i] ?? '').length)));
   const lines = table.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd());
 

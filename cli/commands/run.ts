@@ -8,6 +8,7 @@ import { PrometheusOutputs } from '../local/prometheus-outputs.ts';
 import { statusLine } from '../local/status-line.ts';
 import { intOption, UsageError } from '../usage-error.ts';
 import { parseCommandOptions } from '../parse-options.ts';
+import { terminalSafe } from '../../functions/core/text/terminal-safe.ts';
 import { resolve } from 'node:path';
 
 const HELP = `usage: zk-lookout run --config FILE [options]
@@ -50,7 +51,7 @@ export async function run(argv: string[]): Promise<number> {
     secrets: new FileWebhookSecrets(),
     show: (message) => {
       if (values.json) console.log(JSON.stringify({ alert: message }));
-      else console.log(`\n${renderText(message)}\n`);
+      else console.log(`\n${terminalSafe(renderText(message), true)}\n`);
     },
   });
   const pipeline = new LocalPipeline({ config, table: store.table, notifier, configPath: resolve(values.config) });
@@ -74,7 +75,7 @@ export async function run(argv: string[]): Promise<number> {
     for (const tick of ticks) {
       alarm ||= Object.values(tick.outcome?.state?.alerts ?? {}).some((a) => a.status === 'firing' && a.level === 'alarm');
       if (values.json) console.log(JSON.stringify({ ensemble: tick.ensembleName, round: tick.round, evaluation: tick.outcome?.evaluation, error: tick.error }));
-      else console.log(statusLine(tick, new Date()));
+      else console.log(terminalSafe(statusLine(tick, new Date())));
     }
     outputs?.observe(ticks);
   };

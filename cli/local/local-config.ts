@@ -9,6 +9,7 @@ import { parseServerAddress } from '../../functions/core/probe/server-address.ts
 import { ZnodeRulesSchema } from '../../functions/core/probe/znode-rules.ts';
 import { FourLetterWords } from '../../functions/core/probe/probe-round.ts';
 import { ChannelConfigSchema } from '../../functions/chat/channels.ts';
+import { hasUserInfo, userInfoRefused } from '../../functions/core/text/credential-free-url.ts';
 import { describeJsonError } from '../../functions/core/json-error-position.ts';
 import { zodErrors } from '../../functions/core/evaluate/settings-document.ts';
 import { ConfigError } from '../config-error.ts';
@@ -53,7 +54,7 @@ const ChannelSchema = ChannelConfigSchema;
  */
 const AlertmanagerSchema = z.strictObject({
   /** Base URL, e.g. `http://127.0.0.1:9093`; `/api/v2/alerts` is appended. */
-  url: z.url({ protocol: /^https?$/ }),
+  url: z.url({ protocol: /^https?$/ }).refine((url) => !hasUserInfo(url), { error: userInfoRefused('the file named by "authFile"') }),
   /** A JSON file `{ "username", "password" }` or `{ "bearerToken" }` (kept out of the config itself). */
   authFile: z.string().optional(),
   /**

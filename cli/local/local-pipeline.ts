@@ -10,6 +10,7 @@ import { loadLocalSettings } from '../../functions/adapters/file-settings.ts';
 import { settingsFor } from '../../functions/core/evaluate/settings-snapshot.ts';
 import type { EvaluationSettings } from '../../functions/core/evaluate/evaluate-round.ts';
 import type { ProbeRound } from '../../functions/core/probe/probe-round.ts';
+import { fitRoundToBudget } from '../../functions/core/probe/round-budget.ts';
 import { roundIdOf } from '../../functions/core/probe/round-slots.ts';
 import { parseServerAddress, type ServerAddress } from '../../functions/core/probe/server-address.ts';
 import { evaluateEnsembleRound, type AlertNotifier, type EnsembleOutcome } from '../../functions/evaluate/evaluate-ensemble.ts';
@@ -61,7 +62,8 @@ export class LocalPipeline {
 
   private async tickOne(target: Target, scheduledAt: Date, settings: EvaluationSettings): Promise<EnsembleTick> {
     const name = target.config.name;
-    const round = await probeEnsemble(target.servers, { ...target.probe, roundId: roundIdOf(name, scheduledAt) });
+    // Held to the stored item's budget, as on AWS: a round too big to store is never evaluated.
+    const round = fitRoundToBudget(await probeEnsemble(target.servers, { ...target.probe, roundId: roundIdOf(name, scheduledAt) }));
     try {
       await this.options.table.putRound(round, scheduledAt);
       const evaluationStarted = performance.now();

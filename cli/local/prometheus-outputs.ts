@@ -30,8 +30,9 @@ export class PrometheusOutputs {
   static async start(options: PrometheusOutputsOptions): Promise<PrometheusOutputs | undefined> {
     const alertmanager = AlertmanagerSync.fromConfig(options.config);
     if (options.metrics === undefined && alertmanager === undefined) return undefined;
-    const metrics = options.metrics ? new LookoutMetrics() : undefined;
-    const endpoint = metrics && options.metrics ? await serveMetrics(metrics.registry, options.metrics.host, options.metrics.port) : undefined;
+    const { config } = options;
+    const metrics = options.metrics ? new LookoutMetrics({ ensembles: config.ensembles.map((e) => e.name), intervalSeconds: config.intervalSeconds }) : undefined;
+    const endpoint = metrics && options.metrics ? await serveMetrics(metrics.registry, options.metrics.host, options.metrics.port, { health: () => metrics.health() }) : undefined;
     return new PrometheusOutputs(metrics, endpoint, alertmanager, options.warn);
   }
 

@@ -5,6 +5,7 @@
  * exponential backoff, or after the server's `Retry-After` / `retry_after` when it gives
  * one, never past the deadline. Never throws: the outcome says what happened.
  */
+import { redactValues, secretsOf } from '../core/text/redact-secrets.ts';
 
 export interface RetryOptions {
   /** Absolute time (epoch ms, on `now`'s clock) after which no attempt starts or continues. */
@@ -56,12 +57,16 @@ type Attempt = { ok: true; text: string } | { ok: false; retry: boolean; reason:
 
 export async function requestWithRetries(hooks: RetryHooks, options: RetryOptions): Promise<RetryOutcome> {
   const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
-  const redact = hooks.redact ?? ((text: string) => text);
+  // Whatever the target's own redaction, every part of every request sent (URL path and
+  // query, user info, header values) is removed by value from the error text.
+  const secrets = new Set<string>();
+  const redact = (text: string) => redactValues((hooks.redact ?? ((t: string) => t))(text), [...secrets]);
   let lastError = 'no attempt made: deadline already passed';
   for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
     const remaining = options.deadlineMs - options.now();
     if (remaining <= 0) return { ok: false, attempts: attempt - 1, error: `${lastError} (deadline reached)` };
     const request = hooks.request(new Date(options.now()));
+    for (const secret of secretsOf(request)) secrets.add(secret);
     const outcome = await send(request, hooks, Math.min(options.attemptTimeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS, remaining), options);
     if (outcome.ok) return { ok: true, attempts: attempt, text: outcome.text };
     lastError = redact(outcome.reason);

@@ -8,6 +8,7 @@
 import { requestWithRetries, type OutgoingRequest, type RetryOptions } from '../adapters/retrying-request.ts';
 import { matchersFor, supersededAlerts, type ActiveAlert, type PostableAlert } from '../core/deliver/alertmanager-alerts.ts';
 import { authorizationHeader, type AlertmanagerAuth } from './alertmanager-auth.ts';
+import { withoutTrailingSlashes } from '../core/text/trailing-slashes.ts';
 
 export interface AlertmanagerTarget {
   /** Alertmanager's base URL, e.g. `http://alertmanager:9093` (a path prefix is kept). */
@@ -59,7 +60,7 @@ export async function activeAlerts(target: AlertmanagerTarget, matchers: readonl
 
 function request(target: AlertmanagerTarget, method: 'GET' | 'POST', path: string, body?: string): OutgoingRequest {
   return {
-    url: `${target.url.replace(/\/+$/, '')}${path}`,
+    url: `${withoutTrailingSlashes(target.url)}${path}`,
     method,
     headers: {
       accept: 'application/json',
@@ -86,3 +87,4 @@ function safeUrl(url: string): string {
     return '<invalid url>';
   }
 }
+

@@ -6,7 +6,7 @@
 export function describeJsonError(text: string, err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
   const offset = /at position (\d+)/.exec(message)?.[1];
-  const reason = message.replace(/\s*in JSON at position \d+.*$/s, '').replace(/\s*\(line \d+ column \d+\)$/, '');
+  const reason = withoutPosition(message);
   if (offset === undefined) {
     // "Unexpected end of JSON input": the document stops early.
     if (/end of JSON input/.test(message)) {
@@ -20,4 +20,13 @@ export function describeJsonError(text: string, err: unknown): string {
   const column = Number(offset) - before.lastIndexOf('\n');
   const endsEarly = text.slice(Number(offset)).trim() === '';
   return `line ${line}, column ${column}: ${endsEarly ? 'the document ends before it is complete' : reason}`;
+}
+
+/** V8's reason without its ` in JSON at position N …` and ` (line N column M)` tails; string search, not `\s*…\d+.*$` (quadratic). */
+function withoutPosition(message: string): string {
+  const at = message.indexOf(' in JSON at position ');
+  let reason = (at >= 0 ? message.slice(0, at) : message).trimEnd();
+  const paren = reason.lastIndexOf(' (line ');
+  if (paren >= 0 && reason.endsWith(')') && /^ \(line \d{1,10} column \d{1,10}\)$/.test(reason.slice(paren))) reason = reason.slice(0, paren);
+  return reason;
 }

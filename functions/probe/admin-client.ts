@@ -6,6 +6,7 @@
  */
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { checkerFaultMessage, isLocalResourceError } from '../core/probe/checker-faults.ts';
 import type { AdminCommand, AdminExchange } from '../core/probe/classify-server.ts';
 
 export interface AdminRequest {
@@ -76,6 +77,10 @@ export function askAdmin(req: AdminRequest): Promise<AdminExchange> {
       response.on('error', (err) => finish({ ok: false, error: { kind: 'connection-reset', message: err.message, source }, ms: elapsed() }));
     });
     request.on('error', (err: NodeJS.ErrnoException) => {
+      if (isLocalResourceError(err.code)) {
+        finish({ ok: false, error: { kind: 'checker-fault', message: checkerFaultMessage(err.code as string, `ask the AdminServer ${req.command}`), source }, ms: elapsed() });
+        return;
+      }
       const kind = err.code === 'ECONNREFUSED' ? 'connection-refused' : err.code === 'ECONNRESET' ? 'connection-reset' : 'network-error';
       finish({ ok: false, error: { kind, message: `AdminServer ${req.host}:${req.port}: ${err.message}`, source }, ms: elapsed() });
     });

@@ -9,7 +9,8 @@ import type { CanaryErrorKind, CanaryResult, CanaryStep, ZnodeCheckResult } from
 import { ruleId, type ZnodeRule } from '../core/probe/znode-rules.ts';
 import { runZnodeChecks, type ZnodeCheckLimits } from './znode-checks.ts';
 import { canaryErrorKind, ZOO_AUTH_FAILED_STATE } from './zookeeper-errors.ts';
-import { HostedSession } from './zookeeper-host.ts';
+import { HostedSession, type AclGrant } from './zookeeper-host.ts';
+import { withoutTrailingSlashes } from '../core/text/trailing-slashes.ts';
 
 export interface CanaryOptions {
   /** `host:port,host:port`. */
@@ -49,7 +50,7 @@ class CanaryStepError extends Error {
 export async function runCanary(options: CanaryOptions): Promise<CanaryOutcome> {
   const started = performance.now();
   const deadline = started + options.timeoutMs;
-  const root = (options.root ?? DEFAULT_CANARY_ROOT).replace(/\/+$/, '');
+  const root = withoutTrailingSlashes(options.root ?? DEFAULT_CANARY_ROOT);
   const path = `${root}/${options.name}`;
   const steps: CanaryResult['steps'] = {};
   // The C client gives up on a server that accepts but never answers (a paused one) after
@@ -111,7 +112,7 @@ export async function runCanary(options: CanaryOptions): Promise<CanaryOutcome> 
         await timed('auth', () => client.addDigest(digest));
       }
       await timed('create', async () => {
-        await ensureParents(client, root);
+        await ensureParents(client, root, options.digest !== undefined);
         await client.create(path, 'zk-lookout canary', 'ephemeral');
       });
       let watchFired: Promise<void> = Promise.resolve();
@@ -143,8 +144,24 @@ function unchecked(rule: ZnodeRule, why: string): ZnodeCheckResult {
   return { rule: ruleId(rule), check: rule.check, path: rule.path, status: 'error', detail: `not checked: ${why}`, error: { kind: 'session-unavailable', message: why }, reads: 0 };
 }
 
-/** Creates each missing ancestor of `root` as a persistent znode; an existing one is fine. */
-async function ensureParents(client: HostedSession, root: string): Promise<void> {
+/**
+ * With digest auth, parents the canary creates may be changed only by the canary's own
+ * identity (`auth` = every identity this session authenticated as); everyone may read.
+ * Left world-writable, any client could make them read-only and fail every later canary.
+ */
+export const CANARY_PARENT_ACL: readonly AclGrant[] = [
+  { scheme: 'auth', auth: '', perms: ['all'] },
+  { scheme: 'world', auth: 'anyone', perms: ['read'] },
+];
+
+/**
+ * Creates each missing ancestor of `root` as a persistent znode; an existing one is fine
+ * (and left as it is: it may be someone else's). The native client creates with the open
+ * ACL, so a parent made here is restricted at once, at ACL version 0: if another client
+ * changed it in between, the canary fails instead of trusting the node. Without auth the
+ * parents stay world-writable (docs/RELIABILITY.md says what that implies).
+ */
+async function ensureParents(client: HostedSession, root: string, restrict: boolean): Promise<void> {
   const parts = root.split('/').filter(Boolean);
   for (let i = 1; i <= parts.length; i++) {
     const path = '/' + parts.slice(0, i).join('/');
@@ -153,7 +170,9 @@ async function ensureParents(client: HostedSession, root: string): Promise<void>
       await client.create(path, '', 'persistent');
     } catch (err) {
       if (!(err instanceof Error) || !err.message.startsWith('-110')) throw err;
+      continue; // another canary made it first, and restricted it
     }
+    if (restrict) await client.setAcl(path, 0, CANARY_PARENT_ACL);
   }
 }
 

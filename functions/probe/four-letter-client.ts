@@ -5,6 +5,7 @@
  */
 import { isIP, connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
+import { checkerFaultMessage, isLocalResourceError } from '../core/probe/checker-faults.ts';
 import type { FourLetterWord, ProbeError } from '../core/probe/probe-round.ts';
 
 export interface WordRequest {
@@ -61,16 +62,30 @@ export function askWord(request: WordRequest): Promise<Exchange> {
       finish({ ok: false, error: { kind, message, source: request.word }, ms: elapsed() });
 
     const target = { host: request.host, port: request.port, ...(request.localAddress ? { localAddress: request.localAddress } : {}) };
-    if (request.tls) {
-      const options = typeof request.tls === 'object' ? request.tls : {};
-      // SNI takes names only; an IP address there is deprecated and ignored.
-      socket = tlsConnect({ ...target, ...(isIP(request.host) ? {} : { servername: request.host }), ...options });
-      // The connect deadline covers TCP; the handshake runs under the exchange deadline.
-      socket.once('connect', () => clearTimeout(connectTimer));
-      socket.once('secureConnect', () => onConnect());
-    } else {
-      socket = netConnect(target);
-      socket.once('connect', () => onConnect());
+    try {
+      if (request.tls) {
+        const options = typeof request.tls === 'object' ? request.tls : {};
+        // SNI takes names only; an IP address there is deprecated and ignored.
+        socket = tlsConnect({ ...target, ...(isIP(request.host) ? {} : { servername: request.host }), ...options });
+        // The connect deadline covers TCP; the handshake runs under the exchange deadline.
+        socket.once('connect', () => clearTimeout(connectTimer));
+        socket.once('secureConnect', () => onConnect());
+      } else {
+        socket = netConnect(target);
+        socket.once('connect', () => onConnect());
+      }
+    } catch (err) {
+      // A socket that cannot even be made is the checker's failure (or a bad address), never the server's.
+      const code = (err as NodeJS.ErrnoException).code;
+      settled = true;
+      resolve({
+        ok: false,
+        error: isLocalResourceError(code)
+          ? { kind: 'checker-fault', message: checkerFaultMessage(code as string, `open a socket for ${request.word}`), source: request.word }
+          : { kind: 'network-error', message: `${request.word} to ${request.host}:${request.port}: ${(err as Error).message}`, source: request.word },
+        ms: elapsed(),
+      });
+      return;
     }
 
     const connectTimer = setTimeout(
@@ -119,7 +134,9 @@ export function askWord(request: WordRequest): Promise<Exchange> {
       finish({ ok: true, text, ms: elapsed() });
     });
     socket.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'ECONNREFUSED') {
+      if (isLocalResourceError(err.code)) {
+        fail('checker-fault', checkerFaultMessage(err.code as string, `ask ${request.host}:${request.port} ${request.word}`));
+      } else if (err.code === 'ECONNREFUSED') {
         fail('connection-refused', `nothing listens on ${request.host}:${request.port}`);
       } else if (err.code === 'ECONNRESET' || err.code === 'EPIPE') {
         fail('connection-reset', `${request.host}:${request.port} reset the connection during ${request.word}`);

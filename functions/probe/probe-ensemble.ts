@@ -3,7 +3,7 @@
  * server's deadline, the AdminServer where the whitelist refuses a word, and the canary
  * alongside. The round's duration is bounded by max(server deadline, canary deadline).
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { ConnectionOptions } from 'node:tls';
 import { assembleRound } from '../core/probe/assemble-round.ts';
 import type { AdminCommand, AdminExchange, Exchange, ServerObservation } from '../core/probe/classify-server.ts';
@@ -76,7 +76,8 @@ export async function probeEnsemble(servers: readonly ServerAddress[], options: 
     ? runCanary({
         ...options.canary,
         connectString: options.canary.connectString ?? servers.map(formatAddress).join(','),
-        name: `round-${roundId}`,
+        // A random nonce: a name derived only from the round could be predicted and taken or locked in advance.
+        name: `round-${roundId}-${randomBytes(8).toString('hex')}`,
         timeoutMs: options.canary.timeoutMs ?? timeoutMs,
       })
     : Promise.resolve(null);

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { ruleId, type ZnodeRule } from '../core/probe/znode-rules.ts';
 import type { ZnodeCheckResult, ZnodeDataDigest } from '../core/probe/probe-round.ts';
+import { serverText } from '../core/text/server-text.ts';
 import { canaryErrorKind } from './zookeeper-errors.ts';
 import type { HostedSession, ZnodeStat } from './zookeeper-host.ts';
 
@@ -150,7 +151,7 @@ async function checkRule(reader: Reader, rule: ZnodeRule, limits: ZnodeCheckLimi
         exists: true,
         childCount: children.length,
         children: children.slice(0, maxNames),
-        detail: children.length === 0 ? 'nobody holds it' : children.length === 1 ? `held by ${first}` : `${children.length} contenders`,
+        detail: children.length === 0 ? 'nobody holds it' : children.length === 1 ? `held by ${serverText(first ?? '')}` : `${children.length} contenders`,
       };
       if (first !== undefined && holder) {
         outcome.holder = { node: first, since: isoTime(holder.ctime), ...(isEphemeral(holder) ? { ephemeralOwner: holder.ephemeralOwner } : {}) };

@@ -1,3 +1,4 @@
+import { isLocalResourceError } from '../core/probe/checker-faults.ts';
 import type { CanaryErrorKind } from '../core/probe/probe-round.ts';
 
 /** The native client's session state after a failed authentication (its `close` code). */
@@ -16,6 +17,7 @@ const KIND_FOR_CODE: Record<number, CanaryErrorKind> = {
 
 /** Names a `zookeeper` client error by its code (`-4 connection loss` → `connection-loss`). */
 export function canaryErrorKind(err: unknown): CanaryErrorKind {
+  if (isLocalResourceError((err as NodeJS.ErrnoException | undefined)?.code)) return 'checker-fault';
   const message = err instanceof Error ? err.message : String(err);
   const code = /^\s*(-\d+)/.exec(message);
   return (code && KIND_FOR_CODE[Number(code[1])]) || 'client-error';

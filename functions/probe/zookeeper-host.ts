@@ -103,7 +103,7 @@ class Host {
       this.stderr = (this.stderr + chunk.toString('utf8')).slice(-2000);
     });
     child.on('message', (message: Reply | SessionEvent) => this.dispatch(message));
-    child.on('error', (err) => this.fail(err.message));
+    child.on('error', (err: NodeJS.ErrnoException) => this.fail(err.message, err.code));
     child.on('exit', (code, signal) => this.fail(`exited with ${signal ?? `code ${code}`}`));
     child.unref();
     (child.stderr as { unref?: () => void } | null)?.unref?.();
@@ -140,10 +140,11 @@ class Host {
     else waiter.resolve(message.value);
   }
 
-  private fail(why: string): void {
+  private fail(why: string, code?: string): void {
     if (this.exited) return;
     const detail = this.stderr.trim().split('\n').find((line) => /Error|Cannot/.test(line));
-    this.exited = new Error(`the zookeeper client process ${why}${detail ? `: ${detail.trim()}` : ''}`);
+    // The code (EMFILE when the process could not be started) tells a checker fault from a client failure.
+    this.exited = Object.assign(new Error(`the zookeeper client process ${why}${detail ? `: ${detail.trim()}` : ''}`), code ? { code } : {});
     for (const waiter of this.pending.values()) waiter.reject(this.exited);
     this.pending.clear();
     for (const session of this.sessions.values()) session.lost(this.exited);

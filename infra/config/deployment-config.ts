@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { Severities } from '../../functions/core/deliver/alert-message.ts';
 import { parseServerAddress } from '../../functions/core/probe/server-address.ts';
+import { hasUserInfo, userInfoRefused } from '../../functions/core/text/credential-free-url.ts';
 import { ZnodeRulesSchema } from '../../functions/core/probe/znode-rules.ts';
 import { ChatKinds } from '../../functions/chat/providers/provider.ts';
 
@@ -139,9 +140,12 @@ const chatbotSchema = z.strictObject({
 });
 
 const alertmanagerSchema = z.strictObject({
-  url: z.url({ protocol: /^https?$/, error: (iss) => `an http(s) URL of Alertmanager without credentials, ${got(iss.input)}` }).meta({
-    description: 'Alertmanager base URL, e.g. http://alertmanager.internal:9093 (API v2 alerts are posted under it).',
-  }),
+  url: z
+    .url({ protocol: /^https?$/, error: (iss) => `an http(s) URL of Alertmanager without credentials, ${got(iss.input)}` })
+    .refine((url) => !hasUserInfo(url), { error: userInfoRefused('the secret named by "secretName"') })
+    .meta({
+      description: 'Alertmanager base URL, e.g. http://alertmanager.internal:9093 (API v2 alerts are posted under it).',
+    }),
   secretName: z.string().min(1).optional().meta({ description: 'Secrets Manager name holding {"username","password"} or {"bearerToken"}.' }),
   vpc: vpcSchema.optional().meta({ description: 'Run the relay in this VPC, for an Alertmanager with a private address.' }),
   endsAfterMinutes: z.int().min(5).max(7 * 24 * 60).optional().meta({

@@ -89,7 +89,7 @@ describe('blind spots on a real ensemble', () => {
     expect(others).toEqual([]);
     expect(notice).toMatchObject({ alertKey: `blind-spot:${address}`, change: 'fired', level: 'info', notify: true, server: address });
     expect(notice?.summary).toBe(
-      `blind spot on ${address}: mntr is not in 4lw.commands.whitelist ("mntr is not executed because it is not in the whitelist."); ` +
+      `blind spot on ${address}: mntr is not in 4lw.commands.whitelist (‹mntr is not executed because it is not in the whitelist.›); ` +
         'off: fd-use, fd-exhaustion-hours, znode-growth, watch-growth, data-size-growth, fsync-exceed-rate; ' +
         'fix: add mntr to 4lw.commands.whitelist (e.g. 4lw.commands.whitelist=srvr,mntr,conf,cons,ruok,isro) and restart the server ' +
         'or give the probe the AdminServer port (adminPorts), whose monitor command carries the same data',

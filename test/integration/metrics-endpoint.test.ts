@@ -81,8 +81,15 @@ describe('zk-lookout run --metrics-port', () => {
     expect(scraped).not.toMatch(/^zk_lookout_alert_firing\{.*\} 1$/m);
   });
 
-  it('answers 404 outside /metrics and listens on loopback only by default', async () => {
-    const response = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(2000) });
+  // Issue 15 called the old 404 on `/` wrong: `/` is now a landing page, and /healthz answers.
+  it('answers / with a landing page, /healthz with 200 while rounds are fresh, 404 elsewhere, and listens on loopback only by default', async () => {
+    const landing = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(2000) });
+    expect(landing.status).toBe(200);
+    expect(await landing.text()).toContain('<a href="/metrics">');
+    const health = await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(2000) });
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ healthy: true, ensembles: [{ name: 'trio', fresh: true }] });
+    const response = await fetch(`http://127.0.0.1:${port}/nope`, { signal: AbortSignal.timeout(2000) });
     expect(response.status).toBe(404);
     expect(run.output()).toContain(`metrics at http://127.0.0.1:${port}/metrics`);
   });

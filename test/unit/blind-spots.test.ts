@@ -105,7 +105,7 @@ describe('blindSpotCondition', () => {
     const c = blindSpotCondition(mntrRefused(TRIO[1]));
     expect(c).toMatchObject({ alertKey: `blind-spot:${TRIO[1]}`, alertName: 'blind-spot', level: 'info', server: TRIO[1], state: 'raise', forRounds: 1 });
     expect(c.summary).toBe(
-      `blind spot on ${TRIO[1]}: mntr is not in 4lw.commands.whitelist ("mntr is not executed because it is not in the whitelist."); ` +
+      `blind spot on ${TRIO[1]}: mntr is not in 4lw.commands.whitelist (‹mntr is not executed because it is not in the whitelist.›); ` +
         `off: ${METRIC_SIGNALS.join(', ')}; fix: add mntr to 4lw.commands.whitelist (e.g. 4lw.commands.whitelist=srvr,mntr,conf,cons,ruok,isro) ` +
         'and restart the server or give the probe the AdminServer port (adminPorts), whose monitor command carries the same data',
     );

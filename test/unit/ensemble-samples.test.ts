@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ServerModes } from '../../functions/core/probe/probe-round.ts';
 import { initialState, type EnsembleState } from '../../functions/core/evaluate/ensemble-state.ts';
 import { evaluateRound } from '../../functions/core/evaluate/evaluate-round.ts';
 import { DEFAULT_THRESHOLDS, resolveThresholds } from '../../functions/core/evaluate/thresholds.ts';
@@ -21,7 +22,7 @@ describe('ensembleSamples', () => {
     expect(find(samples, 'zk_lookout_server_up').map((s) => s.value)).toEqual([1, 1, 0]);
     expect(find(samples, 'zk_lookout_server_serving').map((s) => s.value)).toEqual([1, 1, 0]);
     const modes = find(samples, 'zk_lookout_server_mode', { server: TRIO[2] });
-    expect(modes).toHaveLength(10);
+    expect(modes).toHaveLength(ServerModes.length);
     expect(modes.filter((s) => s.value === 1).map((s) => s.labels.mode)).toEqual(['unreachable']);
   });
 

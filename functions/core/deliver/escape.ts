@@ -5,6 +5,8 @@
  * inject markup, nor add lines; sizes are capped with the helpers at the bottom.
  */
 
+import { breakLinks } from '../text/server-text.ts';
+
 /** U+200B: invisible, and it splits a mention token so no chat resolves it. */
 export const ZERO_WIDTH_SPACE = '\u200B';
 export const ELLIPSIS = '…';
@@ -19,10 +21,12 @@ export function singleLine(value: string): string {
  * control characters and line breaks become spaces (a value must not start a heading
  * or a list), `@word` (`@all`, `@here`, `@everyone`, `@channel`, `@138…`, `<@U1>`) gets a
  * zero-width space after the `@`, and `<` before `!`, `@`, `#`, `users/` or `at` (Slack
- * `<!channel>`, Google Chat `<users/all>`, Feishu `<at id=all>`) gets one after the `<`.
+ * `<!channel>`, Google Chat `<users/all>`, Feishu `<at id=all>`) gets one after the `<`,
+ * and links are broken (`breakLinks`): only configured links (`safeUrl`) are clickable.
  */
 export function plainInline(value: string): string {
-  return singleLine(value)
+  // Values are names and summaries, which quote server text: no link in them may be live.
+  return breakLinks(singleLine(value))
     .replace(/@(?=[\p{L}\p{N}_&!-])/gu, `@${ZERO_WIDTH_SPACE}`)
     .replace(/<(?=[!#@]|users\/|at[\s>])/gi, `<${ZERO_WIDTH_SPACE}`);
 }

@@ -2,6 +2,7 @@ import type { AlertChange, AlertMessage } from './alert-message.ts';
 import { severityLabel } from './build-alert-message.ts';
 import { changeFacts, changeHeadline, changeSummary, evaluatedLine, signalLines } from './describe-change.ts';
 import { singleLine } from './escape.ts';
+import { breakLinks } from '../text/server-text.ts';
 
 /** Email keeps long summaries and every signal: it has room, and it is the record people forward. */
 const EMAIL_SUMMARY_MAX_CHARS = 4000;
@@ -25,9 +26,10 @@ export function renderText(msg: AlertMessage): string {
     if (changes.length === 0) continue;
     lines.push(`${group.heading} (${changes.length}):`);
     for (const change of changes) {
-      lines.push(`- ${singleLine(changeHeadline(change))}`);
-      lines.push(`  ${singleLine(changeSummary(change, EMAIL_SUMMARY_MAX_CHARS))}`);
-      lines.push(`  ${singleLine(changeFacts(change))}`);
+      // Summaries quote server text (‹…›): its links must not be live in a mail client.
+      lines.push(`- ${breakLinks(singleLine(changeHeadline(change)))}`);
+      lines.push(`  ${breakLinks(singleLine(changeSummary(change, EMAIL_SUMMARY_MAX_CHARS)))}`);
+      lines.push(`  ${breakLinks(singleLine(changeFacts(change)))}`);
       for (const signal of signalLines(change, EMAIL_SIGNALS_SHOWN)) lines.push(`    * ${singleLine(signal)}`);
     }
     lines.push('');

@@ -17,6 +17,7 @@ export const ROUND_ALARMS: readonly AlertName[] = [
   'quorum-lost',
   'canary-failed',
   'clients-turned-away',
+  'checker-fault',
 ];
 
 export interface AlarmChecks {
@@ -29,13 +30,22 @@ export function checkAlarms(round: ProbeRound, previous: Pick<EnsembleState, 'mu
   const e = round.ensemble;
   const peersAnswer = (s: ServerResult) => round.servers.some((other) => other !== s && isServing(other.mode));
   const conditions: AlertCondition[] = round.servers.flatMap((s) => serverAlarms(s, peersAnswer(s)));
+  // Servers the checker could not ask (its own EMFILE, ENOBUFS…) are unknown, not down: an
+  // ensemble-level alarm is raised only when the servers that were asked prove it, cleared
+  // only when they disprove it, and otherwise held as it was.
+  const unprobed = round.servers.filter((s) => s.mode === 'unprobed');
+  const unknown = (c: AlertCondition, proven: boolean): AlertCondition => (unprobed.length === 0 || proven || c.state === 'clear' ? c : { ...c, state: 'hold' });
+  const votingServing = round.servers.filter((s) => s.mode === 'leader' || s.mode === 'follower').length;
 
   conditions.push(
-    alarm(
-      'no-leader',
-      e.size > 1 && e.leaderCount === 0,
-      `no leader: none of ${e.size} servers leads`,
-      `leader back: ${e.leaders.join(', ')}`,
+    unknown(
+      alarm(
+        'no-leader',
+        e.size > 1 && e.leaderCount === 0,
+        `no leader: none of ${e.size} servers leads`,
+        `leader back: ${e.leaders.join(', ')}`,
+      ),
+      false,
     ),
   );
 
@@ -52,30 +62,47 @@ export function checkAlarms(round: ProbeRound, previous: Pick<EnsembleState, 'mu
   );
 
   conditions.push(
-    alarm(
-      'quorum-lost',
-      !e.hasQuorum,
-      `quorum lost: ${e.serving} of ${e.size} servers serving (needs ${e.quorumSize}${e.leaderCount === 0 && e.size > 1 ? ' and a leader' : ''})`,
-      `quorum restored: ${e.serving} of ${e.size} servers serving`,
+    unknown(
+      alarm(
+        'quorum-lost',
+        !e.hasQuorum,
+        `quorum lost: ${e.serving} of ${e.size} servers serving (needs ${e.quorumSize}${e.leaderCount === 0 && e.size > 1 ? ' and a leader' : ''})`,
+        `quorum restored: ${e.serving} of ${e.size} servers serving`,
+      ),
+      // Even if every unprobed server were serving, there would be too few.
+      votingServing + unprobed.length < e.quorumSize,
     ),
   );
 
+  const faults = [...unprobed.map((s) => `${s.address}: ${s.error?.message ?? 'not probed'}`), ...(round.canary?.error?.kind === 'checker-fault' ? [`canary: ${round.canary.error.message}`] : [])];
+  const checkerFault = alarm(
+    'checker-fault',
+    faults.length > 0,
+    `zk-lookout itself failed this round, so ${faults.length} check(s) have no answer (not a fault of the ensemble): ${faults.join('; ')}`,
+    'zk-lookout probes every server again',
+  );
+  conditions.push({ ...checkerFault, level: 'info' });
+
   const canary = round.canary;
   const failure = canary?.error;
-  conditions.push(
-    alarm(
-      'canary-failed',
-      canary !== null && !canary.ok,
-      failure ? `canary failed at ${failure.step}: ${failure.kind}: ${failure.message}` : 'canary failed',
-      canary ? `canary ok in ${canary.totalMs} ms` : 'canary not run',
-    ),
+  const canaryCondition = alarm(
+    'canary-failed',
+    canary !== null && !canary.ok,
+    failure ? `canary failed at ${failure.step}: ${failure.kind}: ${failure.message}` : 'canary failed',
+    canary ? `canary ok in ${canary.totalMs} ms` : 'canary not run',
   );
+  conditions.push(failure?.kind === 'checker-fault' ? { ...canaryCondition, state: 'hold' } : canaryCondition);
   return { conditions, multiLeaderRounds };
 }
 
 function serverAlarms(s: ServerResult, peersAnswer: boolean): AlertCondition[] {
   const why = s.error ? `${s.error.kind}: ${s.error.message}` : s.mode;
   const back = `server ${s.address} is back (${s.mode})`;
+  if (s.mode === 'unprobed') {
+    // Nothing is known: whatever fired stays firing, nothing new fires, nothing resolves.
+    const held = (name: AlertName) => ({ ...alarm(name, false, why, why, s.address), state: 'hold' as const });
+    return [held('server-down'), held('server-not-serving'), held('read-only'), { ...held('clients-turned-away'), forRounds: TURNED_AWAY_ROUNDS }];
+  }
   const turnedAway = clientsTurnedAway(s, peersAnswer);
   // A server that closes every connection of ours is up and turning us away: that alarm, not
   // these. While it is pending (its first round) neither fires: a kill that resets the round's

@@ -15,6 +15,7 @@ import { metricNumber } from '../probe/classify-server.ts';
 import { isServing, type BlindSpot, type ProbeRound, type ServerMode, type ServerResult } from '../probe/probe-round.ts';
 import type { AlertCondition } from './alert-lifecycle.ts';
 import type { SignalName } from './signal-catalog.ts';
+import { serverText } from '../text/server-text.ts';
 
 /** The words whose replies carry signal inputs. */
 export type InputWord = 'srvr' | 'mntr' | 'conf' | 'cons';
@@ -204,7 +205,8 @@ export function describeBlindSpot(address: string, words: readonly BlindWord[]):
 
 function why(w: BlindWord): string {
   if (!w.spot) return `${w.word} answers without ${(w.missingFields ?? []).join(', ')}`;
-  const said = `"${w.spot.message}"`;
+  // The server's own words, marked as such (between ‹ ›, on one line, capped).
+  const said = serverText(w.spot.message);
   switch (w.spot.reason) {
     case 'not-whitelisted':
       return `${w.word} is not in 4lw.commands.whitelist (${said})`;

@@ -38,6 +38,8 @@ export const AlertNames = [
   'blind-spot',
   /** A serving server resets or refuses the probe's own connections: clients are being turned away now. */
   'clients-turned-away',
+  /** zk-lookout's own resources failed during a round (EMFILE…): a notice, never a server alarm. */
+  'checker-fault',
 ] as const;
 export type AlertName = (typeof AlertNames)[number];
 

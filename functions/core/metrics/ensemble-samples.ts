@@ -52,7 +52,8 @@ export function ensembleSamples(input: EnsembleSampleInput): EnsembleSnapshot {
 
   for (const server of round.servers) {
     const labels = { server: server.address };
-    add('zk_lookout_server_up', labels, flag(!UNREACHED.has(server.mode)));
+    // An unprobed server (the checker's own fault) is unknown: no up/down sample at all.
+    if (server.mode !== 'unprobed') add('zk_lookout_server_up', labels, flag(!UNREACHED.has(server.mode)));
     add('zk_lookout_server_serving', labels, flag(isServing(server.mode)));
     for (const mode of ServerModes) add('zk_lookout_server_mode', { ...labels, mode }, flag(server.mode === mode));
     const keys = Object.keys(server.metrics).filter((key) => !isPerNamespaceKey(key)).sort().slice(0, MAX_MNTR_KEYS);

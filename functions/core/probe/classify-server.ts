@@ -9,6 +9,7 @@ import {
   toNumber,
   type Parsed,
 } from './four-letter-words.ts';
+import { serverText } from '../text/server-text.ts';
 import type {
   FourLetterWord,
   MetricValue,
@@ -55,6 +56,7 @@ const MODE_FOR_ERROR: Record<ProbeErrorKind, ServerMode> = {
   'not-serving': 'not-serving',
   'not-whitelisted': 'not-whitelisted',
   'admin-error': 'unreachable',
+  'checker-fault': 'unprobed',
 };
 
 /** A server's own word for its state (`Mode:`, `zk_server_state`) as our mode. */
@@ -85,9 +87,9 @@ function outcome<T>(exchange: Exchange | undefined, parse: (t: string) => Parsed
     case 'ok':
       return { value: parsed.value };
     case 'not-serving':
-      return { error: { kind: 'not-serving', message: parsed.text, source: word } };
+      return { error: { kind: 'not-serving', message: `${word} answered ${serverText(parsed.text)}`, source: word } };
     case 'not-whitelisted':
-      return { error: { kind: 'not-whitelisted', message: parsed.text, source: word } };
+      return { error: { kind: 'not-whitelisted', message: `${word} answered ${serverText(parsed.text)}`, source: word } };
     case 'malformed':
       return { error: { kind: 'malformed', message: parsed.reason, source: word } };
   }
@@ -113,7 +115,7 @@ function adminMetrics(admin: ServerObservation['admin']): { value?: Record<strin
   if (monitor.status !== 200 || !monitor.json) {
     return { error: { kind: 'admin-error', message: `AdminServer monitor answered HTTP ${monitor.status}`, source: 'admin:monitor' } };
   }
-  if (typeof bodyError === 'string') return { error: { kind: 'admin-error', message: bodyError, source: 'admin:monitor' } };
+  if (typeof bodyError === 'string') return { error: { kind: 'admin-error', message: `AdminServer said ${serverText(bodyError)}`, source: 'admin:monitor' } };
   const metrics: Record<string, MetricValue> = {};
   for (const [key, value] of Object.entries(monitor.json)) {
     if (key === 'command' || key === 'error') continue;
@@ -197,7 +199,7 @@ function decide(
     if (mode) return { mode };
     return {
       mode: 'malformed',
-      error: { kind: 'malformed', message: `unknown mode ${JSON.stringify(srvr.value.mode)}`, source: 'srvr' },
+      error: { kind: 'malformed', message: `unknown mode ${serverText(srvr.value.mode ?? '')}`, source: 'srvr' },
     };
   }
   // srvr is refused by the whitelist (or was not asked): fall back to mntr / AdminServer state.
@@ -205,7 +207,7 @@ function decide(
     const state = typeof metrics.zk_server_state === 'string' ? modeFromState(metrics.zk_server_state) : undefined;
     if (state) return { mode: state };
     if (summary.mode) {
-      return { mode: 'malformed', error: { kind: 'malformed', message: `unknown server state ${JSON.stringify(summary.mode)}`, source: 'mntr' } };
+      return { mode: 'malformed', error: { kind: 'malformed', message: `unknown server state ${serverText(summary.mode)}`, source: 'mntr' } };
     }
     const fallback = adminError ?? (mntrError?.kind !== 'not-whitelisted' ? mntrError : undefined);
     if (fallback) return { mode: MODE_FOR_ERROR[fallback.kind], error: fallback };

@@ -6,6 +6,7 @@
  * (version strings, paths, the full `conf`). The result is still a valid `ProbeRound`.
  */
 import type { CanaryResult, MetricValue, ProbeRound, ServerResult, ServerSummary } from './probe-round.ts';
+import { fitRoundToBudget } from './round-budget.ts';
 
 /**
  * `mntr` metrics the signals and the ensemble view read (3.4 to 3.9 names). Latency,
@@ -31,12 +32,13 @@ export const STORED_METRICS: ReadonlySet<string> = new Set([
 /** `conf` keys the signals read (connections are judged against `maxClientCnxns`). */
 export const STORED_CONF: ReadonlySet<string> = new Set(['maxClientCnxns']);
 
+/** The round as stored: compacted, then held to the item budget (`round-budget.ts`). */
 export function compactRound(round: ProbeRound): ProbeRound {
-  return {
+  return fitRoundToBudget({
     ...round,
     servers: round.servers.map(compactServer),
     canary: round.canary && compactCanary(round.canary),
-  };
+  });
 }
 
 function compactServer(server: ServerResult): ServerResult {

@@ -14,22 +14,49 @@ export type Parsed<T> =
 const NOT_SERVING = /not currently serving requests/i;
 const NOT_WHITELISTED = /is not executed because it is not in the whitelist/i;
 
+/**
+ * Replies are untrusted input (up to the client's 1 MiB cap). Every parser here runs in
+ * time linear in the reply: lines longer than this are skipped before any pattern sees
+ * them (no ZooKeeper line is near it: a `cons` line is ~300 characters), and no pattern
+ * can backtrack super-linearly (eslint-plugin-regexp checks that, and
+ * test/unit/parser-linearity.test.ts measures it).
+ */
+export const MAX_LINE_CHARS = 4096;
+/** The longest numeral a server prints is a 64-bit integer or a double: ~25 characters. */
+export const MAX_NUMBER_CHARS = 64;
+/** Refusal text kept for the round (the rest is the server's to say, not ours to store). */
+const MAX_REFUSAL_CHARS = 200;
+
 function refusal(text: string): Parsed<never> | undefined {
-  if (NOT_SERVING.test(text)) return { kind: 'not-serving', text: text.trim() };
-  if (NOT_WHITELISTED.test(text)) return { kind: 'not-whitelisted', text: text.trim() };
+  if (NOT_SERVING.test(text)) return { kind: 'not-serving', text: capped(text.trim(), MAX_REFUSAL_CHARS) };
+  if (NOT_WHITELISTED.test(text)) return { kind: 'not-whitelisted', text: capped(text.trim(), MAX_REFUSAL_CHARS) };
   return undefined;
 }
 
+const capped = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
+
 const malformed = (reason: string): Parsed<never> => ({ kind: 'malformed', reason });
 
+/** Non-empty trimmed lines no longer than `MAX_LINE_CHARS`; longer ones are skipped whole. */
 function lines(text: string): string[] {
-  return text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0);
+  const out: string[] = [];
+  for (const line of text.split('\n')) {
+    if (line.length > MAX_LINE_CHARS) continue;
+    const trimmed = line.trim();
+    if (trimmed.length > 0) out.push(trimmed);
+  }
+  return out;
 }
+
+// Unambiguous: the fraction needs its dot, so `\d+` and `\d*` can never trade digits.
+const NUMERAL = /^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$/;
 
 /** A finite number from ZooKeeper's text, or undefined. Accepts `12`, `0.5`, `-1`, `1e3`. */
 export function toNumber(raw: string): number | undefined {
-  if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(raw.trim())) return undefined;
-  const n = Number(raw);
+  if (raw.length > MAX_NUMBER_CHARS * 4) return undefined;
+  const text = raw.trim();
+  if (text.length > MAX_NUMBER_CHARS || !NUMERAL.test(text)) return undefined;
+  const n = Number(text);
   return Number.isFinite(n) ? n : undefined;
 }
 
@@ -154,11 +181,12 @@ export function parseMntr(text: string): Parsed<Record<string, MetricValue>> {
   if (r) return r;
   const metrics: Record<string, MetricValue> = {};
   for (const line of lines(text)) {
-    const match = /^(\S+)\s+(.*)$/.exec(line);
-    if (!match) continue;
-    const [, key, raw] = match as unknown as [string, string, string];
-    const n = toNumber(raw);
-    metrics[key] = n ?? raw.trim();
+    // `zk_key<TAB>value` (some versions pad with spaces): split at the first blank.
+    const blank = line.search(/\s/);
+    if (blank <= 0) continue;
+    const key = line.slice(0, blank);
+    const raw = line.slice(blank + 1).trim();
+    metrics[key] = toNumber(raw) ?? raw;
   }
   if (Object.keys(metrics).length === 0) return malformed('no "key value" lines in mntr reply');
   return { kind: 'ok', value: metrics };
@@ -187,12 +215,20 @@ export interface WatchSummary {
   totalWatches: number;
 }
 
+// Anchored per line, with bounded counts: no start position is retried across a digit run.
+const WCHS_HEAD = /^(\d{1,15}) +connections? +watching +(\d{1,15}) +paths?$/i;
+const WCHS_TOTAL = /^Total watches: *(\d{1,15})$/i;
+
 /** `wchs`: "N connections watching M paths" then "Total watches:W". */
 export function parseWchs(text: string): Parsed<WatchSummary> {
   const r = refusal(text);
   if (r) return r;
-  const head = /(\d+)\s+connections?\s+watching\s+(\d+)\s+paths?/i.exec(text);
-  const total = /Total watches:\s*(\d+)/i.exec(text);
+  let head: RegExpExecArray | null = null;
+  let total: RegExpExecArray | null = null;
+  for (const line of lines(text)) {
+    head ??= WCHS_HEAD.exec(line);
+    total ??= WCHS_TOTAL.exec(line);
+  }
   if (!head || !total) return malformed('wchs reply lacks "connections watching" or "Total watches"');
   return { kind: 'ok', value: { connections: Number(head[1]), paths: Number(head[2]), totalWatches: Number(total[1]) } };
 }
@@ -209,9 +245,9 @@ export function parseCons(text: string): Parsed<ClientConnection[]> {
   if (r) return r;
   const out: ClientConnection[] = [];
   for (const line of lines(text)) {
-    const match = /^\/?(\S+?)\[\d+\]\((.*)\)$/.exec(line);
-    if (!match) continue;
-    const [, address, body] = match as unknown as [string, string, string];
+    const connection = consLine(line);
+    if (!connection) continue;
+    const { address, body } = connection;
     const fields: Record<string, MetricValue> = {};
     for (const pair of body.split(',')) {
       const eq = pair.indexOf('=');
@@ -223,6 +259,25 @@ export function parseCons(text: string): Parsed<ClientConnection[]> {
   }
   if (out.length === 0 && text.trim().length > 0) return malformed('no connection lines in cons reply');
   return { kind: 'ok', value: out };
+}
+
+/**
+ * `/127.0.0.1:51234[1](body)` split by hand: the address up to the first `[digits](`,
+ * then the body up to the final `)`. Each `[` is tried once and its digit run read once,
+ * and digit runs do not overlap, so the scan is linear in the line.
+ */
+function consLine(line: string): { address: string; body: string } | undefined {
+  if (!line.endsWith(')')) return undefined;
+  const start = line.startsWith('/') ? 1 : 0;
+  for (let open = line.indexOf('[', start + 1); open > 0; open = line.indexOf('[', open + 1)) {
+    let end = open + 1;
+    while (end < line.length && line.charCodeAt(end) >= 48 && line.charCodeAt(end) <= 57) end++;
+    if (end === open + 1 || line[end] !== ']' || line[end + 1] !== '(') continue;
+    const address = line.slice(start, open);
+    if (/\s/.test(address)) return undefined;
+    return { address, body: line.slice(end + 2, -1) };
+  }
+  return undefined;
 }
 
 /** One entry point, for callers that hold a word as data. */

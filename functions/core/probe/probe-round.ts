@@ -26,6 +26,8 @@ export const ServerModes = [
   'timeout',
   'not-whitelisted',
   'malformed',
+  /** The checker itself failed (out of file descriptors, buffers, local ports): nothing is known about the server. */
+  'unprobed',
 ] as const;
 export type ServerMode = (typeof ServerModes)[number];
 
@@ -47,6 +49,8 @@ export const ProbeErrorKinds = [
   'tls-failed',
   'admin-error',
   'network-error',
+  /** A local resource failure in the checker (EMFILE, ENOBUFS, EADDRNOTAVAIL, …): a fault of zk-lookout, not of the server. */
+  'checker-fault',
 ] as const;
 export type ProbeErrorKind = (typeof ProbeErrorKinds)[number];
 
@@ -177,6 +181,8 @@ export const CanaryErrorKinds = [
   'session-expired',
   'no-node',
   'client-error',
+  /** The checker's own resources failed (the client process could not start: EMFILE, ENOMEM…). */
+  'checker-fault',
 ] as const;
 export type CanaryErrorKind = (typeof CanaryErrorKinds)[number];
 
@@ -248,6 +254,8 @@ export interface ProbeRound {
   canary: CanaryResult | null;
   /** Znode rules checked in the canary session (absent when none are configured). */
   znodes?: ZnodeCheckResult[];
+  /** Set when the round was cut to fit its stored item (`round-budget.ts`): long text, then detail, then all but the verdicts. */
+  trimmed?: 'strings' | 'detail' | 'verdicts-only';
 }
 
 export function isServing(mode: ServerMode): boolean {

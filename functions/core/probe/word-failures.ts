@@ -36,6 +36,8 @@ const REASON_FOR_KIND: Record<ProbeErrorKind, BlindSpotReason | undefined> = {
   'not-whitelisted': 'not-whitelisted',
   // "Not currently serving" is the server's state, told by the mode, not a blind spot.
   'not-serving': undefined,
+  // The checker's own failure (EMFILE…) says nothing about the server: checker-fault tells it.
+  'checker-fault': undefined,
 };
 
 /**
