@@ -97,6 +97,8 @@ describe('blindWords', () => {
   it('a down or not-serving server has no blind spot: its alarm speaks for it', () => {
     expect(blindWords({ ...server(TRIO[1], { mode: 'unreachable' }), blindSpots: [MNTR_REFUSED] })).toEqual([]);
     expect(blindSpotCondition({ ...server(TRIO[1], { mode: 'not-serving' }), blindSpots: [MNTR_REFUSED] }).state).toBe('hold');
+    // The checker's own fault (EMFILE…): nothing is known about the server either.
+    expect(blindSpotCondition({ ...server(TRIO[1], { mode: 'unreachable' }), mode: 'unprobed' }).state).toBe('hold');
   });
 });
 

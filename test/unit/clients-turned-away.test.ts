@@ -65,6 +65,12 @@ describe('clientsTurnedAway', () => {
     expect([state('clients-turned-away'), state('server-not-serving')]).toEqual(['clear', 'raise']);
   });
 
+  it("holds while the checker itself could not probe the server (its own fault, not the server's)", () => {
+    const unprobed: ServerResult = { ...resetsEverything, mode: 'unprobed', error: { kind: 'checker-fault', message: 'EMFILE', source: 'srvr' } };
+    const alarms = checkAlarms(roundOf('r1', T0, [server(TRIO[0], { mode: 'leader' }), unprobed, server(TRIO[2])]), { multiLeaderRounds: 0 });
+    expect(alarms.conditions.find((c) => c.alertKey === `clients-turned-away:${TRIO[1]}`)?.state).toBe('hold');
+  });
+
   it('a refused connection (no process) or a reset with no peer answering is server-down, not this', () => {
     const refused = server(TRIO[1], { mode: 'unreachable' });
     const one = checkAlarms(roundOf('r1', T0, [server(TRIO[0], { mode: 'leader' }), refused, server(TRIO[2])]), { multiLeaderRounds: 0 });
