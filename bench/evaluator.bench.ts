@@ -10,6 +10,11 @@
  * Request units: every round written and evaluated through the outbox path against
  * dynalite, units from `ReturnConsumedCapacity`; next to them the units computed from the
  * item sizes by DynamoDB's rules.
+ *
+ * State item budget: the largest state item (by DynamoDB's size rules) over the first 7 h
+ * of the scenario corpus' noisy healthy week (test/fixtures/scenarios), where every series
+ * the forecasts keep is full (6 h long window, per-IP clients, latency counters): it must
+ * stay ≤ 4 KB, one strongly consistent read unit.
  *   npm run bench:evaluator [-- --rounds 2000 --runs 9]
  */
 import { parseArgs } from 'node:util';
@@ -20,7 +25,8 @@ import { settingsFor } from '../functions/core/evaluate/settings-snapshot.ts';
 import type { ProbeRound } from '../functions/core/probe/probe-round.ts';
 import { median, row, sample } from './stats.ts';
 import { recordedTrio, roundStream, widenedToFive } from './support/round-sequences.ts';
-import { measureStoreCost } from './support/store-cost.ts';
+import { itemBytes, measureStoreCost } from './support/store-cost.ts';
+import { readCorpus } from './warning-scenarios.ts';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '2000' }, runs: { type: 'string', default: '9' }, 'store-rounds': { type: 'string', default: '201' } } });
 const count = Number(values.rounds);
@@ -69,6 +75,22 @@ for (const [label, base] of [
   console.log(`\n${label}: ${transitions} transitions over ${count} rounds`);
   console.log(`${row(`baseline: JSON round trip of round + state ×${count}`, baseline)} | ${perSecond(baseline)}/s`);
   console.log(`${row(`evaluateRound ×${count}`, evaluated, baseline)} | ${perSecond(evaluated)} evaluations/s`);
+}
+
+{
+  const corpus = readCorpus('noisy-week').slice(0, 7 * 60);
+  const corpusSettings = settingsFor({ thresholds: {}, silences: [], configProblems: [] }, 'noisy-week');
+  let state: EnsembleState | undefined;
+  let largest = 0;
+  for (const round of corpus) {
+    state = evaluateRound(state, round, corpusSettings, new Date(round.startedAt)).state;
+    const bytes = itemBytes({ pk: { S: `ENS#${state.ensembleName}` }, sk: { S: 'STATE' }, type: { S: 'state' }, rev: { N: '1000000' }, state: { S: JSON.stringify(state) }, outbox: { L: [] } });
+    largest = Math.max(largest, bytes);
+  }
+  console.log(
+    `\nstate item, 3 servers with every forecast series full (first ${corpus.length} rounds of the corpus' noisy week): largest ${largest} B ` +
+      `(${largest <= 4096 ? 'within' : 'OVER'} the 4 KB budget: ${Math.ceil(largest / 4096)} strongly consistent read unit${largest > 4096 ? 's' : ''})`,
+  );
 }
 
 const storeRounds = Number(values['store-rounds']);

@@ -54,7 +54,7 @@ async function check(argv: string[]): Promise<number> {
   const snapshot = await loadLocalSettings(values.thresholds);
   if (snapshot.configProblems.length > 0) throw new UsageError(`invalid thresholds: ${snapshot.configProblems.join('; ')}`);
   const settings = settingsFor(snapshot, values.name);
-  settings.thresholds = { ...settings.thresholds, forRounds: 1 };
+  settings.thresholds = { ...settings.thresholds, forRounds: 1, persistence: { rounds: 1 } };
 
   const round = await probeEnsemble(servers, options);
   const { state } = evaluateRound(undefined, round, settings, new Date());

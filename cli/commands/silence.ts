@@ -36,7 +36,7 @@ add options:
   --ensemble E      ensemble name, or * for all (required)
   --server S        host:port as the alert names it
   --alert NAME      only this alert (server-down, quorum-lost, early-warning, …)
-  --signal NAME     only early warnings driven by this signal alone (latency-avg, …)
+  --signal NAME     only early warnings driven by this signal alone (read-latency-ms, …)
   --until T         ISO time with a zone, or +30m / +2h / +1d from now (required)
   --reason TEXT     why; shown with every suppressed alert (required)
   --by WHO          who (default: the user name)

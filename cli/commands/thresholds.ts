@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parseSilences } from '../../functions/core/evaluate/silences.ts';
-import { DEFAULT_THRESHOLDS, parseThresholds } from '../../functions/core/evaluate/thresholds.ts';
+import { DEFAULT_THRESHOLDS, parseThresholds, thresholdNotices } from '../../functions/core/evaluate/thresholds.ts';
 import { didYouMean } from '../../functions/core/did-you-mean.ts';
 import { UsageError } from '../usage-error.ts';
 import { parseCommandOptions } from '../parse-options.ts';
@@ -46,9 +46,21 @@ async function validate(file: string, silences: boolean): Promise<number> {
     throw new UsageError(`thresholds validate: cannot read ${file === '-' ? 'stdin' : file}: ${(err as Error).message}`);
   }
   const name = file === '-' ? 'stdin' : file;
-  const result = silences ? parseSilences(text) : parseThresholds(text);
+  if (!silences) {
+    const parsed = parseThresholds(text);
+    if (parsed.ok) {
+      console.log(`${name}: valid thresholds document`);
+      // Old round-count settings still work but mean different things at other cadences: say so.
+      for (const notice of thresholdNotices(parsed.value)) console.log(`notice: ${notice}`);
+      return 0;
+    }
+    // Every problem at once, so one edit fixes them all.
+    for (const error of parsed.errors) console.log(`${error.path}: ${error.message}`);
+    return 1;
+  }
+  const result = parseSilences(text);
   if (result.ok) {
-    console.log(`${name}: valid ${silences ? 'silences list' : 'thresholds document'}`);
+    console.log(`${name}: valid silences list`);
     return 0;
   }
   // Every problem at once, so one edit fixes them all.

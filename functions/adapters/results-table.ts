@@ -18,6 +18,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { AlertMessage } from '../core/deliver/alert-message.ts';
 import type { EnsembleState } from '../core/evaluate/ensemble-state.ts';
+import { readEnsembleState } from '../core/evaluate/read-ensemble-state.ts';
 import { PROBE_ROUND_VERSION, type ProbeRound } from '../core/probe/probe-round.ts';
 import { isReadableRoundVersion, OLDEST_READABLE_ROUND_VERSION, upgradeProbeRound } from '../core/probe/read-probe-round.ts';
 import { mergeSorted } from './merge-sorted.ts';
@@ -244,7 +245,8 @@ export class ResultsTable {
     const rev = Number(out.Item.rev?.N);
     if (!Number.isInteger(rev)) throw new StoredItemError(`${where}: rev ${out.Item.rev?.N ?? 'missing'} is not an integer`);
     return {
-      state: parseJson<EnsembleState>(out.Item.state?.S, `${where}: attribute "state"`),
+      // Older stored versions are upgraded here; one this code cannot read is refused with the reason.
+      state: readEnsembleState(parseJson<unknown>(out.Item.state?.S, `${where}: attribute "state"`), where),
       outbox: (out.Item.outbox?.L ?? []).map((m, i) => parseJson<AlertMessage>(m.S, `${where}: outbox[${i}]`)),
       rev,
     };

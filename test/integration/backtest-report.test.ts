@@ -80,7 +80,8 @@ describe('backtest HTML report in headless Chromium', () => {
 
   beforeAll(() => {
     const strict = join(dir, 'strict.json');
-    writeFileSync(strict, JSON.stringify({ forRounds: 1, signals: { 'latency-avg': { nu: 1, tau: 0.2 } } }));
+    // latency-avg (the lifetime average) is off by default now: the strict document turns it on.
+    writeFileSync(strict, JSON.stringify({ forRounds: 1, signals: { 'latency-avg': { nu: 1, tau: 0.2, mode: 'w' } } }));
     const result = spawnSync(process.execPath, ['bin/zk-lookout.mjs', 'backtest', '--rounds', FIXTURE, '--compare', strict, '--report', report, '--json'], {
       encoding: 'utf8',
       timeout: 60_000,

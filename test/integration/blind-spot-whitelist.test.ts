@@ -90,7 +90,7 @@ describe('blind spots on a real ensemble', () => {
     expect(notice).toMatchObject({ alertKey: `blind-spot:${address}`, change: 'fired', level: 'info', notify: true, server: address });
     expect(notice?.summary).toBe(
       `blind spot on ${address}: mntr is not in 4lw.commands.whitelist (‹mntr is not executed because it is not in the whitelist.›); ` +
-        'off: fd-use, fd-exhaustion-hours, znode-growth, watch-growth, data-size-growth, fsync-exceed-rate; ' +
+        'off: read-latency-ms, write-latency-ms, read-latency-p99-ms, write-latency-p99-ms, jvm-pause-ms-per-min, fsync-exceed-per-min, fd-use, fd-exhaustion-hours, znode-growth, watch-growth, data-size-growth; ' +
         'fix: add mntr to 4lw.commands.whitelist (e.g. 4lw.commands.whitelist=srvr,mntr,conf,cons,ruok,isro) and restart the server ' +
         'or give the probe the AdminServer port (adminPorts), whose monitor command carries the same data',
     );

@@ -112,7 +112,8 @@ describe('zk-lookout check', () => {
     writeFileSync(file, JSON.stringify({ signals: { 'fd-use': { nu: 0, tau: 0.0001 } } }));
     const { code, stdout } = await check('--servers', servers(trio.servers.map((s) => s.port)), '--thresholds', file);
     expect(code).toBe(1);
-    expect(stdout).toMatch(/^ZK-LOOKOUT WARNING - warning probability 1 \(warnAt 0\.5\): fd-use on 127\.0\.0\.1:\d+/);
+    // One warning per cause: the line gives the cause's own sentence (value with its unit, ν, risk).
+    expect(stdout).toMatch(/^ZK-LOOKOUT WARNING - fd-use [\d.]+ % on 127\.0\.0\.1:\d+ \(ν 0 %, τ 0\.01 %, risk 100 %\)/);
   });
 
   it('an invalid thresholds document or bad options are UNKNOWN (exit 3) and say why', async () => {

@@ -134,4 +134,29 @@ describe('sessions leaking from one client IP', () => {
     expect(seen.filter((t) => t.alertKey === key).map((t) => t.change)).toEqual(['fired', 'resolved']);
     expect(seen.filter(wrongAlarms)).toEqual([]);
   });
+
+  it('the real evaluator warns naming 127.0.0.2 before the limit turns it away (per-IP signal)', async () => {
+    leak = new SessionLeak({ host: '127.0.0.1', port: target.clientPort, localAddress: LEAKER });
+    // Rounds come every few hundred ms here: persistence as 3 rounds (the old form, read with a notice), no minimum firing time.
+    const perRound: EvaluationSettings = { thresholds: resolveThresholds({ forRounds: 3, minFiringMinutes: 0 }, 'leak'), silences: [], configProblems: [] };
+    const key = `early-warning:client-ip-use:${target.address}`;
+    let state: EnsembleState | undefined;
+    const seen: Transition[] = [];
+    const fired = () => seen.find((t) => t.alertKey === key && t.change === 'fired');
+    for (let i = 0; i < 40 && !fired(); i++) {
+      // One more session per round, never the one that would be refused.
+      if (leak.open < LIMIT - 1) expect(await leak.openSession()).toMatchObject({ ok: true });
+      const round = await probe();
+      const out = evaluateRound(state, round, perRound, new Date(Date.parse(round.startedAt) + 1));
+      state = out.state;
+      seen.push(...out.evaluation.transitions);
+    }
+    const warning = fired();
+    expect(warning, JSON.stringify(seen.map((t) => `${t.alertKey}:${t.change}`))).toBeDefined();
+    expect(warning?.signals[0]).toMatchObject({ signal: 'client-ip-use', server: target.address, subject: LEAKER });
+    expect(warning?.summary).toContain(LEAKER);
+    expect(leak.open).toBeLessThan(LIMIT);
+    expect(seen.filter((t) => t.level === 'alarm')).toEqual([]);
+    console.log(`per-IP warning fired with ${leak.open} of ${LIMIT} sessions open from ${LEAKER}`);
+  });
 });

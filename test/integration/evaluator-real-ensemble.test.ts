@@ -8,7 +8,7 @@ import { connect, type Socket } from 'node:net';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { EnsembleState } from '../../functions/core/evaluate/ensemble-state.ts';
 import { evaluateRound, type EvaluationSettings } from '../../functions/core/evaluate/evaluate-round.ts';
-import { DEFAULT_THRESHOLDS, resolveThresholds } from '../../functions/core/evaluate/thresholds.ts';
+import { resolveThresholds } from '../../functions/core/evaluate/thresholds.ts';
 import type { Transition } from '../../functions/core/evaluate/transition.ts';
 import { probeEnsemble } from '../../functions/probe/probe-ensemble.ts';
 import { addressesOf, privateEnsemble } from '../support/ensembles.ts';
@@ -17,7 +17,15 @@ const MAX_CLIENT_CNXNS = 20;
 // Raw sockets never start a session; keep ZooKeeper from expiring them mid-test (default 10 s).
 const zk = await privateEnsemble({ size: 3, extraConfig: { maxClientCnxns: MAX_CLIENT_CNXNS, 'nio.sessionlessCnxnTimeout': 120_000 } });
 
-const settings: EvaluationSettings = { thresholds: resolveThresholds(DEFAULT_THRESHOLDS, 'it'), silences: [], configProblems: [] };
+// Rounds here come every ~300 ms, so durations would be hundreds of rounds: the old round
+// count (read as such, with a notice) keeps persistence at 3 rounds, and no minimum firing time.
+// ν of client-ip-use at 60 % (12 of 20): the raw sockets and the probe share 127.0.0.1, and
+// the probe's own connections must not be the ones that reach the limit.
+const settings: EvaluationSettings = {
+  thresholds: resolveThresholds({ forRounds: 3, minFiringMinutes: 0, signals: { 'client-ip-use': { nu: 0.6 } } }, 'it'),
+  silences: [],
+  configProblems: [],
+};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let state: EnsembleState | undefined;
@@ -56,32 +64,35 @@ describe('evaluator on a real ensemble', () => {
     expect(state?.lastProbability).toBeLessThan(0.01);
   });
 
-  it('connections rising toward maxClientCnxns raise an early warning before the limit', async () => {
+  it('connections from one client IP rising toward maxClientCnxns raise an early warning naming it before the limit', async () => {
     const target = zk.servers[0];
     if (!target) throw new Error('no server 1');
+    // maxClientCnxns is per client IP: the per-IP signal reads the round's `cons` (ProbeRound v3 clients).
+    const key = `early-warning:client-ip-use:${target.address}`;
     const sockets: Socket[] = [];
     try {
       await evaluateOnce();
       // One more socket whenever the last round was below warnAt. The probe itself holds up
       // to 5 connections from the same address, so 15 raw sockets is the most that is safe.
-      for (let i = 0; i < 40 && !happened('early-warning', 'fired'); i++) {
+      for (let i = 0; i < 40 && !happened(key, 'fired'); i++) {
         if ((state?.lastProbability ?? 0) < settings.thresholds.warnAt && sockets.length < MAX_CLIENT_CNXNS - 5) {
           sockets.push(await openSocket(target.clientPort));
           await sleep(50);
         }
         await evaluateOnce();
       }
-      const fired = happened('early-warning', 'fired');
+      const fired = happened(key, 'fired');
       expect(sockets.length).toBeLessThan(MAX_CLIENT_CNXNS);
-      expect(fired?.signals[0]).toMatchObject({ signal: 'connections-use', server: target.address });
+      expect(fired?.signals[0]).toMatchObject({ signal: 'client-ip-use', server: target.address, subject: '127.0.0.1' });
+      expect(fired?.summary).toContain('127.0.0.1');
       expect(fired?.signals[0]?.value).toBeLessThan(1);
       expect(fired?.probability).toBeGreaterThanOrEqual(settings.thresholds.warnAt);
       expect(seen.some((t) => t.level === 'alarm')).toBe(false);
-      console.log(`early warning fired with ${sockets.length} raw sockets open, connections-use ${fired?.signals[0]?.value} of ${MAX_CLIENT_CNXNS}`);
+      console.log(`early warning fired with ${sockets.length} raw sockets open, client-ip-use ${fired?.signals[0]?.value} of ${MAX_CLIENT_CNXNS}`);
     } finally {
       for (const s of sockets) s.destroy();
     }
-    await roundsUntil(() => happened('early-warning', 'resolved') !== undefined);
+    await roundsUntil(() => happened(key, 'resolved') !== undefined);
   });
 
   it('killing the leader fires server-down for it; its restart resolves everything', async () => {

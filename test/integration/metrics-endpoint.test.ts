@@ -69,7 +69,7 @@ describe('zk-lookout run --metrics-port', () => {
     const p = value('zk_lookout_warning_probability{ensemble="trio"}');
     expect(p).toBeGreaterThanOrEqual(0);
     expect(p).toBeLessThan(0.5);
-    expect(scraped).toMatch(/^zk_lookout_signal_risk\{ensemble="trio",signal="latency-avg",server="127\.0\.0\.1:\d+"\} [\d.e-]+$/m);
+    expect(scraped).toMatch(/^zk_lookout_signal_risk\{ensemble="trio",signal="outstanding-requests",server="127\.0\.0\.1:\d+"\} [\d.e-]+$/m);
     expect(scraped).toMatch(/^zk_lookout_signal_risk\{ensemble="trio",signal="canary-write-ms"\} [\d.e-]+$/m);
   });
 

@@ -65,7 +65,9 @@ describe('round items', () => {
   it('keeps a real 3-server round well under 4 KB and one write costs at most 3 units', async () => {
     const table = await freshTable();
     const bytes = Buffer.byteLength(JSON.stringify(healthy));
-    expect(bytes).toBeLessThan(2500);
+    // Was < 2500; issue 13's per-interval signals store 8 cumulative counters per server
+    // (zk_sum_/zk_cnt_ read and update latency, p99s, JVM pause, rejected connections).
+    expect(bytes).toBeLessThan(2800);
     const before = table.capacityUsed().writeUnits;
     await table.putRound(retimed(healthy, T0), T0);
     const units = table.capacityUsed().writeUnits - before;
@@ -76,7 +78,8 @@ describe('round items', () => {
   it('keeps a 5-server round under 4 KB', () => {
     const [a, b] = healthy.servers;
     const five = { ...healthy, servers: [...healthy.servers, { ...a!, address: '10.0.0.4:2181' }, { ...b!, address: '10.0.0.5:2181' }] };
-    expect(Buffer.byteLength(JSON.stringify(five))).toBeLessThan(3500);
+    // Was < 3500 (margin); the budget itself is 4 KB, and issue 13's counters take ~250 B a server.
+    expect(Buffer.byteLength(JSON.stringify(five))).toBeLessThan(4096);
   });
 
   it('queries a time range in order, page by page', async () => {

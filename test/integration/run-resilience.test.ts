@@ -19,7 +19,9 @@ const dir = mkdtempSync(join(tmpdir(), 'run-resilience-'));
 const storeDir = join(dir, 'store');
 const thresholdsFile = join(dir, 'thresholds.json');
 /** Every round raises the early warning: an average latency above -1 ms is "risky". Defaults never would. */
-const GOOD_THRESHOLDS = JSON.stringify({ forRounds: 1, signals: { 'latency-avg': { nu: -1, tau: 0.1, mode: 'w' } } });
+const GOOD_THRESHOLDS = JSON.stringify({ forRounds: 1, minFiringMinutes: 0, signals: { 'latency-avg': { nu: -1, tau: 0.1, mode: 'w' } } });
+/** One warning per cause: latency-avg on each server is its own `early-warning:latency-avg:<server>`. */
+const isWarning = (c: { alertKey: string }) => c.alertKey.startsWith('early-warning:');
 
 interface Change {
   alertKey: string;
@@ -119,7 +121,7 @@ describe('zk-lookout run, resilience', () => {
     writeFileSync(thresholdsFile, GOOD_THRESHOLDS);
     run = RunProcess.start(['run', '--config', writeConfig('run.json', ensemble), '--json']);
     started.push(run);
-    await run.waitFor('the first early warning', () => run.changes().some((c) => c.alertKey === 'early-warning' && c.change === 'fired'));
+    await run.waitFor('the first early warning', () => run.changes().some((c) => isWarning(c) && c.change === 'fired'));
   });
 
   it('(a) keeps going while the whole ensemble disappears and returns: quorum-lost fires, then resolves', async () => {
@@ -138,7 +140,7 @@ describe('zk-lookout run, resilience', () => {
 
   it('(c) a malformed thresholds file raises config-invalid, keeps the last good thresholds, and fixing it resolves', async () => {
     await run.waitFor('the early warning firing again after the outage', () => {
-      const warning = run.changes().filter((c) => c.alertKey === 'early-warning');
+      const warning = run.changes().filter(isWarning);
       return warning.at(-1)?.change === 'fired';
     });
     const from = run.lines.length;
@@ -151,7 +153,7 @@ describe('zk-lookout run, resilience', () => {
     // With the defaults the early warning would resolve within a round; the last good document keeps it firing.
     const ticks = run.ticks();
     await run.waitFor('six rounds on the broken file', () => run.ticks() >= ticks + 6);
-    expect(run.changes(from).filter((c) => c.alertKey === 'early-warning')).toEqual([]);
+    expect(run.changes(from).filter(isWarning)).toEqual([]);
 
     const fixedAt = run.lines.length;
     writeFileSync(thresholdsFile, GOOD_THRESHOLDS);

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { advanceAlerts, inhibit, type AlertCondition, type LifecycleContext } from '../../functions/core/evaluate/alert-lifecycle.ts';
-import type { AlertRecord, EnsembleState } from '../../functions/core/evaluate/ensemble-state.ts';
+import { MAX_ROUND_IDS, type AlertRecord, type EnsembleState } from '../../functions/core/evaluate/ensemble-state.ts';
 import { evaluateRound, evaluateStaleness, type EvaluationSettings } from '../../functions/core/evaluate/evaluate-round.ts';
 import { DEFAULT_THRESHOLDS, resolveThresholds } from '../../functions/core/evaluate/thresholds.ts';
-import type { ServerMode } from '../../functions/core/probe/probe-round.ts';
+import type { ProbeRound, ServerMode } from '../../functions/core/probe/probe-round.ts';
 import type { Transition } from '../../functions/core/evaluate/transition.ts';
 import { minutes, roundOf, server, TRIO, trioRound } from '../support/probe-rounds.ts';
 
@@ -179,29 +179,39 @@ describe('evaluateRound', () => {
     expect(good.evaluation.transitions).toMatchObject([{ alertKey: 'config-invalid', change: 'resolved' }]);
   });
 
-  /** Connections on the first server against maxClientCnxns 100, one round a minute; the changes per round. */
-  function connectionRounds(connections: number[]): string[] {
+  /**
+   * One client IP's connections on the first server against maxClientCnxns 100, one round
+   * a minute; the changes per round. (This used to be the server's total connections,
+   * which the issue showed was the wrong number: maxClientCnxns is per client IP.)
+   */
+  function connectionRounds(connections: number[], minFiringMinutes = 0): string[] {
     let state: EnsembleState | undefined;
+    const s = settings({ thresholds: resolveThresholds({ minFiringMinutes }, 'prod') });
     return connections.map((c, i) => {
-      const round = trioRound(`r${i}`, minutes(T0, i), undefined, [{ conf: { maxClientCnxns: '100' }, connections: c }]);
-      const out = evaluateRound(state, round, settings(), minutes(T0, i));
+      const round = withBusiestIp(trioRound(`r${i}`, minutes(T0, i), undefined, [{ conf: { maxClientCnxns: '100' }, connections: c }]), c);
+      const out = evaluateRound(state, round, s, minutes(T0, i));
       state = out.state;
       return out.evaluation.transitions.map((t) => `${t.alertKey}:${t.change}`).join(',') || '-';
     });
   }
+  const KEY = `early-warning:client-ip-use:${TRIO[0]}`;
 
   it('a warning needs forRounds rounds over warnAt and resolves below clearAt', () => {
-    // 90% of the limit gives W≈0.9997; 70% gives 0.27, below clearAt 0.3.
-    expect(connectionRounds([10, 90, 90, 90, 70, 60, 10])).toEqual(['-', '-', '-', 'early-warning:fired', 'early-warning:resolved', '-', '-']);
+    // 90% of the limit gives W≈0.92 (ν 0.8, τ 0.04); 70% gives 0.08, below clearAt 0.3.
+    expect(connectionRounds([10, 90, 90, 90, 70, 60, 10])).toEqual(['-', '-', '-', `${KEY}:fired`, `${KEY}:resolved`, '-', '-']);
   });
 
   it('a dip below warnAt while pending starts the count again', () => {
-    expect(connectionRounds([90, 90, 74, 90, 90, 90])).toEqual(['-', '-', '-', '-', '-', 'early-warning:fired']);
+    expect(connectionRounds([90, 90, 74, 90, 90, 90])).toEqual(['-', '-', '-', '-', '-', `${KEY}:fired`]);
   });
 
   it('hysteresis: a firing warning between clearAt and warnAt keeps firing', () => {
-    // 76% gives W≈0.55 and 74% W≈0.45: both above clearAt 0.3.
-    expect(connectionRounds([90, 90, 90, 76, 74, 60])).toEqual(['-', '-', 'early-warning:fired', '-', '-', 'early-warning:resolved']);
+    // 78% gives W≈0.38 and 77% W≈0.32: both above clearAt 0.3.
+    expect(connectionRounds([90, 90, 90, 78, 77, 60])).toEqual(['-', '-', `${KEY}:fired`, '-', '-', `${KEY}:resolved`]);
+  });
+
+  it('a fired warning stays up for minFiringMinutes, then resolves', () => {
+    expect(connectionRounds([90, 90, 90, 10, 10, 10, 10], 3)).toEqual(['-', '-', `${KEY}:fired`, '-', '-', `${KEY}:resolved`, '-']);
   });
 
   it('probe-stale fires after three intervals without a round and the next round resolves it', () => {
@@ -240,7 +250,7 @@ describe('evaluateRound', () => {
       state = evaluateRound(state, roundOf(`round-${i}`, minutes(T0, i), servers), settings(), minutes(T0, i)).state;
     }
     const bytes = Buffer.byteLength(JSON.stringify(state));
-    expect(state?.lastRoundIds).toHaveLength(20);
+    expect(state?.lastRoundIds).toHaveLength(MAX_ROUND_IDS);
     expect(bytes).toBeLessThan(50 * 1024);
     console.log(`state after 1440 rounds of 5 servers: ${bytes} bytes`);
   });
@@ -277,7 +287,7 @@ describe('no duplicate notification, whatever is redelivered', () => {
           }
           let round;
           if (e.kind === 'new') {
-            round = trioRound(`r${delivered.length}`, now, e.modes, [{ conf: { maxClientCnxns: '100' }, connections: e.connections }]);
+            round = withBusiestIp(trioRound(`r${delivered.length}`, now, e.modes, [{ conf: { maxClientCnxns: '100' }, connections: e.connections }]), e.connections);
             delivered.push(round);
             configs.set(round.roundId, e.bad);
           } else {
@@ -308,3 +318,10 @@ describe('no duplicate notification, whatever is redelivered', () => {
     );
   });
 });
+
+/** The round with the first server's `cons` showing `count` connections from one client IP. */
+function withBusiestIp(round: ProbeRound, count: number): ProbeRound {
+  const [first, ...rest] = round.servers;
+  if (!first) return round;
+  return { ...round, servers: [{ ...first, clients: { total: count, ips: 1, top: [{ ip: '10.9.9.9', count }] } }, ...rest] };
+}

@@ -42,8 +42,9 @@ describe('alertsFromMessage', () => {
   it('annotates summary, a description with the driving signals, runbook_url, and links the dashboard', () => {
     const warning = byName('early-warning');
     expect(warning?.annotations.summary).toBe('latency rising on prod-zk');
-    expect(warning?.annotations.description).toContain('warning probability 0.87');
-    expect(warning?.annotations.description).toContain('avg_latency on zk2:2181 = 120.5 (ν 100, τ 10, risk 0.85)');
+    // An early warning is one cause: its probability is that cause's risk; values carry their units where the signal has one.
+    expect(warning?.annotations.description).toContain('risk 87%');
+    expect(warning?.annotations.description).toContain('avg_latency on zk2:2181 = 120.5 (ν 100, τ 10, W 88%, P 97%, risk 85%, mode p*w)');
     expect(warning?.annotations.runbook_url).toBe('https://wiki.example.com/zk-runbook');
     expect(warning?.generatorURL).toBe('https://grafana.example.com/d/zk');
   });
@@ -63,11 +64,22 @@ describe('firingAlertsFromState', () => {
     expect(out[0]?.alert).toMatchObject({ startsAt: '2024-05-01T10:00:00.000Z', endsAt: '2024-05-01T10:08:00.000Z' });
   });
 
-  it("labels early-warning with the round's top signal and describes its probability", () => {
+  it("labels a version-1 state's single early-warning with the round's top signal and describes the ensemble probability", () => {
     const state = stateWith(record({ alertKey: 'early-warning', alertName: 'early-warning', level: 'warning', summary: 'p high' }));
     const [only] = firingAlertsFromState(state, [signal('fd-use', 0.8), signal('latency-avg', 0.2)], { at, endsAfterMs: 1000 });
     expect(only?.alert.labels).toMatchObject({ alertname: 'early-warning', severity: 'warning', signal: 'fd-use' });
-    expect(only?.alert.annotations.description).toContain('warning probability 0.9');
+    expect(only?.alert.annotations.description).toContain('risk 90%');
+  });
+
+  it('labels a per-cause early warning with its own signal and describes only that signal, even in a round without its value', () => {
+    const cause = record({ alertKey: 'early-warning:fd-use:zk2:2181', alertName: 'early-warning', level: 'warning', server: 'zk2:2181', summary: 'fd-use 90 % on zk2:2181' });
+    const own = { ...signal('fd-use', 0.8), server: 'zk2:2181', unit: 'fraction', value: 0.9 };
+    const [withValue] = firingAlertsFromState(stateWith(cause), [signal('latency-avg', 0.95), own], { at, endsAfterMs: 1000 });
+    expect(withValue?.alert.labels).toMatchObject({ alertname: 'early-warning', server: 'zk2:2181', signal: 'fd-use' });
+    expect(withValue?.alert.annotations.description).toContain('fd-use on zk2:2181 = 90%');
+    expect(withValue?.alert.annotations.description).not.toContain('latency-avg');
+    const [without] = firingAlertsFromState(stateWith(cause), [], { at, endsAfterMs: 1000 });
+    expect(without?.alert.labels.signal).toBe('fd-use');
   });
 
   it('gives alarms no signal label even when signals are passed', () => {
@@ -81,19 +93,20 @@ describe('supersededAlerts', () => {
   const posting = toPostableAlert('prod-zk', { alertName: 'early-warning', level: 'warning', summary: 's', since: '2024-05-01T10:00:00.000Z', signals: [signal('fd-use', 0.9)] }, false, { at, endsAfterMs: HOUR });
   const active = (labels: Record<string, string>): ActiveAlert => ({ labels, annotations: { summary: 'old' }, startsAt: '2024-05-01T10:00:00.000Z', endsAt: '2024-05-01T12:00:00.000Z' });
 
-  it('ends the same alert under an older driving signal, and nothing else', () => {
-    const older = active({ ...posting.labels, signal: 'latency-avg' });
+  it('ends the same alert posted earlier with other labels (here its severity), and nothing else', () => {
+    const older = active({ ...posting.labels, severity: 'critical' });
     const out = supersededAlerts(
       [posting],
-      [older, active(posting.labels), active({ ...posting.labels, ensemble: 'other', signal: 'x' }), active({ ...posting.labels, source: 'prometheus', signal: 'x' })],
+      [older, active(posting.labels), active({ ...posting.labels, ensemble: 'other', severity: 'x' }), active({ ...posting.labels, source: 'prometheus', severity: 'x' })],
       at,
     );
     expect(out).toEqual([{ labels: older.labels, annotations: { summary: 'old' }, startsAt: older.startsAt, endsAt: at }]);
   });
 
-  it('a resolution (no signal label) ends every signal variant of that alert', () => {
-    const resolved = endedAlert({ ...posting, labels: Object.fromEntries(Object.entries(posting.labels).filter(([k]) => k !== 'signal')) }, at);
-    expect(supersededAlerts([resolved], [active(posting.labels)], at)).toHaveLength(1);
+  it('an early warning with another signal is another cause: posting one never ends the other', () => {
+    expect(supersededAlerts([posting], [active({ ...posting.labels, signal: 'latency-avg' })], at)).toEqual([]);
+    const resolved = endedAlert(posting, at);
+    expect(supersededAlerts([resolved], [active({ ...posting.labels, signal: 'fd-exhaustion-hours' })], at)).toEqual([]);
   });
 
   it('builds matchers that select exactly the posted ensembles and alert names', () => {

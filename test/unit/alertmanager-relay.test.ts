@@ -52,14 +52,15 @@ describe('sendAlerts', () => {
     expect(am.calls[1]!.body).toEqual(alerts);
   });
 
-  it('ends an active alert of the same identity whose signal label differs', async () => {
+  it('ends an active alert of the same identity whose other labels differ', async () => {
+    // An early warning's signal is its cause (part of its identity), so the stale variant differs in severity here.
     const warning = alerts.find((a) => a.labels.alertname === 'early-warning')!;
-    const stale = { ...warning, labels: { ...warning.labels, signal: 'fd-use' }, status: { state: 'active' } };
+    const stale = { ...warning, labels: { ...warning.labels, severity: 'critical' }, status: { state: 'active' } };
     const am = stubAlertmanager({ GET: [[200, [stale, warning]]] });
     const result = await sendAlerts({ url: 'http://am:9093', auth: { bearerToken: 'tok' } }, alerts, options(am.fetch));
     expect(result.superseded).toBe(1);
     const posted = am.calls[1]!.body as PostableAlert[];
-    expect(posted.at(-1)).toMatchObject({ labels: { signal: 'fd-use' } });
+    expect(posted.at(-1)).toMatchObject({ labels: { severity: 'critical' } });
     expect(Date.parse(posted.at(-1)!.endsAt)).toBeLessThanOrEqual(Date.now());
     expect(am.calls[1]!.headers.authorization).toBe('Bearer tok');
   });

@@ -21,8 +21,12 @@ const faults = JSON.parse(readFileSync(new URL('../fixtures/rounds/fault-script.
 const fault = (name: FaultMark['fault']) => faults.find((f) => f.fault === name) as FaultMark;
 const ms = (iso: string) => Date.parse(iso);
 
-/** A stricter document: an average latency of 1 ms already counts as risky, one round is enough. */
-const STRICT: ThresholdsDocument = { forRounds: 1, signals: { 'latency-avg': { nu: 1, tau: 0.2 } } };
+/**
+ * A stricter document: an average latency of 1 ms already counts as risky, one round is
+ * enough. latency-avg (the lifetime average) is off by default now, so the document turns
+ * it on explicitly.
+ */
+const STRICT: ThresholdsDocument = { forRounds: 1, signals: { 'latency-avg': { nu: 1, tau: 0.2, mode: 'w' } } };
 
 function within(e: AlertEpisode, mark: FaultMark, slackMs = 3000) {
   expect(ms(e.firedAt)).toBeGreaterThanOrEqual(ms(mark.at));
@@ -101,21 +105,22 @@ describe('comparing two threshold documents on the fixture', () => {
   it('shows early warnings only with the stricter latency threshold, and every alarm the same', () => {
     expect(diff.onlyInA).toEqual([]);
     expect(diff.onlyInB.length).toBeGreaterThan(0);
-    expect(diff.onlyInB.every((e) => e.alertKey === 'early-warning')).toBe(true);
+    expect(diff.onlyInB.every((e) => e.alertName === 'early-warning')).toBe(true);
+    expect(diff.onlyInB.some((e) => e.alertKey.startsWith('early-warning:latency-avg:'))).toBe(true);
     expect(diff.same).toBe(a.length);
     expect(formatComparison(diff, 'defaults', 'strict')).toMatch(/only with strict: \S+ {2}warning early-warning/);
   });
 
   it('names the latency signal in what drove the strict warning', () => {
     const [replay] = replayRounds(rounds, { thresholds: STRICT });
-    const fired = replay?.transitions.find((t) => t.alertKey === 'early-warning' && t.change === 'fired');
+    const fired = replay?.transitions.find((t) => t.alertName === 'early-warning' && t.change === 'fired');
     expect(fired?.signals.some((s) => s.signal === 'latency-avg' && s.nu === 1)).toBe(true);
   });
 
   it('reports a different firing time when only the timing differs', () => {
     const slow = replayRounds(rounds, { thresholds: { ...STRICT, forRounds: 3 } }).flatMap((r) => r.episodes);
     const timing = compareEpisodes(b, slow);
-    const first = timing.differentTiming.find((d) => d.a.alertKey === 'early-warning');
+    const first = timing.differentTiming.find((d) => d.a.alertName === 'early-warning');
     expect(first?.firedDeltaMs).toBeGreaterThan(0);
   });
 });

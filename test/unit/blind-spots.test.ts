@@ -9,7 +9,19 @@ import type { BlindSpot, ServerResult } from '../../functions/core/probe/probe-r
 import { minutes, roundOf, server, TRIO } from '../support/probe-rounds.ts';
 
 const MNTR_REFUSED: BlindSpot = { word: 'mntr', reason: 'not-whitelisted', message: 'mntr is not executed because it is not in the whitelist.' };
-const METRIC_SIGNALS = ['fd-use', 'fd-exhaustion-hours', 'znode-growth', 'watch-growth', 'data-size-growth', 'fsync-exceed-rate'];
+const METRIC_SIGNALS = [
+  'read-latency-ms',
+  'write-latency-ms',
+  'read-latency-p99-ms',
+  'write-latency-p99-ms',
+  'jvm-pause-ms-per-min',
+  'fsync-exceed-per-min',
+  'fd-use',
+  'fd-exhaustion-hours',
+  'znode-growth',
+  'watch-growth',
+  'data-size-growth',
+];
 
 /** A follower whose whitelist refuses mntr and that has no AdminServer: what the probe records. */
 function mntrRefused(address: string, mode: ServerResult['mode'] = 'follower'): ServerResult {
@@ -20,9 +32,9 @@ const settings = (doc = DEFAULT_THRESHOLDS): EvaluationSettings => ({ thresholds
 const T0 = new Date('2026-03-01T12:00:00.000Z');
 
 describe('SIGNAL_INPUTS', () => {
-  it('lists every signal except the canary ones, which read no word', () => {
+  it("lists every signal except those that read no word (the canary's, the probe's own reply time)", () => {
     const listed = Object.keys(SIGNAL_INPUTS).sort();
-    expect(listed).toEqual(SignalNames.filter((s) => !s.startsWith('canary-')).sort());
+    expect(listed).toEqual(SignalNames.filter((s) => !s.startsWith('canary-') && s !== 'reply-time-excess-ms').sort());
   });
 
   it('each input names the words and fields it reads', () => {
@@ -45,7 +57,7 @@ describe('blindWords', () => {
   });
 
   it('a leader refusing mntr loses pending-syncs too (only the leader reports it)', () => {
-    expect(blindWords(mntrRefused(TRIO[0], 'leader'))[0]?.signals).toEqual([...METRIC_SIGNALS.slice(0, 5), 'fsync-exceed-rate', 'pending-syncs']);
+    expect(blindWords(mntrRefused(TRIO[0], 'leader'))[0]?.signals).toEqual([...METRIC_SIGNALS.slice(0, 6), 'pending-syncs', ...METRIC_SIGNALS.slice(6)]);
   });
 
   it('a standalone server reports no zk_pending_syncs (no followers) and is not blind for it', () => {
@@ -54,8 +66,8 @@ describe('blindWords', () => {
   });
 
   it('a signal switched off in the thresholds document is not blind', () => {
-    const words = blindWords(mntrRefused(TRIO[1]), { 'fsync-exceed-rate': { mode: 'off' }, 'fd-use': { mode: 'off' } });
-    expect(words[0]?.signals).toEqual(['fd-exhaustion-hours', 'znode-growth', 'watch-growth', 'data-size-growth']);
+    const words = blindWords(mntrRefused(TRIO[1]), { 'fsync-exceed-per-min': { mode: 'off' }, 'fd-use': { mode: 'off' } });
+    expect(words[0]?.signals).toEqual(METRIC_SIGNALS.filter((s) => s !== 'fsync-exceed-per-min' && s !== 'fd-use'));
   });
 
   it('an answered mntr without a field names the field', () => {
@@ -66,23 +78,31 @@ describe('blindWords', () => {
   it("a field a version is known to lack (3.8.0's zk_fsync_threshold_exceed_count) is not a blind spot; refusing mntr still is", () => {
     const { zk_fsync_threshold_exceed_count: _gone, ...metrics } = server(TRIO[1]).metrics;
     expect(blindWords({ ...server(TRIO[1]), metrics })).toEqual([]);
-    expect(blindWords(mntrRefused(TRIO[1]))[0]?.signals).toContain('fsync-exceed-rate');
+    expect(blindWords(mntrRefused(TRIO[1]))[0]?.signals).toContain('fsync-exceed-per-min');
   });
 
   it('a word that was not asked (nothing recorded, nothing answered) is not a blind spot', () => {
     expect(blindWords({ ...server(TRIO[1]), source: 'none', metrics: {} })).toEqual([]);
   });
 
-  it('conf refused turns off connections-use', () => {
+  it('conf or cons refused turns off the per-IP signals', () => {
+    const clients = { total: 2, ips: 1, top: [{ ip: '10.0.0.9', count: 2 }] };
     const conf: BlindSpot = { word: 'conf', reason: 'not-whitelisted', message: 'conf is not executed because it is not in the whitelist.' };
-    expect(blindWords({ ...server(TRIO[1]), blindSpots: [conf] })).toEqual([{ word: 'conf', spot: conf, signals: ['connections-use'] }]);
+    expect(blindWords({ ...server(TRIO[1]), clients, blindSpots: [conf] })).toEqual([{ word: 'conf', spot: conf, signals: ['client-ip-use', 'client-ip-exhaustion-hours'] }]);
+    const cons: BlindSpot = { word: 'cons', reason: 'timeout', message: 'no complete cons reply within 1000 ms (0 bytes read)' };
+    expect(blindWords({ ...server(TRIO[1], { conf: { maxClientCnxns: '60' } }), blindSpots: [cons] })).toEqual([{ word: 'cons', spot: cons, signals: ['client-ip-use', 'client-ip-exhaustion-hours'] }]);
+  });
+
+  it('metrics that came with 3.6 are a known gap of older servers, not a blind spot', () => {
+    const { zk_sum_readlatency: _a, zk_cnt_readlatency: _b, zk_p99_readlatency: _c, ...metrics } = server(TRIO[1]).metrics;
+    expect(blindWords({ ...server(TRIO[1]), metrics })).toEqual([]);
   });
 
   it('srvr refused while mntr answers loses only the zxid signals: mntr carries latency and connections', () => {
     const srvr: BlindSpot = { word: 'srvr', reason: 'not-whitelisted', message: 'srvr is not executed because it is not in the whitelist.' };
     const s = server(TRIO[0], { mode: 'leader', metrics: { zk_avg_latency: 1, zk_max_latency: 3, zk_outstanding_requests: 0, zk_num_alive_connections: 2 } });
     const words = blindWords({ ...s, summary: { mode: 'leader' }, blindSpots: [srvr] });
-    expect(words).toEqual([{ word: 'srvr', spot: srvr, signals: ['zxid-lag', 'elections-per-hour', 'zxid-rollover-hours'] }]);
+    expect(words).toEqual([{ word: 'srvr', spot: srvr, signals: ['elections-per-hour', 'zxid-lag', 'zxid-rollover-hours'] }]);
   });
 
   it('a server refusing srvr and mntr (mode not-whitelisted, which raises no alarm) is blind on both', () => {

@@ -95,4 +95,19 @@ describe('clientsTurnedAway', () => {
     at(3, server(TRIO[1]));
     expect(seen).toEqual(['fired:alarm:true', 'resolved:alarm:true']);
   });
+
+  it('when zk_connection_rejected rose too, clients-rejected speaks and the probe\'s view is recorded inhibited', () => {
+    let state: EnsembleState | undefined;
+    const seen: string[] = [];
+    const at = (i: number, rejected: number) => {
+      const s: ServerResult = { ...turningAway, metrics: { ...turningAway.metrics, zk_connection_rejected: rejected, zk_uptime: 1_000_000 + i * 60_000 } };
+      const out = evaluateRound(state, roundOf(`r${i}`, minutes(T0, i), [server(TRIO[0], { mode: 'leader' }), s, server(TRIO[2])]), settings, minutes(T0, i));
+      state = out.state;
+      seen.push(...out.evaluation.transitions.filter((t) => t.alertName.startsWith('clients-')).map((t) => `${t.alertName}:${t.change}:${t.notify}${t.inhibitedBy ? `:${t.inhibitedBy}` : ''}`));
+    };
+    at(0, 0);
+    at(1, 4);
+    at(2, 9);
+    expect(seen).toEqual(['clients-rejected:fired:true', `clients-turned-away:fired:false:clients-rejected:${TRIO[1]}`]);
+  });
 });

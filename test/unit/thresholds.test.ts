@@ -2,10 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { SignalNames } from '../../functions/core/evaluate/signal-catalog.ts';
 import { matchSilence, parseSilences, type Silence } from '../../functions/core/evaluate/silences.ts';
 import {
+  baselineAt,
   DEFAULT_THRESHOLDS,
   durationMs,
   parseThresholds,
+  persistenceRounds,
   resolveThresholds,
+  thresholdNotices,
   withEnsembleOverride,
 } from '../../functions/core/evaluate/thresholds.ts';
 
@@ -38,7 +41,7 @@ describe('thresholds document', () => {
     ['tau < 0', '{"signals":{"latency-avg":{"nu":10,"tau":-1}}}', 'signals.latency-avg.tau', /tau must be > 0/],
     ['NaN', '{"signals":{"fd-use":{"nu":NaN}}}', 'signals.fd-use.nu', /NaN is not a JSON number/],
     ['Infinity', '{"warnAt": Infinity}', 'warnAt', /Infinity is not a JSON number/],
-    ['unknown signal', '{"signals":{"fd-usage":{"nu":0.9}}}', 'signals.fd-usage', /unknown signal "fd-usage"; known signals: latency-avg/],
+    ['unknown signal', '{"signals":{"fd-usage":{"nu":0.9}}}', 'signals.fd-usage', /unknown signal "fd-usage"; known signals: read-latency-ms/],
     ['unknown setting', '{"warnat":0.5}', 'warnat', /unknown setting "warnat"/],
     ['wrong type', '{"forRounds":"3"}', 'forRounds', /^must be a number, not a string$/],
     ['wrong mode', '{"signals":{"fd-use":{"mode":"both"}}}', 'signals.fd-use.mode', /^must be one of "w", "p", "p\*w", "max", "off"$/],
@@ -145,5 +148,36 @@ describe('silences document', () => {
     const warning = { ensembleName: 'other', alertName: 'early-warning' as const };
     expect(matchSilence(rules, { ...warning, signals: [{ signal: 'fd-use', server: 'a' }] }, now)).toBe(rules[1]);
     expect(matchSilence(rules, { ...warning, signals: [{ signal: 'fd-use' }, { signal: 'latency-avg' }] }, now)).toBeUndefined();
+  });
+});
+
+describe('durations, and old round-count settings', () => {
+  it('defaults are durations: persistence 120 s is 3 rounds at 1 min and 13 at 10 s', () => {
+    const t = resolveThresholds({}, 'prod');
+    expect(t).toMatchObject({ forSeconds: 120, minFiringMs: 600_000, baseline: { timeConstantMinutes: 60, warmupMinutes: 60 }, notices: [] });
+    expect(persistenceRounds(t, 60_000)).toBe(3);
+    expect(persistenceRounds(t, 10_000)).toBe(13);
+    expect(baselineAt(t, 10_000)).toEqual({ timeConstantS: 3600, warmupS: 3600 });
+  });
+
+  it('forRounds, alpha and warmupRounds are read as round counts at the ensemble cadence, with a notice each', () => {
+    const parsed = parseThresholds('{"forRounds":4,"baseline":{"alpha":0.05,"warmupRounds":30}}');
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    const t = resolveThresholds(parsed.value, 'prod');
+    expect(persistenceRounds(t, 10_000)).toBe(4);
+    expect(baselineAt(t, 60_000).timeConstantS).toBeCloseTo(60 / -Math.log(0.95), 6);
+    expect(baselineAt(t, 10_000).warmupS).toBe(300);
+    expect(thresholdNotices(parsed.value)).toEqual([
+      expect.stringMatching(/^forRounds 4 is a round count: read as 3 round intervals .*write "forSeconds" instead$/),
+      expect.stringMatching(/^baseline\.alpha 0\.05 is a per-round weight: read as a time constant of 19\.5 min at 1-minute rounds/),
+      expect.stringMatching(/^baseline\.warmupRounds 30 is a round count/),
+    ]);
+  });
+
+  it('forSeconds wins over forRounds, and then nothing needs saying about it', () => {
+    const t = resolveThresholds({ forSeconds: 300, forRounds: 2 }, 'prod');
+    expect(persistenceRounds(t, 60_000)).toBe(6);
+    expect(t.notices).toEqual([]);
   });
 });

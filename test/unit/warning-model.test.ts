@@ -55,13 +55,14 @@ describe('warning model', () => {
     );
   });
 
-  it('combines W and P as the mode says; P unknown (warm-up) makes p*w act as w', () => {
+  it('combines W and P as the mode says; P unknown (warm-up) counts as ½ in p*w', () => {
     expect(signalRisk('w', 0.7, 0.2)).toBe(0.7);
     expect(signalRisk('p', 0.7, 0.2)).toBe(0.2);
     expect(signalRisk('p*w', 0.7, 0.2)).toBeCloseTo(0.14, 12);
     expect(signalRisk('max', 0.7, 0.9)).toBe(0.9);
     expect(signalRisk('off', 1, 1)).toBe(0);
-    expect(signalRisk('p*w', 0.7, undefined)).toBe(0.7);
+    // Was 0.7 (p*w acting as w in warm-up); changed with issue 13: see early-warnings.test.ts, "a server whose habit is fast growth".
+    expect(signalRisk('p*w', 0.7, undefined)).toBe(0.35);
     expect(signalRisk('p', 0.7, undefined)).toBe(0);
   });
 

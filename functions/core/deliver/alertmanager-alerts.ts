@@ -6,7 +6,8 @@
  * e.g. `quorum-lost`), `ensemble`, `server` (per-server alerts only), `severity`
  * (`critical | warning | info`: the words Alertmanager routes conventionally match on),
  * `level` (zk-lookout's own word: `alarm | warning | info`), `source="zk-lookout"` (one
- * matcher for a route), and for `early-warning` the `signal` that drives it most.
+ * matcher for a route), and for `early-warning` the `signal` of its cause. An early
+ * warning is one per cause (signal and server), so `signal` is part of its identity.
  *
  * Alertmanager resolves an alert by itself once `endsAt` passes, so a firing alert is
  * posted with `endsAt` a horizon ahead and must be re-posted before then; a resolved
@@ -15,6 +16,7 @@
 import type { AlertLevel, AlertName, DrivingSignal } from '../evaluate/transition.ts';
 import type { EnsembleState } from '../evaluate/ensemble-state.ts';
 import type { AlertMessage } from './alert-message.ts';
+import { percent, signalLine } from './describe-change.ts';
 
 export interface PostableAlert {
   labels: Record<string, string>;
@@ -37,11 +39,13 @@ export const ALERT_SOURCE = 'zk-lookout';
 
 export const ALERTMANAGER_SEVERITY: Record<AlertLevel, string> = { alarm: 'critical', warning: 'warning', info: 'info' };
 
-/** Labels that name one zk-lookout alert whatever its current driving signal. */
-const IDENTITY_LABELS = ['source', 'alertname', 'ensemble', 'server'] as const;
+/** Labels that name one zk-lookout alert (`signal` only early warnings carry: their cause). */
+const IDENTITY_LABELS = ['source', 'alertname', 'ensemble', 'server', 'signal'] as const;
 
 /** One alert as both an `AlertChange` and a stored `AlertRecord` describe it. */
 export interface AlertFacts {
+  /** `early-warning:<signal>[:<server>]` names the cause even when a round brought no value for it. */
+  alertKey?: string;
   alertName: AlertName;
   level: AlertLevel;
   server?: string;
@@ -62,7 +66,7 @@ export interface AlertmanagerAlertOptions {
 
 /** A firing (`resolved: false`) or resolved alert. */
 export function toPostableAlert(ensembleName: string, facts: AlertFacts, resolved: boolean, options: AlertmanagerAlertOptions): PostableAlert {
-  const top = facts.alertName === 'early-warning' ? facts.signals[0] : undefined;
+  const top = facts.alertName === 'early-warning' ? (facts.signals[0]?.signal ?? causeSignal(facts.alertKey)) : undefined;
   const labels: Record<string, string> = {
     alertname: facts.alertName,
     ensemble: ensembleName,
@@ -70,7 +74,7 @@ export function toPostableAlert(ensembleName: string, facts: AlertFacts, resolve
     severity: ALERTMANAGER_SEVERITY[facts.level],
     level: facts.level,
     source: ALERT_SOURCE,
-    ...(top ? { signal: top.signal } : {}),
+    ...(top ? { signal: top } : {}),
   };
   const runbook = options.links?.runbook;
   const annotations: Record<string, string> = {
@@ -111,7 +115,7 @@ export function firingAlertsFromState(
       alertKey: record.alertKey,
       alert: toPostableAlert(
         state.ensembleName,
-        { ...record, ...(record.alertName === 'early-warning' ? { probability: state.lastProbability, signals } : { signals: [] }) },
+        { ...record, ...(record.alertName === 'early-warning' ? causeFacts(record.alertKey, state, signals) : { signals: [] }) },
         false,
         options,
       ),
@@ -167,11 +171,24 @@ function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/** The signal of an early warning's cause, from its key `early-warning:<signal>[:<server>]`. */
+function causeSignal(alertKey: string | undefined): string | undefined {
+  const match = alertKey ? /^early-warning:([a-z0-9-]+)/.exec(alertKey) : null;
+  return match?.[1];
+}
+
+/** An early warning's own signal among this round's (the old single `early-warning` takes them all). */
+function causeFacts(alertKey: string, state: EnsembleState, signals: readonly DrivingSignal[]): Pick<AlertFacts, 'probability' | 'signals'> {
+  const signal = causeSignal(alertKey);
+  if (signal === undefined) return { probability: state.lastProbability, signals };
+  const own = signals.filter((s) => s.signal === signal && alertKey === `early-warning:${signal}${s.server !== undefined ? `:${s.server}` : ''}`);
+  return own[0] ? { probability: own[0].risk, signals: own } : { signals: [] };
+}
+
+/** The same facts the messages give: the summary (a forecast's line already in it), then each signal with units. */
 function describe(ensembleName: string, facts: AlertFacts): string {
   const lines = [`${facts.summary} (ensemble ${ensembleName}${facts.server !== undefined ? `, server ${facts.server}` : ''}, since ${facts.since})`];
-  if (facts.probability !== undefined) lines.push(`warning probability ${facts.probability}`);
-  for (const s of facts.signals) {
-    lines.push(`${s.signal}${s.server ? ` on ${s.server}` : ''} = ${s.value} (ν ${s.nu}, τ ${s.tau}, risk ${s.risk})`);
-  }
+  if (facts.probability !== undefined) lines.push(`${facts.alertName === 'early-warning' ? 'risk' : 'warning probability'} ${percent(facts.probability)}`);
+  for (const s of facts.signals) lines.push(signalLine(s));
   return lines.join('\n');
 }

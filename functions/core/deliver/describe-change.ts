@@ -22,9 +22,10 @@ export function changeHeadline(change: AlertChange): string {
   return `${CHANGE_LABEL[change.change]} ${change.alertName} (${change.level})${where}`;
 }
 
-/** "since 2024-05-01T10:00:00.000Z, warning probability 87%". */
+/** "since 2024-05-01T10:00:00.000Z, risk 87%" (an early warning is one cause: its own risk). */
 export function changeFacts(change: AlertChange): string {
-  const probability = change.probability !== undefined ? `, warning probability ${percent(change.probability)}` : '';
+  const label = change.alertName === 'early-warning' ? 'risk' : 'warning probability';
+  const probability = change.probability !== undefined ? `, ${label} ${percent(change.probability)}` : '';
   return `since ${change.since}${probability}`;
 }
 
@@ -32,11 +33,30 @@ export function changeSummary(change: AlertChange, maxChars = SUMMARY_MAX_CHARS)
   return truncateChars(change.summary, maxChars);
 }
 
-/** "zk_avg_latency on 10.0.0.1:2181 = 120 (ν 100, τ 10, W 88%, P 97%, risk 85%, mode p*w)". */
+/**
+ * "read-latency-ms on 10.0.0.1:2181 = 120 ms (ν 100 ms, τ 10 ms, W 88%, risk 88%, mode w)";
+ * a forecast adds its line's facts: "fd-exhaustion-hours on zk2:2181 = 0.66 h (now 812 of
+ * 1024, +19/min, short-window trend; ν 24 h, …)"; a per-IP signal names the IP.
+ */
 export function signalLine(s: DrivingSignal): string {
   const where = s.server !== undefined ? ` on ${s.server}` : '';
+  const about = s.subject !== undefined ? ` for client ${s.subject}` : '';
   const p = s.p !== undefined ? `, P ${percent(s.p)}` : '';
-  return `${s.signal}${where} = ${formatNumber(s.value)} (ν ${formatNumber(s.nu)}, τ ${formatNumber(s.tau)}, W ${percent(s.w)}${p}, risk ${percent(s.risk)}, mode ${s.mode})`;
+  const f = s.forecast;
+  const trend = f ? `now ${formatNumber(Math.round(f.current))} of ${formatNumber(f.limit)}, ${perMinute(f.perHour)}, ${f.tier}-window trend; ` : '';
+  return `${s.signal}${where}${about} = ${withUnit(s.value, s.unit)} (${trend}ν ${withUnit(s.nu, s.unit)}, τ ${withUnit(s.tau, s.unit)}, W ${percent(s.w)}${p}, risk ${percent(s.risk)}, mode ${s.mode})`;
+}
+
+/** A value with its unit; fractions as percentages. */
+export function withUnit(value: number, unit: string | undefined): string {
+  if (unit === 'fraction') return percent(value);
+  return unit ? `${formatNumber(value)} ${unit}` : formatNumber(value);
+}
+
+function perMinute(perHour: number): string {
+  const sign = perHour >= 0 ? '+' : '-';
+  const a = Math.abs(perHour);
+  return a >= 60 ? `${sign}${formatNumber(Math.round(a / 6) / 10)}/min` : `${sign}${formatNumber(a)}/h`;
 }
 
 /** The first `max` signals as lines, plus "+N more signals" when some are left out. */

@@ -5,6 +5,7 @@
  *   hysteresis keeps a firing alert firing but does not advance a pending one) or `clear`.
  * - `forRounds` consecutive raises fire an alert; any round short of that returns it to ok
  *   unannounced.
+ * - A fired alert whose condition has `minFiringMs` stays firing at least that long.
  * - While firing, a reminder goes out every `repeatEvery` after the last notification.
  * - A resolved notice goes out when the episode was notified.
  * - Silences and inhibition suppress notifications, never the record: the transition is
@@ -37,8 +38,12 @@ export interface AlertCondition {
   /** Describes the problem when raised, the recovery when clear. */
   summary: string;
   forRounds: number;
+  /** A fired alert stays firing at least this long (no flapping); 0 or absent: none. */
+  minFiringMs?: number;
   probability?: number;
   signals: DrivingSignal[];
+  /** An early warning's cause when this round brought no value for it: silences by signal still match. */
+  cause?: { signal: string; server?: string };
   inhibitedBy?: string;
 }
 
@@ -92,7 +97,7 @@ function step(
   ctx: LifecycleContext,
 ): { record?: AlertRecord; transition?: Transition } {
   const now = ctx.now.toISOString();
-  const silence = matchSilence(ctx.silences, { ensembleName: ctx.ensembleName, alertName: c.alertName, server: c.server, signals: c.signals }, ctx.now);
+  const silence = matchSilence(ctx.silences, { ensembleName: ctx.ensembleName, alertName: c.alertName, server: c.server, signals: c.signals.length > 0 || !c.cause ? c.signals : [c.cause] }, ctx.now);
   const silencedBy = silence ? describeSilence(silence) : undefined;
   const suppressed = silencedBy !== undefined || c.inhibitedBy !== undefined;
   const transition = (change: ChangeKind, since: string, notify: boolean) => makeTransition(c, ctx, change, since, notify, silencedBy);
@@ -106,6 +111,8 @@ function step(
     return { record: fired, transition: transition('fired', now, !suppressed) };
   }
 
+  const young = c.minFiringMs !== undefined && ctx.now.getTime() - Date.parse(record.since) < c.minFiringMs;
+  if (c.state === 'clear' && young) c = { ...c, state: 'hold', summary: record.summary };
   if (c.state === 'clear') {
     // An episode nobody was told about resolves quietly, naming what had held it back.
     const notify = record.notified && silencedBy === undefined;

@@ -1,10 +1,12 @@
 /**
  * One round's signal values through the warning model: each signal's W, P and risk, the
- * ensemble's noisy-OR warning probability, and the baselines after learning this round.
+ * ensemble's noisy-OR warning probability (a summary figure: warnings are per cause), and
+ * the baselines after learning this round. Only signals whose mode reads P keep a
+ * baseline; `off` signals are not assessed at all.
  */
-import { baselineParams, learn } from './baseline.ts';
-import { seriesKey, type Baseline } from './ensemble-state.ts';
-import { SIGNAL_CATALOG } from './signal-catalog.ts';
+import { baselineParams, learn, type BaselineSettings } from './baseline.ts';
+import type { Baseline } from './ensemble-state.ts';
+import { P_MODES, SIGNAL_CATALOG } from './signal-catalog.ts';
 import type { SignalValue } from './signals.ts';
 import type { ResolvedThresholds } from './thresholds.ts';
 import type { DrivingSignal } from './transition.ts';
@@ -14,32 +16,47 @@ import { detection, noisyOr, signalRisk, warning } from './warning-model.ts';
 export const DRIVING_RISK = 0.01;
 export const MAX_DRIVING_SIGNALS = 5;
 
+/** Baselines by server address (`*` for the ensemble), then by signal. */
+export type Baselines = Record<string, Record<string, Baseline>>;
+
 export interface RiskAssessment {
   probability: number;
   /** Every signal's part, highest risk first. */
   signals: DrivingSignal[];
   /** The ones worth naming: risk ≥ DRIVING_RISK, at most MAX_DRIVING_SIGNALS. */
   driving: DrivingSignal[];
-  baselines: Record<string, Baseline>;
+  baselines: Baselines;
 }
 
-export function assessRisk(values: readonly SignalValue[], baselines: Readonly<Record<string, Baseline>>, thresholds: ResolvedThresholds): RiskAssessment {
-  const next: Record<string, Baseline> = { ...baselines };
+export function assessRisk(
+  values: readonly SignalValue[],
+  baselines: Readonly<Baselines>,
+  thresholds: Pick<ResolvedThresholds, 'signals' | 'clearAt'>,
+  learning: BaselineSettings & { dtS: number },
+): RiskAssessment {
+  const next: Baselines = {};
   const signals: DrivingSignal[] = [];
-  for (const { signal, server, value } of values) {
+  for (const v of values) {
+    const { signal, server, value } = v;
     const threshold = thresholds.signals[signal];
-    const { direction } = SIGNAL_CATALOG[signal];
-    const key = seriesKey(server, signal);
-    const params = baselineParams(baselines[key], thresholds.baseline.warmupRounds, threshold.sigmaFloor);
+    if (threshold.mode === 'off') continue;
+    const { direction, unit } = SIGNAL_CATALOG[signal];
+    const where = server ?? '*';
+    const before = baselines[where]?.[signal];
+    const usesP = P_MODES.includes(threshold.mode);
+    const params = usesP ? baselineParams(before, learning.warmupS, threshold.sigmaFloor) : undefined;
     const w = warning(value, threshold.nu, threshold.tau, direction);
     const p = params ? detection(value, params.mu, params.sigma, direction) : undefined;
     const risk = signalRisk(threshold.mode, w, p);
-    const learned = learn(baselines[key], value, thresholds.baseline, risk >= thresholds.clearAt);
-    if (learned) next[key] = learned;
-    if (threshold.mode === 'off') continue;
-    const part: DrivingSignal = { signal, value: sig(value), nu: threshold.nu, tau: threshold.tau, w: sig(w), risk: sig(risk), mode: threshold.mode };
+    if (usesP) {
+      const learned = learn(before, value, learning.dtS, learning, risk >= thresholds.clearAt);
+      if (learned) (next[where] ??= {})[signal] = learned;
+    }
+    const part: DrivingSignal = { signal, value: sig(value), unit, nu: threshold.nu, tau: threshold.tau, w: sig(w), risk: sig(risk), mode: threshold.mode };
     if (server) part.server = server;
     if (p !== undefined) part.p = sig(p);
+    if (v.subject !== undefined) part.subject = v.subject;
+    if (v.forecast) part.forecast = { tier: v.forecast.tier, current: sig(v.forecast.current), limit: v.forecast.limit, perHour: sig(v.forecast.perHour) };
     signals.push(part);
   }
   signals.sort((a, b) => b.risk - a.risk);

@@ -53,38 +53,47 @@ const metric = (...keys: string[]): SignalInput => ({
 });
 
 const zxid: SignalInput = { words: ['srvr'], fields: ['Zxid'], present: (s) => s.summary.zxid !== undefined };
+const maxClientCnxns: SignalInput = { words: ['conf'], fields: ['maxClientCnxns'], present: (s) => s.conf?.maxClientCnxns !== undefined };
+const clientIps: SignalInput = { words: ['cons'], fields: ['connection lines'], present: (s) => s.clients !== undefined };
+/** Summaries with cnt/sum/quantiles (`zk_sum_readlatency`, …) came with 3.6's metrics system. */
+const BEFORE_3_6 = 'ZooKeeper before 3.6';
 
 /**
  * Every signal that reads a server's replies, with what it reads. Canary signals read the
- * canary session, not a word, and are not listed. When a signal starts reading another
+ * canary session and `reply-time-excess-ms` the probe's own exchange times, not a word, so
+ * they are not listed. When a signal starts reading another
  * field, add it here (and to STORED_METRICS in compact-round.ts).
  */
 export const SIGNAL_INPUTS: Partial<Record<SignalName, SignalInputs>> = {
+  'read-latency-ms': { inputs: [{ ...metric('zk_sum_readlatency', 'zk_cnt_readlatency'), absentIn: BEFORE_3_6 }] },
+  'write-latency-ms': { inputs: [{ ...metric('zk_sum_updatelatency', 'zk_cnt_updatelatency'), absentIn: BEFORE_3_6 }] },
+  'read-latency-p99-ms': { inputs: [{ ...metric('zk_p99_readlatency'), absentIn: BEFORE_3_6 }] },
+  'write-latency-p99-ms': { inputs: [{ ...metric('zk_p99_updatelatency'), absentIn: BEFORE_3_6 }] },
+  'jvm-pause-ms-per-min': { inputs: [{ ...metric('zk_sum_jvm_pause_time_ms'), absentIn: BEFORE_3_6 }] },
+  'fsync-exceed-per-min': { inputs: [{ ...metric('zk_fsync_threshold_exceed_count'), absentIn: "3.8.0's mntr (measured; 3.4's and 3.9's have it)" }] },
+  'outstanding-requests': {
+    inputs: [{ words: ['srvr', 'mntr'], fields: ['Outstanding', 'zk_outstanding_requests'], present: (s) => s.summary.outstanding !== undefined || metricNumber(s.metrics, 'zk_outstanding_requests') !== undefined }],
+  },
+  'pending-syncs': { inputs: [metric('zk_pending_syncs')], modes: LEADER },
+  'fd-use': { inputs: [metric('zk_open_file_descriptor_count', 'zk_max_file_descriptor_count')] },
+  'fd-exhaustion-hours': { inputs: [metric('zk_open_file_descriptor_count', 'zk_max_file_descriptor_count')] },
+  'client-ip-use': { inputs: [maxClientCnxns, clientIps] },
+  'client-ip-exhaustion-hours': { inputs: [maxClientCnxns, clientIps] },
+  'connections-total': {
+    inputs: [{ words: ['srvr', 'mntr'], fields: ['Connections', 'zk_num_alive_connections'], present: (s) => s.summary.connections !== undefined || metricNumber(s.metrics, 'zk_num_alive_connections') !== undefined }],
+  },
+  'znode-growth': { inputs: [metric('zk_znode_count')] },
+  'watch-growth': { inputs: [metric('zk_watch_count')] },
+  'data-size-growth': { inputs: [metric('zk_approximate_data_size')] },
+  'elections-per-hour': { inputs: [zxid], modes: LEADER_OR_STANDALONE },
+  'zxid-lag': { inputs: [zxid] },
+  'zxid-rollover-hours': { inputs: [zxid], modes: LEADER_OR_STANDALONE },
   'latency-avg': {
     inputs: [{ words: ['srvr', 'mntr'], fields: ['Latency min/avg/max', 'zk_avg_latency'], present: (s) => s.summary.latency?.avg !== undefined || metricNumber(s.metrics, 'zk_avg_latency') !== undefined }],
   },
   'latency-max': {
     inputs: [{ words: ['srvr', 'mntr'], fields: ['Latency min/avg/max', 'zk_max_latency'], present: (s) => s.summary.latency?.max !== undefined || metricNumber(s.metrics, 'zk_max_latency') !== undefined }],
   },
-  'outstanding-requests': {
-    inputs: [{ words: ['srvr', 'mntr'], fields: ['Outstanding', 'zk_outstanding_requests'], present: (s) => s.summary.outstanding !== undefined || metricNumber(s.metrics, 'zk_outstanding_requests') !== undefined }],
-  },
-  'fd-use': { inputs: [metric('zk_open_file_descriptor_count', 'zk_max_file_descriptor_count')] },
-  'fd-exhaustion-hours': { inputs: [metric('zk_open_file_descriptor_count', 'zk_max_file_descriptor_count')] },
-  'connections-use': {
-    inputs: [
-      { words: ['conf'], fields: ['maxClientCnxns'], present: (s) => s.conf?.maxClientCnxns !== undefined },
-      { words: ['srvr', 'mntr'], fields: ['Connections', 'zk_num_alive_connections'], present: (s) => s.summary.connections !== undefined || metricNumber(s.metrics, 'zk_num_alive_connections') !== undefined },
-    ],
-  },
-  'znode-growth': { inputs: [metric('zk_znode_count')] },
-  'watch-growth': { inputs: [metric('zk_watch_count')] },
-  'data-size-growth': { inputs: [metric('zk_approximate_data_size')] },
-  'fsync-exceed-rate': { inputs: [{ ...metric('zk_fsync_threshold_exceed_count'), absentIn: "3.8.0's mntr (measured; 3.4's and 3.9's have it)" }] },
-  'pending-syncs': { inputs: [metric('zk_pending_syncs')], modes: LEADER },
-  'zxid-lag': { inputs: [zxid] },
-  'elections-per-hour': { inputs: [zxid], modes: LEADER_OR_STANDALONE },
-  'zxid-rollover-hours': { inputs: [zxid], modes: LEADER_OR_STANDALONE },
 };
 
 /**

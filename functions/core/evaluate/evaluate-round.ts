@@ -13,15 +13,19 @@
  */
 import { checkAlarms, alarm, ROUND_ALARMS } from './alarm-checks.ts';
 import { advanceAlerts, inhibit, type AlertCondition } from './alert-lifecycle.ts';
-import { assessRisk, type RiskAssessment } from './assess-risk.ts';
+import { assessRisk, type Baselines, type RiskAssessment } from './assess-risk.ts';
 import { blindSpotConditions } from './blind-spots.ts';
+import { causeSummary, clearedSummary } from './cause-summary.ts';
 import { initialState, MAX_ROUND_IDS, type EnsembleState } from './ensemble-state.ts';
+import { readEnsembleState } from './read-ensemble-state.ts';
+import { rejectedConnections } from './rejected-connections.ts';
 import type { Silence } from './silences.ts';
+import type { SignalName } from './signal-catalog.ts';
 import { extractSignals } from './signals.ts';
 import { znodeFindings } from './znode-conditions.ts';
-import { DEFAULT_THRESHOLDS, resolveThresholds, type ResolvedThresholds } from './thresholds.ts';
+import { baselineAt, DEFAULT_THRESHOLDS, persistenceRounds, resolveThresholds, type ResolvedThresholds } from './thresholds.ts';
 import type { AlertName, DrivingSignal, Evaluation } from './transition.ts';
-import type { ProbeRound } from '../probe/probe-round.ts';
+import { isServing, type ProbeRound } from '../probe/probe-round.ts';
 
 export { initialState } from './ensemble-state.ts';
 
@@ -35,7 +39,15 @@ export interface EvaluationSettings {
 /** No round for this many intervals makes the ensemble `probe-stale`. */
 export const STALE_INTERVALS = 3;
 
-const ROUND_SCOPE: readonly AlertName[] = [...ROUND_ALARMS, 'early-warning', 'config-invalid', 'probe-stale', 'blind-spot'];
+const ROUND_SCOPE: readonly AlertName[] = [...ROUND_ALARMS, 'early-warning', 'clients-rejected', 'config-invalid', 'probe-stale', 'blind-spot'];
+
+/** Round interval assumed until the state has measured one. */
+export const DEFAULT_INTERVAL_MS = 60_000;
+
+/** `early-warning:<signal>` for ensemble-wide signals, `early-warning:<signal>:<server>` per server. */
+export function warningKey(signal: string, server?: string): string {
+  return server === undefined ? `early-warning:${signal}` : `early-warning:${signal}:${server}`;
+}
 const ZNODE_SCOPE: readonly AlertName[] = ['znode-rule', 'open-acl'];
 
 /**
@@ -55,6 +67,8 @@ export function evaluateRound(
   settings: EvaluationSettings,
   now: Date,
 ): RoundEvaluation {
+  const stored = previous === undefined ? undefined : readEnsembleState(previous, `state of ensemble "${round.ensembleName}"`);
+  if (stored !== previous) previous = stored;
   const state = previous ?? initialState(round.ensembleName);
   const noChange = (s: EnsembleState) => ({ state: s, evaluation: emptyEvaluation(round.ensembleName, round.roundId, now) });
   if (previous && previous.lastRoundIds.includes(round.roundId)) return noChange(previous);
@@ -65,8 +79,12 @@ export function evaluateRound(
   if (lastAt !== undefined && at <= lastAt) return noChange({ ...state, lastRoundIds: remember(state.lastRoundIds, round.roundId) });
 
   const thresholds = settings.thresholds;
-  const extraction = extractSignals(round, state, at);
-  const risk = assessRisk(extraction.values, state.baselines, thresholds);
+  const intervalMs = state.intervalMs ?? (lastAt !== undefined && at > lastAt ? at - lastAt : DEFAULT_INTERVAL_MS);
+  const extraction = extractSignals(round, state, at, thresholds);
+  const baselines: Baselines = {};
+  for (const [where, memory] of Object.entries(state.mem)) if (memory.b) baselines[where] = memory.b;
+  const dtS = lastAt !== undefined ? (at - lastAt) / 1000 : intervalMs / 1000;
+  const risk = assessRisk(extraction.values, baselines, thresholds, { ...baselineAt(thresholds, intervalMs), dtS });
   const alarms = checkAlarms(round, state);
   const configInvalid: AlertCondition = {
     ...alarm(
@@ -80,10 +98,12 @@ export function evaluateRound(
   const znodes = round.znodes
     ? znodeFindings(round.znodes, state.znodeDigests ?? {}, { ensembleName: state.ensembleName, roundId: round.roundId, now, silences: settings.silences })
     : undefined;
+  const rejected = rejectedConnections(extraction.turnedAway);
   const conditions = inhibit([
-    ...alarms.conditions,
+    ...turnedAwayOnce(alarms.conditions, rejected),
     ...(znodes?.conditions ?? []),
-    earlyWarning(risk, thresholds),
+    ...rejected,
+    ...earlyWarnings(risk, thresholds, state, round, at, persistenceRounds(thresholds, intervalMs)),
     ...blindSpotConditions(round, thresholds.signals),
     configInvalid,
     alarm('probe-stale', false, '', `probe rounds arriving again (round at ${new Date(at).toISOString()})`),
@@ -99,12 +119,16 @@ export function evaluateRound(
     scope: znodes ? [...ROUND_SCOPE, ...ZNODE_SCOPE] : ROUND_SCOPE,
   });
 
-  const servers = new Set([...round.servers.map((s) => s.address), '*']);
+  const mem = extraction.mem;
+  for (const [where, learned] of Object.entries(risk.baselines)) {
+    // Baselines only of servers still probed (and of the ensemble, `*`).
+    if (where !== '*' && !(where in mem)) continue;
+    mem[where] = { ...mem[where], b: { ...mem[where]?.b, ...learned } };
+  }
   const next: EnsembleState = {
     ...state,
     alerts,
-    baselines: Object.fromEntries(Object.entries(risk.baselines).filter(([key]) => servers.has(key.slice(0, key.lastIndexOf('|'))))),
-    history: extraction.history,
+    mem,
     elections: extraction.elections,
     multiLeaderRounds: alarms.multiLeaderRounds,
     lastProbability: risk.probability,
@@ -158,27 +182,58 @@ export function evaluateStaleness(
   return { state, evaluation: { ensembleName: previous.ensembleName, roundId, evaluatedAt: now.toISOString(), transitions } };
 }
 
-function earlyWarning(risk: RiskAssessment, t: ResolvedThresholds): AlertCondition {
-  const p = risk.probability;
-  const state = p >= t.warnAt ? 'raise' : p >= t.clearAt ? 'hold' : 'clear';
-  const named = risk.driving.map(describeSignal).join('; ');
-  return {
-    alertKey: 'early-warning',
+/**
+ * One warning per cause (signal and server), each with its own persistence, hysteresis and
+ * minimum firing time, so a second cause is announced while a first one fires and
+ * one-round outliers on different servers never add up. A cause with a stored alert but
+ * no value this round (a counter that did not move, a forecast that needs more samples)
+ * holds while its server still serves; it clears when the server is gone or stopped.
+ */
+function earlyWarnings(risk: RiskAssessment, t: ResolvedThresholds, state: EnsembleState, round: ProbeRound, at: number, forRounds: number): AlertCondition[] {
+  const conditions: AlertCondition[] = [];
+  const seen = new Set<string>();
+  for (const s of risk.signals) {
+    const alertKey = warningKey(s.signal, s.server);
+    const condition = s.risk >= t.warnAt ? 'raise' : s.risk >= t.clearAt ? 'hold' : 'clear';
+    if (condition === 'clear' && !state.alerts[alertKey]) continue;
+    seen.add(alertKey);
+    conditions.push(cause(alertKey, s, condition, condition === 'clear' ? clearedSummary(s, t.clearAt) : causeSummary(s, at), forRounds, t));
+  }
+  const serving = new Set(round.servers.filter((s) => isServing(s.mode)).map((s) => s.address));
+  for (const record of Object.values(state.alerts)) {
+    // The single `early-warning` of a version-1 state is not a cause: it clears (and resolves if told).
+    if (record.alertName !== 'early-warning' || record.alertKey === 'early-warning' || seen.has(record.alertKey)) continue;
+    const stillThere = record.server === undefined ? round.ensemble.hasQuorum : serving.has(record.server);
+    // A signal the operator turned off has no cause left to hold: its warning clears.
+    const signal = /^early-warning:([a-z0-9-]+)/.exec(record.alertKey)?.[1];
+    const mode = signal === undefined ? undefined : t.signals[signal as SignalName]?.mode;
+    const off = mode === undefined || mode === 'off';
+    if (!stillThere || off) continue;
+    const held: AlertCondition = { alertKey: record.alertKey, alertName: 'early-warning', level: 'warning', state: 'hold', summary: record.summary, forRounds, signals: [] };
+    held.cause = { signal: signal as string };
+    if (record.server !== undefined) {
+      held.server = record.server;
+      held.cause.server = record.server;
+    }
+    conditions.push(held);
+  }
+  return conditions;
+}
+
+function cause(alertKey: string, s: DrivingSignal, state: AlertCondition['state'], summary: string, forRounds: number, t: ResolvedThresholds): AlertCondition {
+  const c: AlertCondition = {
+    alertKey,
     alertName: 'early-warning',
     level: 'warning',
     state,
-    summary:
-      state === 'clear'
-        ? `warning probability back to ${p} (below clearAt ${t.clearAt})`
-        : `warning probability ${p} (warnAt ${t.warnAt}): ${named || 'many small risks together'}`,
-    forRounds: t.forRounds,
-    probability: p,
-    signals: risk.driving,
+    summary,
+    forRounds,
+    minFiringMs: t.minFiringMs,
+    probability: s.risk,
+    signals: [s],
   };
-}
-
-function describeSignal(s: DrivingSignal): string {
-  return `${s.signal}${s.server ? ` on ${s.server}` : ''} = ${s.value} (ν ${s.nu}, τ ${s.tau}, risk ${s.risk})`;
+  if (s.server !== undefined) c.server = s.server;
+  return c;
 }
 
 function remember(ids: readonly string[], id: string): string[] {
@@ -200,4 +255,14 @@ function formatDuration(ms: number): string {
   if (ms >= 3_600_000) return `${Math.round(ms / 360_000) / 10} h`;
   if (ms >= 60_000) return `${Math.round(ms / 6_000) / 10} min`;
   return `${Math.round(ms / 100) / 10} s`;
+}
+
+/**
+ * One cause, two views: a server whose own zk_connection_rejected rose (clients-rejected)
+ * and that also turned the probe's connections away (clients-turned-away) is one episode
+ * of clients being refused. The counter's alarm speaks; the probe's is recorded, inhibited.
+ */
+function turnedAwayOnce(alarms: readonly AlertCondition[], rejected: readonly AlertCondition[]): AlertCondition[] {
+  const rejecting = new Set(rejected.filter((c) => c.state === 'raise').map((c) => c.server));
+  return alarms.map((c) => (c.alertName === 'clients-turned-away' && c.state !== 'clear' && rejecting.has(c.server) ? { ...c, inhibitedBy: `clients-rejected:${c.server}` } : c));
 }

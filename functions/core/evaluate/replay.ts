@@ -5,12 +5,10 @@
  * fired and resolved, and what a report charts: the warning probability per round and the
  * values of the signals that drove it most.
  */
-import { assessRisk } from './assess-risk.ts';
 import { evaluateRound, type EvaluationSettings } from './evaluate-round.ts';
 import type { EnsembleState } from './ensemble-state.ts';
 import { settingsFor } from './settings-snapshot.ts';
 import type { Silence } from './silences.ts';
-import { extractSignals } from './signals.ts';
 import type { ThresholdsDocument } from './thresholds.ts';
 import type { AlertLevel, AlertName, Transition } from './transition.ts';
 import type { ProbeRound } from '../probe/probe-round.ts';
@@ -88,8 +86,9 @@ function replayEnsemble(ensembleName: string, rounds: ProbeRound[], settings: Re
     state = result.state;
     // A repeated or out-of-order round: evaluateRound decided nothing, so there is nothing to chart.
     if (result.state.lastRoundAt === before?.lastRoundAt) continue;
-    // The same pure steps evaluateRound took, repeated to see every signal's part (it keeps only the driving ones).
-    const risk = assessRisk(extractSignals(round, before ?? { history: {}, elections: [] }, at).values, before?.baselines ?? {}, evaluation.thresholds);
+    // Every signal's part in this round, as evaluateRound assessed it.
+    const risk = result.assessment;
+    if (!risk) continue;
     probability.push([at, risk.probability]);
     for (const s of risk.signals) {
       const key = `${s.server ?? '*'}|${s.signal}`;

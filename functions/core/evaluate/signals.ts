@@ -1,130 +1,291 @@
 /**
- * Signal values from one round plus what the state remembers: gauges read straight from
- * the servers, rates and forecasts from least-squares trends over the bounded history.
+ * Signal values from one round plus what the state remembers of each server. Every value
+ * is a current one:
+ * - per-interval values from deltas of cumulative counters between this round and the
+ *   last (Δsum/Δcnt for latencies, Δcount/Δt for rates), skipped across a counter reset
+ *   (a restart or `srst`: any counter going down);
+ * - gauges as the server reports them;
+ * - the probe's own reply time per server against its serving peers';
+ * - forecasts read from fitted lines over packed series (forecast.ts).
+ * `at` is the round's own time (ms), so replaying stored rounds gives the same answers.
  */
 import { metricNumber } from '../probe/classify-server.ts';
 import { isServing, type ProbeRound, type ServerResult } from '../probe/probe-round.ts';
-import { appendSample, MAX_ELECTIONS, seriesKey, type EnsembleState, type Sample } from './ensemble-state.ts';
+import { appendSample, MAX_ELECTIONS, packSeries, unpackSeries, type EnsembleState, type ServerMemory } from './ensemble-state.ts';
+import { robustLine, timeToLimit, type Forecast, type ForecastSettings } from './forecast.ts';
 import type { SignalName } from './signal-catalog.ts';
+import { DEFAULT_FORECAST } from './thresholds.ts';
 
 export interface SignalValue {
   signal: SignalName;
   /** Absent for ensemble-wide signals. */
   server?: string;
   value: number;
+  /** What the value is about within the server: the client IP of per-IP signals. */
+  subject?: string;
+  /** For forecasts: the fitted line's facts (current value, limit, slope, tier). */
+  forecast?: Forecast;
+}
+
+/** A server's Δzk_connection_rejected this interval (0 included, so the alarm can clear), with the busiest client IP. */
+export interface TurnedAway {
+  server: string;
+  rejected: number;
+  busiest?: { ip: string; count: number };
 }
 
 export interface SignalExtraction {
   values: SignalValue[];
-  history: EnsembleState['history'];
+  mem: EnsembleState['mem'];
   elections: string[];
   lastEpoch?: number;
+  turnedAway: TurnedAway[];
 }
 
-/** A trend needs this many samples over at least this span, or one noisy minute would forecast doom. */
-export const MIN_TREND_POINTS = 3;
-export const MIN_TREND_SPAN_MS = 10 * 60_000;
+export interface ExtractionSettings {
+  forecast: ForecastSettings & { settleMinutes: number };
+}
+
 /** The zxid counter is the low 32 bits; at this value the leader forces an election. */
 export const ZXID_COUNTER_LIMIT = 0xffffffff;
 
+/** Forecast series: fine (short tier, ~16 min at 1-min rounds) and coarse (long tier, 6 h). */
+export const FINE_SERIES = { spacingS: 55, points: 17 } as const;
+export const COARSE_SERIES = { spacingS: 900, points: 25 } as const;
+/** Latency series: ~10 min of per-interval values, read by a robust line 10 min ahead. */
+export const LATENCY_SERIES = { spacingS: 50, points: 11 } as const;
+export const LATENCY_WINDOW_S = 600;
+export const LATENCY_LEAD_S = 600;
+/** Reply-time excess: the median of the last 5 rounds (≥ 50 s apart), once there are 3. */
+export const REPLY_SERIES = { spacingS: 50, points: 5 } as const;
+const MIN_REPLY_SAMPLES = 3;
+/** An interval's latency counts only with at least this many requests in it. */
+export const MIN_INTERVAL_REQUESTS = 20;
+/** Latencies are stored in tenths of a millisecond. */
+const LATENCY_SCALE = 10;
+/** Growth rates are smoothed with this time constant. */
+export const GROWTH_TIME_CONSTANT_S = 1800;
+
 const HOUR_MS = 3_600_000;
 
-/** Per-server series kept for trends, with the mntr key each comes from. */
-const SERVER_SERIES = {
-  fd: 'zk_open_file_descriptor_count',
-  znodes: 'zk_znode_count',
-  watches: 'zk_watch_count',
-  'data-size': 'zk_approximate_data_size',
-  'fsync-exceed': 'zk_fsync_threshold_exceed_count',
+/** Cumulative counters remembered per server (short key → mntr key); a drop in any of them is a reset. */
+const COUNTERS = {
+  rs: 'zk_sum_readlatency',
+  rc: 'zk_cnt_readlatency',
+  us: 'zk_sum_updatelatency',
+  uc: 'zk_cnt_updatelatency',
+  jp: 'zk_sum_jvm_pause_time_ms',
+  fe: 'zk_fsync_threshold_exceed_count',
+  cr: 'zk_connection_rejected',
 } as const;
-type ServerSeries = keyof typeof SERVER_SERIES;
+type CounterKey = keyof typeof COUNTERS;
 
-/** Monotonic counters: a drop means the server restarted, so the series starts over. */
-const COUNTERS: readonly ServerSeries[] = ['fsync-exceed'];
+/** Gauges whose growth rate is a signal: [last-value key, rate key, mntr key, signal]. */
+const GROWTH: readonly [string, string, string, SignalName][] = [
+  ['gz', 'rz', 'zk_znode_count', 'znode-growth'],
+  ['gw', 'rw', 'zk_watch_count', 'watch-growth'],
+  ['gd', 'rd', 'zk_approximate_data_size', 'data-size-growth'],
+];
 
-const GROWTH_SIGNALS: Partial<Record<ServerSeries, SignalName>> = {
-  znodes: 'znode-growth',
-  watches: 'watch-growth',
-  'data-size': 'data-size-growth',
-  'fsync-exceed': 'fsync-exceed-rate',
-};
-
-/**
- * `at` is the round's own time (ms), so replaying stored rounds gives the same answers as
- * evaluating them live.
- */
-export function extractSignals(round: ProbeRound, previous: Pick<EnsembleState, 'history' | 'elections' | 'lastEpoch'>, at: number): SignalExtraction {
+export function extractSignals(
+  round: ProbeRound,
+  previous: Pick<EnsembleState, 'mem' | 'elections' | 'lastEpoch'>,
+  at: number,
+  settings: ExtractionSettings = { forecast: DEFAULT_FORECAST },
+): SignalExtraction {
   const values: SignalValue[] = [];
-  const history: EnsembleState['history'] = {};
-  const keep = new Set([...round.servers.map((s) => s.address), '*']);
-  for (const [key, series] of Object.entries(previous.history)) {
-    if (keep.has(key.slice(0, key.lastIndexOf('|')))) history[key] = series;
-  }
+  const turnedAway: TurnedAway[] = [];
+  const mem: EnsembleState['mem'] = {};
+  const t = Math.round(at / 1000);
+  const serving = round.servers.filter((s) => isServing(s.mode));
 
   for (const server of round.servers) {
-    if (!isServing(server.mode)) continue;
-    values.push(...gaugeSignals(server));
-    for (const [series, metric] of Object.entries(SERVER_SERIES) as [ServerSeries, string][]) {
-      const value = metricNumber(server.metrics, metric);
-      if (value === undefined || !Number.isFinite(value)) continue;
-      const key = seriesKey(server.address, series);
-      const last = history[key]?.at(-1);
-      const restarted = COUNTERS.includes(series) && last !== undefined && value < last[1];
-      history[key] = appendSample(restarted ? [] : history[key], [Math.round(at / 1000), value]);
-      const growth = GROWTH_SIGNALS[series];
-      const slope = trendPerHour(history[key]);
-      if (growth && slope !== undefined) values.push({ signal: growth, server: server.address, value: slope });
+    const before = previous.mem[server.address] ?? {};
+    if (!isServing(server.mode)) {
+      // A server that does not answer keeps its memory: its next answer is compared with its last.
+      mem[server.address] = before;
+      continue;
     }
-    const fdLimit = metricNumber(server.metrics, 'zk_max_file_descriptor_count');
-    const fdHours = fdLimit !== undefined && fdLimit > 0 ? hoursUntil(history[seriesKey(server.address, 'fd')], fdLimit) : undefined;
-    if (fdHours !== undefined) values.push({ signal: 'fd-exhaustion-hours', server: server.address, value: fdHours });
+    const out = serverSignals(server, before, t, settings);
+    mem[server.address] = out.memory;
+    values.push(...out.values);
+    if (out.turnedAway) turnedAway.push(out.turnedAway);
   }
+  values.push(...replyTimeExcess(serving, mem, t));
 
   const elections = countElections(round, previous, at);
-  values.push({ signal: 'elections-per-hour', value: elections.list.filter((t) => Date.parse(t) > at - HOUR_MS).length });
+  values.push({ signal: 'elections-per-hour', value: elections.list.filter((e) => Date.parse(e) > at - HOUR_MS).length });
   values.push(...ensembleSignals(round));
 
+  const ensembleMem: ServerMemory = { ...previous.mem['*'] };
   const { epoch, zxidCounter } = round.ensemble;
   if (zxidCounter !== undefined && epoch !== undefined) {
-    const key = seriesKey(undefined, 'zxid-counter');
     const newEpoch = previous.lastEpoch !== undefined && epoch !== previous.lastEpoch;
-    history[key] = appendSample(newEpoch ? [] : history[key], [Math.round(at / 1000), zxidCounter]);
-    const hours = hoursUntil(history[key], ZXID_COUNTER_LIMIT);
-    if (hours !== undefined) values.push({ signal: 'zxid-rollover-hours', value: hours });
+    const series = newEpoch ? {} : { ...ensembleMem.s };
+    const f = forecastSeries(series, 'z', 'Z', t, zxidCounter, ZXID_COUNTER_LIMIT, settings.forecast);
+    ensembleMem.s = series;
+    if (f) values.push({ signal: 'zxid-rollover-hours', value: f.hours, forecast: f });
   }
+  if (ensembleMem.s || ensembleMem.b) mem['*'] = ensembleMem;
 
-  const extraction: SignalExtraction = { values, history, elections: elections.list };
+  const extraction: SignalExtraction = { values, mem, elections: elections.list, turnedAway };
   if (elections.lastEpoch !== undefined) extraction.lastEpoch = elections.lastEpoch;
   return extraction;
 }
 
-function gaugeSignals(server: ServerResult): SignalValue[] {
+function serverSignals(
+  server: ServerResult,
+  before: ServerMemory,
+  t: number,
+  settings: ExtractionSettings,
+): { values: SignalValue[]; memory: ServerMemory; turnedAway?: TurnedAway } {
   const m = server.metrics;
-  const out: SignalValue[] = [];
-  const push = (signal: SignalName, value: number | undefined) => {
-    if (value !== undefined && Number.isFinite(value)) out.push({ signal, server: server.address, value });
+  const address = server.address;
+  const values: SignalValue[] = [];
+  const push = (signal: SignalName, value: number | undefined, extra: Partial<SignalValue> = {}) => {
+    if (value !== undefined && Number.isFinite(value)) values.push({ signal, server: address, value, ...extra });
   };
+  const k0 = before.k ?? {};
+  const k: Record<string, number> = { t };
+  const counters: Partial<Record<CounterKey, number>> = {};
+  for (const [short, key] of Object.entries(COUNTERS) as [CounterKey, string][]) {
+    const v = metricNumber(m, key);
+    if (v !== undefined && Number.isFinite(v)) {
+      counters[short] = v;
+      k[short] = v;
+    }
+  }
+  const dt = k0.t !== undefined ? t - k0.t : 0;
+  // A restart or `srst` resets the cumulative counters: any of them going down is one.
+  const restarted = (Object.keys(counters) as CounterKey[]).some((c) => k0[c] !== undefined && (counters[c] as number) < (k0[c] as number));
+  const delta = (c: CounterKey): number | undefined => {
+    const now = counters[c];
+    const then = k0[c];
+    return !restarted && dt > 0 && now !== undefined && then !== undefined ? now - then : undefined;
+  };
+  const series: Record<string, string> = restarted ? {} : { ...before.s };
+
+  // Per-interval latencies, read from a robust line ahead of now.
+  for (const [signal, sum, cnt, code] of [
+    ['read-latency-ms', 'rs', 'rc', 'r'],
+    ['write-latency-ms', 'us', 'uc', 'w'],
+  ] as const) {
+    const dSum = delta(sum);
+    const dCnt = delta(cnt);
+    // A handful of requests is no average: one slow read among five would look like a trend.
+    if (dSum === undefined || dCnt === undefined || dCnt < MIN_INTERVAL_REQUESTS) continue;
+    const samples = appendSample(unpackSeries(series[code], LATENCY_SCALE), [t, dSum / dCnt], LATENCY_SERIES.spacingS, LATENCY_SERIES.points);
+    series[code] = packSeries(samples, LATENCY_SCALE);
+    const line = robustLine(samples, t, LATENCY_WINDOW_S);
+    if (line) push(signal, Math.max(0, line.value + (line.slope * LATENCY_LEAD_S) / 3600));
+  }
+  push('read-latency-p99-ms', metricNumber(m, 'zk_p99_readlatency'));
+  push('write-latency-p99-ms', metricNumber(m, 'zk_p99_updatelatency'));
+  const perMinute = (c: CounterKey) => {
+    const d = delta(c);
+    return d === undefined ? undefined : d / (dt / 60);
+  };
+  push('jvm-pause-ms-per-min', perMinute('jp'));
+  push('fsync-exceed-per-min', perMinute('fe'));
+
+  push('outstanding-requests', server.summary.outstanding ?? metricNumber(m, 'zk_outstanding_requests'));
+  push('connections-total', server.summary.connections ?? metricNumber(m, 'zk_num_alive_connections'));
   push('latency-avg', server.summary.latency?.avg ?? metricNumber(m, 'zk_avg_latency'));
   push('latency-max', server.summary.latency?.max ?? metricNumber(m, 'zk_max_latency'));
-  push('outstanding-requests', server.summary.outstanding ?? metricNumber(m, 'zk_outstanding_requests'));
-  push('fd-use', fdFraction(m));
-  push('connections-use', connectionsFraction(server));
-  return out;
-}
 
-export function fdFraction(metrics: ServerResult['metrics']): number | undefined {
-  const open = metricNumber(metrics, 'zk_open_file_descriptor_count');
-  const max = metricNumber(metrics, 'zk_max_file_descriptor_count');
-  if (open === undefined || max === undefined || !(max > 0)) return undefined;
-  return open / max;
-}
+  // Growth rates per hour, smoothed over GROWTH_TIME_CONSTANT_S.
+  for (const [lastKey, rateKey, metric, signal] of GROWTH) {
+    const v = metricNumber(m, metric);
+    if (v === undefined || !Number.isFinite(v)) continue;
+    k[lastKey] = v;
+    const last = k0[lastKey];
+    if (last === undefined || !(dt > 0)) continue;
+    const instant = ((v - last) / dt) * 3600;
+    const previousRate = k0[rateKey];
+    const weight = 1 - Math.exp(-dt / GROWTH_TIME_CONSTANT_S);
+    const rate = previousRate === undefined ? instant : previousRate + weight * (instant - previousRate);
+    k[rateKey] = Number(rate.toPrecision(4));
+    push(signal, rate);
+  }
 
-/** Connections against maxClientCnxns; 0 (or absent) is unlimited, so there is nothing to approach. */
-export function connectionsFraction(server: Pick<ServerResult, 'summary' | 'metrics' | 'conf'>): number | undefined {
+  // Forecasts wait after a restart for clients to reconnect: a climb back is not a leak. The
+  // stored round has no uptime (it would cost bytes in every round, and full and stored
+  // rounds must give the same answers), so a restart seen through the counters is
+  // remembered (`rt`) until the settling time has passed.
+  const settleS = settings.forecast.settleMinutes * 60;
+  const restartedAt = restarted ? t : k0.rt;
+  if (restartedAt !== undefined && t - restartedAt < settleS) k.rt = restartedAt;
+  const settled = restartedAt === undefined || t - restartedAt >= settleS;
+  const open = metricNumber(m, 'zk_open_file_descriptor_count');
+  const max = metricNumber(m, 'zk_max_file_descriptor_count');
+  if (open !== undefined && max !== undefined && max > 0) {
+    push('fd-use', open / max);
+    if (settled) {
+      const f = forecastSeries(series, 'f', 'F', t, open, max, settings.forecast);
+      if (f) push('fd-exhaustion-hours', f.hours, { forecast: f });
+    }
+  }
+
+  const memory: ServerMemory = { k };
   const limit = Number(server.conf?.maxClientCnxns);
-  if (!Number.isFinite(limit) || limit <= 0) return undefined;
-  const connections = server.summary.connections ?? metricNumber(server.metrics, 'zk_num_alive_connections');
-  return connections === undefined ? undefined : connections / limit;
+  const busiest = busiestIp(server, before.ip);
+  if (busiest && Number.isFinite(limit) && limit > 0) {
+    push('client-ip-use', busiest.count / limit, { subject: busiest.ip });
+    if (busiest.ip !== before.ip) {
+      delete series.i;
+      delete series.I;
+    }
+    memory.ip = busiest.ip;
+    if (settled) {
+      const f = forecastSeries(series, 'i', 'I', t, busiest.count, limit, settings.forecast);
+      if (f) push('client-ip-exhaustion-hours', f.hours, { subject: busiest.ip, forecast: f });
+    }
+  } else if (before.ip !== undefined) {
+    memory.ip = before.ip;
+  }
+  if (Object.keys(series).length > 0) memory.s = series;
+  if (before.b) memory.b = before.b;
+
+  const rejected = delta('cr');
+  const turnedAway: TurnedAway | undefined =
+    rejected === undefined ? undefined : { server: address, rejected, ...(server.clients?.top[0] ? { busiest: { ...server.clients.top[0] } } : {}) };
+  return turnedAway ? { values, memory, turnedAway } : { values, memory };
+}
+
+/** The busiest client IP; on a tie the one already followed, so its series goes on. */
+function busiestIp(server: ServerResult, followed: string | undefined): { ip: string; count: number } | undefined {
+  const top = server.clients?.top;
+  const first = top?.[0];
+  if (!top || !first) return undefined;
+  const same = followed !== undefined ? top.find((c) => c.ip === followed && c.count === first.count) : undefined;
+  return same ?? first;
+}
+
+/** Appends `value` to the fine and coarse series `fine`/`coarse` in `series` and forecasts time to `limit`. */
+function forecastSeries(series: Record<string, string>, fine: string, coarse: string, t: number, value: number, limit: number, s: ForecastSettings): Forecast | undefined {
+  const short = appendSample(unpackSeries(series[fine]), [t, value], FINE_SERIES.spacingS, FINE_SERIES.points);
+  const long = appendSample(unpackSeries(series[coarse]), [t, value], COARSE_SERIES.spacingS, COARSE_SERIES.points);
+  series[fine] = packSeries(short);
+  series[coarse] = packSeries(long);
+  return timeToLimit(long, short, t, limit, s);
+}
+
+/**
+ * Each serving server's reply time to the probe minus the median of its serving peers',
+ * as the median of the last REPLY_SERIES.points rounds: a GC pause delays one reply by
+ * seconds and is not a trend, a server that stays slow is.
+ */
+function replyTimeExcess(serving: readonly ServerResult[], mem: EnsembleState['mem'], t: number): SignalValue[] {
+  if (serving.length < 2) return [];
+  const out: SignalValue[] = [];
+  for (const s of serving) {
+    const peers = serving.filter((p) => p !== s).map((p) => p.durationMs);
+    const memory = mem[s.address] ?? {};
+    const samples = appendSample(unpackSeries(memory.s?.x), [t, s.durationMs - median(peers)], REPLY_SERIES.spacingS, REPLY_SERIES.points);
+    mem[s.address] = { ...memory, s: { ...memory.s, x: packSeries(samples) } };
+    if (samples.length >= MIN_REPLY_SAMPLES) out.push({ signal: 'reply-time-excess-ms', server: s.address, value: median(samples.map(([, v]) => v)) });
+  }
+  return out;
 }
 
 function ensembleSignals(round: ProbeRound): SignalValue[] {
@@ -152,7 +313,7 @@ function ensembleSignals(round: ProbeRound): SignalValue[] {
 /** An epoch increase is an election; the list keeps the last hour (and at most MAX_ELECTIONS). */
 function countElections(round: ProbeRound, previous: Pick<EnsembleState, 'elections' | 'lastEpoch'>, at: number): { list: string[]; lastEpoch?: number } {
   const epoch = round.ensemble.epoch;
-  const list = previous.elections.filter((t) => Date.parse(t) > at - HOUR_MS);
+  const list = previous.elections.filter((e) => Date.parse(e) > at - HOUR_MS);
   if (epoch !== undefined && previous.lastEpoch !== undefined && epoch > previous.lastEpoch) list.push(new Date(at).toISOString());
   const lastEpoch = epoch !== undefined && (previous.lastEpoch === undefined || epoch > previous.lastEpoch) ? epoch : previous.lastEpoch;
   const out: { list: string[]; lastEpoch?: number } = { list: list.slice(-MAX_ELECTIONS) };
@@ -160,33 +321,15 @@ function countElections(round: ProbeRound, previous: Pick<EnsembleState, 'electi
   return out;
 }
 
-/** Least-squares slope in units per hour, or undefined when the samples are too few or too close together. */
-export function trendPerHour(samples: readonly Sample[] | undefined): number | undefined {
-  if (!samples || samples.length < MIN_TREND_POINTS) return undefined;
-  const first = samples[0];
-  const last = samples.at(-1);
-  if (!first || !last || (last[0] - first[0]) * 1000 < MIN_TREND_SPAN_MS) return undefined;
-  const xs = samples.map(([t]) => ((t - first[0]) * 1000) / HOUR_MS);
-  const ys = samples.map(([, v]) => v);
-  const n = samples.length;
-  const meanX = xs.reduce((a, b) => a + b, 0) / n;
-  const meanY = ys.reduce((a, b) => a + b, 0) / n;
-  let sxy = 0;
-  let sxx = 0;
-  for (let i = 0; i < n; i++) {
-    const dx = (xs[i] as number) - meanX;
-    sxy += dx * ((ys[i] as number) - meanY);
-    sxx += dx * dx;
-  }
-  if (!(sxx > 0)) return undefined;
-  const slope = sxy / sxx;
-  return Number.isFinite(slope) ? slope : undefined;
+export function fdFraction(metrics: ServerResult['metrics']): number | undefined {
+  const open = metricNumber(metrics, 'zk_open_file_descriptor_count');
+  const max = metricNumber(metrics, 'zk_max_file_descriptor_count');
+  if (open === undefined || max === undefined || !(max > 0)) return undefined;
+  return open / max;
 }
 
-/** Hours until the newest value reaches `limit` at the trend; undefined unless rising. */
-export function hoursUntil(samples: readonly Sample[] | undefined, limit: number): number | undefined {
-  const slope = trendPerHour(samples);
-  const last = samples?.at(-1);
-  if (slope === undefined || !(slope > 0) || !last) return undefined;
-  return Math.max(0, (limit - last[1]) / slope);
+function median(xs: readonly number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }

@@ -26,8 +26,11 @@ export const AlertNames = [
   'read-only',
   'canary-failed',
   'probe-stale',
+  /** One per cause: `early-warning:<signal>` or `early-warning:<signal>:<server>`. */
   'early-warning',
   'config-invalid',
+  /** The server turns clients away now: zk_connection_rejected rose this interval. */
+  'clients-rejected',
   /** A znode rule (registration, election, expected data) does not hold. */
   'znode-rule',
   /** World-writable znodes under a watched root. */
@@ -57,6 +60,12 @@ export interface DrivingSignal {
   p?: number;
   risk: number;
   mode: string;
+  /** The value's unit (`ms`, `h`, `fraction`, …). */
+  unit?: string;
+  /** What the value is about within the server: the client IP of per-IP signals. */
+  subject?: string;
+  /** For forecasts: the fitted line's value now, the limit, its slope per hour, and which tier reported. */
+  forecast?: { tier: 'long' | 'short'; current: number; limit: number; perHour: number };
 }
 
 export interface Transition {

@@ -34,8 +34,14 @@ export function warning(x: number, nu: number, tau: number, direction: Direction
 
 /**
  * A signal's risk from W and P. P is undefined while the baseline warms up: then `p*w`
- * falls back to the operator's curve alone and `p` says nothing yet.
+ * takes P as ½ (nothing known to be unusual yet), so it cannot reach warnAt 0.5 before
+ * the server's habit is known, and `p` says nothing yet. (It used to take P as 1, acting
+ * as plain W: a server whose habit is above ν then fired during warm-up and, with P back
+ * near ½ at its own mean, held above clearAt for good — a false warning that never clears.)
  */
+/** P at the baseline's mean: "as usual for this server". */
+export const NEUTRAL_P = 0.5;
+
 export function signalRisk(mode: SignalMode, w: number, p: number | undefined): number {
   const W = clamp01(w);
   const P = p === undefined ? undefined : clamp01(p);
@@ -45,7 +51,7 @@ export function signalRisk(mode: SignalMode, w: number, p: number | undefined): 
     case 'p':
       return P ?? 0;
     case 'p*w':
-      return W * (P ?? 1);
+      return W * (P ?? NEUTRAL_P);
     case 'max':
       return Math.max(W, P ?? 0);
     case 'off':

@@ -21,12 +21,19 @@ export const STORED_METRICS: ReadonlySet<string> = new Set([
   'zk_watch_count',
   'zk_approximate_data_size',
   'zk_fsync_threshold_exceed_count',
+  // Cumulative counters the evaluator turns into per-interval values (Δ between rounds).
+  'zk_sum_readlatency',
+  'zk_cnt_readlatency',
+  'zk_sum_updatelatency',
+  'zk_cnt_updatelatency',
+  'zk_p99_readlatency',
+  'zk_p99_updatelatency',
+  'zk_sum_jvm_pause_time_ms',
+  'zk_connection_rejected',
   'zk_pending_syncs',
   'zk_synced_followers',
   'zk_learners',
   'zk_followers',
-  // Connections refused at maxClientCnxns (3.6+): the counter half of the turned-away alarm.
-  'zk_connection_rejected',
 ]);
 
 /** `conf` keys the signals read (connections are judged against `maxClientCnxns`). */

@@ -1,0 +1,152 @@
+/**
+ * Lines fitted to a series, in the style of Prometheus's `predict_linear`: a least-squares
+ * line over a time window, read at "now" (the fitted value, not the last sample) and
+ * extrapolated to a limit. Two tiers, as node-mixin's fd and disk alerts do it:
+ *
+ * - long: a long window and horizon, only once the current level is past a gate (a
+ *   daily cycle that never gets near the limit never forecasts doom);
+ * - short: a short window and a horizon within the hour, no gate (a fast leak is caught
+ *   from any level), but only when the line really fits (R² ≥ minFit): a step, such as
+ *   clients moving over from a restarted peer, is not a trend.
+ *
+ * Either tier speaks only while the rise goes on (the window's last third still climbs).
+ *
+ * `robustLine` (Theil–Sen) is for noisy per-interval values such as latencies: one slow
+ * round moves a least-squares line a lot and the median of pairwise slopes hardly at all.
+ */
+import type { Sample } from './ensemble-state.ts';
+
+export interface Line {
+  /** Units per hour. */
+  slope: number;
+  /** The line's value at `at` (epoch seconds). */
+  value: number;
+  /** Coefficient of determination (1 for a perfect line; 1 too for a flat series with no variance). */
+  r2: number;
+  /** Samples used and the time they span (s). */
+  points: number;
+  spanS: number;
+}
+
+export interface ForecastSettings {
+  longWindowMinutes: number;
+  /** Fraction of the limit the fitted value must have reached for the long tier. */
+  gateFraction: number;
+  shortWindowMinutes: number;
+  /** The short tier reports only when the limit is this close. */
+  shortHorizonMinutes: number;
+  /** Smallest R² of the short tier's line. */
+  minFit: number;
+}
+
+export interface Forecast {
+  tier: 'long' | 'short';
+  /** Hours until the fitted line reaches the limit (0 when already there). */
+  hours: number;
+  /** The fitted value now, the limit, and the slope per hour. */
+  current: number;
+  limit: number;
+  perHour: number;
+}
+
+const HOUR_S = 3600;
+/** A line needs this many samples, spanning at least a third of its window. */
+export const MIN_LINE_POINTS = 4;
+
+/** Least squares over the samples within `windowS` before `at`; undefined when too few or too short. */
+export function leastSquares(samples: readonly Sample[], at: number, windowS: number): Line | undefined {
+  const used = samples.filter(([t]) => t > at - windowS - 1 && t <= at);
+  const first = used[0];
+  const last = used.at(-1);
+  if (used.length < MIN_LINE_POINTS || !first || !last || last[0] - first[0] < windowS / 3) return undefined;
+  const n = used.length;
+  let mx = 0;
+  let my = 0;
+  for (const [t, v] of used) {
+    mx += (t - at) / HOUR_S;
+    my += v;
+  }
+  mx /= n;
+  my /= n;
+  let sxx = 0;
+  let sxy = 0;
+  let syy = 0;
+  for (const [t, v] of used) {
+    const dx = (t - at) / HOUR_S - mx;
+    const dy = v - my;
+    sxx += dx * dx;
+    sxy += dx * dy;
+    syy += dy * dy;
+  }
+  if (!(sxx > 0)) return undefined;
+  const slope = sxy / sxx;
+  const value = my - slope * mx;
+  const r2 = syy > 0 ? (sxy * sxy) / (sxx * syy) : 1;
+  if (!Number.isFinite(slope) || !Number.isFinite(value)) return undefined;
+  return { slope, value, r2, points: n, spanS: last[0] - first[0] };
+}
+
+/** Theil–Sen: the median of pairwise slopes, and the median intercept, read at `at`. */
+export function robustLine(samples: readonly Sample[], at: number, windowS: number): Line | undefined {
+  const used = samples.filter(([t]) => t > at - windowS - 1 && t <= at);
+  const first = used[0];
+  const last = used.at(-1);
+  if (used.length < MIN_LINE_POINTS || !first || !last || last[0] - first[0] < windowS / 3) return undefined;
+  const slopes: number[] = [];
+  for (let i = 0; i < used.length; i++) {
+    for (let j = i + 1; j < used.length; j++) {
+      const [ti, vi] = used[i] as Sample;
+      const [tj, vj] = used[j] as Sample;
+      if (tj > ti) slopes.push(((vj - vi) / (tj - ti)) * HOUR_S);
+    }
+  }
+  if (slopes.length === 0) return undefined;
+  const slope = median(slopes);
+  const value = median(used.map(([t, v]) => v - (slope * (t - at)) / HOUR_S));
+  return { slope, value, r2: Number.NaN, points: used.length, spanS: last[0] - first[0] };
+}
+
+/**
+ * Time to `limit` from the long series (gated) and the short series (ungated, fitted
+ * well, close); the nearer of the tiers that apply, or undefined when neither does.
+ */
+export function timeToLimit(long: readonly Sample[], short: readonly Sample[], at: number, limit: number, s: ForecastSettings): Forecast | undefined {
+  const candidates: Forecast[] = [];
+  const longLine = leastSquares(long, at, s.longWindowMinutes * 60);
+  if (longLine && longLine.value >= s.gateFraction * limit && stillRising(long, at, s.longWindowMinutes * 60, longLine)) {
+    const f = toLimit('long', longLine, limit);
+    if (f) candidates.push(f);
+  }
+  const shortLine = leastSquares(short, at, s.shortWindowMinutes * 60);
+  if (shortLine && shortLine.r2 >= s.minFit && stillRising(short, at, s.shortWindowMinutes * 60, shortLine)) {
+    const f = toLimit('short', shortLine, limit);
+    if (f && f.hours * 60 <= s.shortHorizonMinutes) candidates.push(f);
+  }
+  return candidates.sort((a, b) => a.hours - b.hours)[0];
+}
+
+/**
+ * The rise has not stopped: the last third of the window still climbs at least half as
+ * fast as the whole line. A connection pool that opened 20 connections over a few minutes
+ * and stopped, or fds that stepped up and stayed, fit a rising line but are not heading
+ * for the limit. Too few recent samples to tell: taken as rising.
+ */
+function stillRising(samples: readonly Sample[], at: number, windowS: number, line: Line): boolean {
+  const recent = leastSquares(samples, at, windowS / 3);
+  return recent === undefined || recent.slope >= RECENT_SLOPE_SHARE * line.slope;
+}
+
+/** How much of the whole line's slope the recent third must keep. */
+export const RECENT_SLOPE_SHARE = 0.5;
+
+function toLimit(tier: Forecast['tier'], line: Line, limit: number): Forecast | undefined {
+  if (!(line.slope > 0)) return undefined;
+  const hours = Math.max(0, (limit - line.value) / line.slope);
+  return { tier, hours, current: line.value, limit, perHour: line.slope };
+}
+
+function median(xs: number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
