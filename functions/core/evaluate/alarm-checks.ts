@@ -103,17 +103,16 @@ function serverAlarms(s: ServerResult, peersAnswer: boolean): AlertCondition[] {
     const held = (name: AlertName) => ({ ...alarm(name, false, why, why, s.address), state: 'hold' as const });
     return [held('server-down'), held('server-not-serving'), held('read-only'), { ...held('clients-turned-away'), forRounds: TURNED_AWAY_ROUNDS }];
   }
+  // Said next to server-down/server-not-serving, never instead: a round cannot tell a server
+  // that closes every connection of ours from one going down (a SIGTERMed server under load
+  // does the same for a round), and a missed server-down is worse than one alarm too many.
   const turnedAway = clientsTurnedAway(s, peersAnswer);
-  // A server that closes every connection of ours is up and turning us away: that alarm, not
-  // these. While it is pending (its first round) neither fires: a kill that resets the round's
-  // exchanges in flight is refused outright the next round and then fires server-down.
-  const awayNotDown = turnedAway.state === 'raise' && !isServing(s.mode);
   return [
-    alarm('server-down', (s.mode === 'unreachable' || s.mode === 'timeout') && !awayNotDown, `server ${s.address} down: ${why}`, back, s.address),
+    alarm('server-down', s.mode === 'unreachable' || s.mode === 'timeout', `server ${s.address} down: ${why}`, back, s.address),
     turnedAway,
     alarm(
       'server-not-serving',
-      s.mode === 'not-serving' && !awayNotDown,
+      s.mode === 'not-serving',
       `server ${s.address} not serving requests${s.alive ? ' (alive: ruok answers imok)' : ''}`,
       isServing(s.mode) ? `server ${s.address} serving again (${s.mode})` : `server ${s.address} no longer reports not serving (${s.mode})`,
       s.address,
@@ -146,8 +145,8 @@ export function alarm(alertName: AlertName, raised: boolean, raisedSummary: stri
  * that IP is at its limit (a probe on the leaking host) or every IP is (fds): then every
  * exchange is reset or closed unanswered (3.8.0 does both, word by word; `srvr` decides the
  * mode, so it reads `unreachable` or `not-serving`) while the other servers answer, and
- * this alarm stands in for `server-down`/`server-not-serving`, which would be wrong: the
- * server is up and serving its other clients.
+ * this alarm says why next to the `server-down`/`server-not-serving` the mode raises: the
+ * server may be up and serving its other clients.
  *
  * A server in an election or without quorum closes connections unanswered too, but it
  * still answers `ruok` with imok (`alive`), so only a server that is serving, or that
