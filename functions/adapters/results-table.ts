@@ -1,6 +1,6 @@
 /**
  * The results table on DynamoDB: one item per probe round and one state item per
- * ensemble (DESIGN.md, "The results table"). Every write is conditional: a round is
+ * ensemble (docs/ARCHITECTURE.md, "What is stored"). Every write is conditional: a round is
  * written once per scheduled time, and the state item only over the revision it was
  * read at, so racing evaluators cannot overwrite each other.
  */
