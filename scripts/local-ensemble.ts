@@ -23,7 +23,9 @@ export interface LocalEnsembleOptions {
   dir?: string;
   /** `4lw.commands.whitelist`. @default '*' */
   whitelist?: string;
-  /** Extra zoo.cfg lines, e.g. `maxClientCnxns=10`. */
+  /** `maxClientCnxns`: connections allowed per client IP; 0 is unlimited. @default 0 */
+  maxClientCnxns?: number;
+  /** Extra zoo.cfg lines, e.g. `jvm.pause.monitor=true`. */
   extraConfig?: Record<string, string | number>;
   /** Java heap per server. @default '256m' */
   heap?: string;
@@ -348,6 +350,31 @@ export class LocalEnsemble {
     this.saveState();
   }
 
+  /**
+   * Changes zoo.cfg settings of a stopped server (`4lw.commands.whitelist`, `maxClientCnxns`,
+   * …): an existing `key=` line is replaced, a new one appended. `restart` starts it with them.
+   */
+  setConfig(id: number, changes: Record<string, string | number>): void {
+    const server = this.server(id);
+    if (ownsPid(server) && isRunning(server.pid)) throw new Error(`server ${id} is running: stop it before changing its zoo.cfg`);
+    for (const key of Object.keys(changes)) {
+      if (!/^[A-Za-z0-9_.]+$/.test(key)) throw new Error(`zoo.cfg key ${JSON.stringify(key)} for server ${id} is not a setting name`);
+    }
+    const lines = readFileSync(server.configPath, 'utf8').split('\n').filter((line) => line.length > 0);
+    const wanted = new Map(Object.entries(changes).map(([k, v]) => [k, String(v)]));
+    const seen = new Set<string>();
+    // Every line of a key is replaced: zoo.cfg may repeat one (extraConfig after a default).
+    const updated = lines.map((line) => {
+      const key = line.slice(0, line.indexOf('='));
+      const value = wanted.get(key);
+      if (value === undefined) return line;
+      seen.add(key);
+      return `${key}=${value}`;
+    });
+    const added = [...wanted].filter(([k]) => !seen.has(k)).map(([k, v]) => `${k}=${v}`);
+    writeFileSync(server.configPath, [...updated, ...added].join('\n') + '\n');
+  }
+
   isRunning(id: number): boolean {
     const server = this.server(id);
     return ownsPid(server) && isRunning(server.pid);
@@ -412,7 +439,7 @@ function writeServerConfig(server: LocalServer, all: LocalServer[], options: Loc
     'admin.enableServer=true',
     'admin.serverAddress=127.0.0.1',
     `admin.serverPort=${server.adminPort}`,
-    'maxClientCnxns=0',
+    `maxClientCnxns=${options.maxClientCnxns ?? 0}`,
     ...(keyStore && server.securePort
       ? [
           'serverCnxnFactory=org.apache.zookeeper.server.NettyServerCnxnFactory',

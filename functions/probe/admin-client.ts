@@ -18,6 +18,10 @@ export interface AdminRequest {
   maxBytes?: number;
   /** Use HTTPS (admin.portUnification or a TLS-only AdminServer). */
   https?: boolean;
+  /** Local address to connect from. @default the kernel's choice */
+  localAddress?: string;
+  /** A reply beyond `maxBytes`: `fail` (reply-too-large) or `truncate` (the first bytes, `truncated: true`, no JSON). @default 'fail' */
+  overflow?: 'fail' | 'truncate';
 }
 
 export function askAdmin(req: AdminRequest): Promise<AdminExchange> {
@@ -43,6 +47,7 @@ export function askAdmin(req: AdminRequest): Promise<AdminExchange> {
       method: 'GET',
       headers: { accept: 'application/json' },
       agent: false,
+      ...(req.localAddress ? { localAddress: req.localAddress } : {}),
     });
     const timer = setTimeout(
       () => finish({ ok: false, error: { kind: 'reply-timeout', message: `AdminServer ${req.command} gave no reply within ${req.timeoutMs} ms`, source }, ms: elapsed() }),
@@ -52,7 +57,13 @@ export function askAdmin(req: AdminRequest): Promise<AdminExchange> {
       const chunks: Buffer[] = [];
       let size = 0;
       response.on('data', (chunk: Buffer) => {
+        const room = maxBytes - size;
         size += chunk.length;
+        if (size > maxBytes && req.overflow === 'truncate') {
+          chunks.push(chunk.subarray(0, room));
+          finish({ ok: true, status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), ms: elapsed(), truncated: true });
+          return;
+        }
         if (size > maxBytes) {
           finish({ ok: false, error: { kind: 'reply-too-large', message: `AdminServer ${req.command} reply exceeded ${maxBytes} bytes`, source }, ms: elapsed() });
           return;

@@ -20,10 +20,18 @@ export interface WordRequest {
   maxBytes?: number;
   /** Connect with TLS (a secure client port). */
   tls?: ConnectionOptions | boolean;
+  /**
+   * What a reply beyond `maxBytes` gives: `fail` a `reply-too-large` error; `truncate` the
+   * first `maxBytes` bytes with `truncated: true` (for line-per-item words such as `cons`,
+   * where a partial list is still worth having). @default 'fail'
+   */
+  overflow?: 'fail' | 'truncate';
+  /** Local address to connect from (a multi-homed host; the client IP the server sees). @default the kernel's choice */
+  localAddress?: string;
 }
 
 export type Exchange =
-  | { ok: true; text: string; ms: number }
+  | { ok: true; text: string; ms: number; truncated?: boolean }
   | { ok: false; error: ProbeError; ms: number };
 
 export const DEFAULT_MAX_REPLY_BYTES = 1024 * 1024;
@@ -53,7 +61,7 @@ export function askWord(request: WordRequest): Promise<Exchange> {
     const fail = (kind: ProbeError['kind'], message: string) =>
       finish({ ok: false, error: { kind, message, source: request.word }, ms: elapsed() });
 
-    const target = { host: request.host, port: request.port };
+    const target = { host: request.host, port: request.port, ...(request.localAddress ? { localAddress: request.localAddress } : {}) };
     try {
       if (request.tls) {
         const options = typeof request.tls === 'object' ? request.tls : {};
@@ -99,9 +107,15 @@ export function askWord(request: WordRequest): Promise<Exchange> {
     }
 
     socket.on('data', (chunk: Buffer) => {
+      const room = maxBytes - received;
       received += chunk.length;
       if (received > maxBytes) {
-        fail('reply-too-large', `${request.word} reply exceeded ${maxBytes} bytes`);
+        if (request.overflow !== 'truncate') {
+          fail('reply-too-large', `${request.word} reply exceeded ${maxBytes} bytes`);
+          return;
+        }
+        chunks.push(chunk.subarray(0, room));
+        finish({ ok: true, text: Buffer.concat(chunks).toString('utf8'), ms: elapsed(), truncated: true });
         return;
       }
       chunks.push(chunk);

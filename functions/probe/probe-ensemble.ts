@@ -13,9 +13,23 @@ import { askAdmin } from './admin-client.ts';
 import { runCanary, type CanaryOptions } from './canary-session.ts';
 import { askWord } from './four-letter-client.ts';
 
-/** Asked every round: `conf` carries maxClientCnxns, which the connection signal needs. */
-export const DEFAULT_WORDS: readonly FourLetterWord[] = ['ruok', 'srvr', 'mntr', 'isro', 'conf'];
+/**
+ * Asked every round: `conf` carries maxClientCnxns, the per-client-IP limit, and `cons`
+ * lists the connections per client IP that it limits.
+ *
+ * `cons` is asked every round rather than only once the total passes a fraction of the
+ * limit: a per-IP forecast fits a line over hours of history, and a series that starts at
+ * the threshold has no slope yet when the leak is already half way; a total over a
+ * fraction also says nothing per IP (45 clients on 45 hosts, or 45 from one). Its cost is
+ * one more short exchange per server, its size capped by CONS_MAX_BYTES.
+ */
+export const DEFAULT_WORDS: readonly FourLetterWord[] = ['ruok', 'srvr', 'mntr', 'isro', 'conf', 'cons'];
 export const DEFAULT_TIMEOUT_MS = 3000;
+/**
+ * `cons` prints ~150–250 bytes per connection (3.8), so 256 KiB holds about a thousand: a
+ * bigger server's list is cut there and its counts become lower bounds (`truncated`).
+ */
+export const CONS_MAX_BYTES = 256 * 1024;
 
 export type AdminMode = 'fallback' | 'always' | 'never';
 
@@ -44,6 +58,13 @@ export interface ProbeOptions {
   /** Stable id for this round (a retried invocation reuses it). @default a random UUID */
   roundId?: string;
   maxReplyBytes?: number;
+  /**
+   * Local address the probe connects from (a multi-homed host): the client IP the servers
+   * see, which `maxClientCnxns` counts. @default the kernel's choice
+   */
+  localAddress?: string;
+  /** Byte cap of the `cons` reply, which is cut there rather than failed. @default CONS_MAX_BYTES */
+  consMaxBytes?: number;
 }
 
 export async function probeEnsemble(servers: readonly ServerAddress[], options: ProbeOptions = {}): Promise<ProbeRound> {
@@ -83,16 +104,28 @@ export async function observeServer(server: ServerAddress, timeoutMs: number, op
   const words = options.words ?? DEFAULT_WORDS;
   const adminMode: AdminMode = server.adminPort === undefined ? 'never' : (options.admin ?? 'fallback');
   const ask = (word: FourLetterWord) =>
-    askWord({ host: server.host, port: server.port, word, timeoutMs, tls: options.tls && (options.tlsOptions ?? true), maxBytes: options.maxReplyBytes });
+    askWord({
+      host: server.host,
+      port: server.port,
+      word,
+      timeoutMs,
+      tls: options.tls && (options.tlsOptions ?? true),
+      ...(options.localAddress ? { localAddress: options.localAddress } : {}),
+      ...(word === 'cons'
+        ? { maxBytes: options.consMaxBytes ?? CONS_MAX_BYTES, overflow: 'truncate' as const }
+        : { maxBytes: options.maxReplyBytes }),
+    });
 
   const [replies, adminFirst] = await Promise.all([
     Promise.all(words.map(async (word) => [word, await ask(word)] as const)),
-    adminMode === 'always' ? askAdminSet(server, timeoutMs, options) : Promise.resolve(undefined),
+    adminMode === 'always' ? askAdminSet(server, timeoutMs, options, [...BASE_ADMIN, ...Object.values(ADMIN_STAND_IN)]) : Promise.resolve(undefined),
   ]);
   const observed: Partial<Record<FourLetterWord, Exchange>> = Object.fromEntries(replies);
   let admin = adminFirst;
-  if (admin === undefined && adminMode === 'fallback' && replies.some(([, reply]) => refusedByWhitelist(reply))) {
-    admin = await askAdminSet(server, remaining(), options);
+  const refused = replies.filter(([, reply]) => refusedByWhitelist(reply)).map(([word]) => word);
+  if (admin === undefined && adminMode === 'fallback' && refused.length > 0) {
+    const standIns = refused.flatMap((word) => (ADMIN_STAND_IN[word] ? [ADMIN_STAND_IN[word]] : []));
+    admin = await askAdminSet(server, remaining(), options, [...BASE_ADMIN, ...standIns]);
   }
   const observation: ServerObservation = {
     address: formatAddress(server),
@@ -107,15 +140,30 @@ function refusedByWhitelist(reply: Exchange): boolean {
   return reply.ok && /is not executed because it is not in the whitelist/i.test(reply.text);
 }
 
+/** Asked whenever the AdminServer is: the metrics and the server's state. */
+const BASE_ADMIN: readonly AdminCommand[] = ['monitor', 'leader', 'ruok'];
+/** Asked only in place of a refused word (and always in `admin: 'always'`). */
+const ADMIN_STAND_IN: Partial<Record<FourLetterWord, AdminCommand>> = { conf: 'configuration', cons: 'connections' };
+
 async function askAdminSet(
   server: ServerAddress,
   timeoutMs: number,
   options: ProbeOptions,
+  commands: readonly AdminCommand[],
 ): Promise<Partial<Record<AdminCommand, AdminExchange>>> {
-  const commands: AdminCommand[] = ['monitor', 'leader', 'ruok'];
   const replies = await Promise.all(
     commands.map(async (command) => {
-      const reply = await askAdmin({ host: server.host, port: server.adminPort as number, command, timeoutMs, maxBytes: options.maxReplyBytes });
+      const reply = await askAdmin({
+        host: server.host,
+        port: server.adminPort as number,
+        command,
+        timeoutMs,
+        // The connection list is ~450 bytes per connection: cut it like cons, at the same cap.
+        ...(command === 'connections'
+          ? { maxBytes: options.consMaxBytes ?? CONS_MAX_BYTES, overflow: 'truncate' as const }
+          : { maxBytes: options.maxReplyBytes }),
+        ...(options.localAddress ? { localAddress: options.localAddress } : {}),
+      });
       return [command, reply] as const;
     }),
   );

@@ -7,7 +7,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { ResultsTable, roundItem, streamImage } from '../../functions/adapters/results-table.ts';
 import type { AlertMessage } from '../../functions/core/deliver/alert-message.ts';
 import { compactRound } from '../../functions/core/probe/compact-round.ts';
-import type { ProbeRound } from '../../functions/core/probe/probe-round.ts';
+import { PROBE_ROUND_VERSION, type ProbeRound } from '../../functions/core/probe/probe-round.ts';
 import { streamWork } from '../../functions/evaluate/stream-record.ts';
 import type { SweepResult } from '../../functions/evaluate/sweep-handler.ts';
 import { probeEnsemble } from '../../functions/probe/probe-ensemble.ts';
@@ -145,7 +145,7 @@ describe('evaluator handler', () => {
     const emf = log.mock.calls.map(([line]) => JSON.parse(String(line)) as Record<string, unknown>).filter((line) => '_aws' in line);
     expect(emf).toHaveLength(1);
     expect(emf[0]).toMatchObject({ service: 'zk-lookout-evaluator', ensemble: 'delta', WarningProbability: expect.any(Number) });
-    expect(() => streamWork(records[0]!)).toThrow(/^item RND#gamma \/ R#2026-03-01T12:00:00.000Z#\w+: roundVersion 9, this code reads 1 to 2$/);
+    expect(() => streamWork(records[0]!)).toThrow(new RegExp(`^item RND#gamma / R#2026-03-01T12:00:00.000Z#\\w+: roundVersion 9, this code reads 1 to ${PROBE_ROUND_VERSION}$`));
   });
 });
 

@@ -119,15 +119,16 @@ describe('round items', () => {
 
   it('names the item and the problem when a stored round cannot be read', async () => {
     const table = await freshTable();
-    const Item = { pk: { S: ensembleKey('trio') }, sk: { S: 'R#2026-03-01T12:00:00.000Z#x' }, type: { S: 'round' }, roundVersion: { N: '3' }, round: { S: '{}' } };
+    const newer = PROBE_ROUND_VERSION + 1;
+    const Item = { pk: { S: ensembleKey('trio') }, sk: { S: 'R#2026-03-01T12:00:00.000Z#x' }, type: { S: 'round' }, roundVersion: { N: String(newer) }, round: { S: '{}' } };
     await dynamo.client.send(new PutItemCommand({ TableName: table.tableName, Item }));
     const read = async () => {
       for await (const _ of table.queryRounds('trio')) return;
     };
     await expect(read()).rejects.toThrow(StoredItemError);
-    await expect(read()).rejects.toThrow('item ENS#trio / R#2026-03-01T12:00:00.000Z#x: roundVersion 3, this code reads 1 to 2');
+    await expect(read()).rejects.toThrow(`item ENS#trio / R#2026-03-01T12:00:00.000Z#x: roundVersion ${newer}, this code reads 1 to ${PROBE_ROUND_VERSION}`);
     expect(() => decodeRoundItem({ ...Item, roundVersion: { N: '1' }, round: { S: '{not json' } })).toThrow(/attribute "round" is not JSON/);
-    expect(() => decodeRoundItem({ ...Item, roundVersion: { N: '2' }, round: { S: '{"version":7}' } })).toThrow(/round version 7, this code reads versions 1 to 2/);
+    expect(() => decodeRoundItem({ ...Item, roundVersion: { N: '2' }, round: { S: '{"version":7}' } })).toThrow(`round version 7, this code reads versions 1 to ${PROBE_ROUND_VERSION}`);
   });
 
   // Issue 16: the round's JSON deflated with the round dictionary: one write unit.

@@ -29,7 +29,19 @@ export function server(address: string, spec: ServerSpec = {}): ServerResult {
     alive: mode !== 'unreachable' && mode !== 'timeout',
     source: serving ? 'four-letter-words' : 'none',
     summary: serving ? { mode, zxid: spec.zxid ?? '0x100000005', latency: { min: 0, avg: 0.5, max: 3 }, outstanding: 0, connections: spec.connections ?? 1 } : {},
-    metrics: serving ? { zk_open_file_descriptor_count: 50, zk_max_file_descriptor_count: 20000, zk_znode_count: 5, ...spec.metrics } : {},
+    // Every field a signal reads (blind-spots.ts), so a hand-made healthy server has no blind spot.
+    metrics: serving
+      ? {
+          zk_open_file_descriptor_count: 50,
+          zk_max_file_descriptor_count: 20000,
+          zk_znode_count: 5,
+          zk_watch_count: 0,
+          zk_approximate_data_size: 100,
+          zk_fsync_threshold_exceed_count: 0,
+          ...(mode === 'leader' || mode === 'standalone' ? { zk_pending_syncs: 0 } : {}),
+          ...spec.metrics,
+        }
+      : {},
     durationMs: 3,
     timings: {},
   };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkAlarms } from '../../functions/core/evaluate/alarm-checks.ts';
+import { blindSpotConditions } from '../../functions/core/evaluate/blind-spots.ts';
 import { initialState } from '../../functions/core/evaluate/ensemble-state.ts';
 import { extractSignals } from '../../functions/core/evaluate/signals.ts';
 import { assembleRound } from '../../functions/core/probe/assemble-round.ts';
@@ -44,6 +45,7 @@ describe('compactRound', () => {
     const at = Date.parse(full.startedAt);
     expect(extractSignals(compact, initialState('prod'), at)).toEqual(extractSignals(full, initialState('prod'), at));
     expect(checkAlarms(compact, { multiLeaderRounds: 1 })).toEqual(checkAlarms(full, { multiLeaderRounds: 1 }));
+    expect(blindSpotConditions(compact)).toEqual(blindSpotConditions(full));
     expect(compact.ensemble).toEqual(full.ensemble);
   });
 
@@ -57,6 +59,24 @@ describe('compactRound', () => {
     expect(leader.metrics.zk_synced_followers).toBe(full.servers[0]!.metrics.zk_synced_followers);
     expect(compact.canary).toEqual({ ok: true, steps: { connect: 5, create: 3, get: 1 }, totalMs: 9 });
     expect(Buffer.byteLength(JSON.stringify(compact))).toBeLessThan(Buffer.byteLength(JSON.stringify(full)) / 5);
+  });
+
+  it('keeps clients, blind spots and refused exchanges, which the notices and the turned-away alarm read', () => {
+    const mntrRefused = text('mntr is not executed because it is not in the whitelist.\n');
+    const reset: Exchange = { ok: false, error: { kind: 'connection-reset', message: '10.0.0.2:2181 reset the connection during isro', source: 'isro' }, ms: 1 };
+    const leader = server('10.0.0.1:2181', 'leader');
+    const follower = server('10.0.0.2:2181', 'follower');
+    const full = round([
+      { ...leader, words: { ...leader.words, cons: text(' /10.0.0.7:1[1](queued=0)\n /10.0.0.7:2[1](queued=0)\n /10.0.0.8:1[1](queued=0)\n') } },
+      { ...follower, words: { ...follower.words, mntr: mntrRefused, isro: reset } },
+    ]);
+    const compact = compactRound(full);
+    expect(compact.servers[0]?.clients).toEqual({ total: 3, ips: 2, top: [{ ip: '10.0.0.7', count: 2 }, { ip: '10.0.0.8', count: 1 }] });
+    expect(compact.servers[1]?.blindSpots).toEqual(full.servers[1]?.blindSpots);
+    expect(compact.servers[1]?.blindSpots?.map((b) => b.word)).toEqual(['mntr', 'isro']);
+    expect(compact.servers[1]?.refusedExchanges).toEqual([{ word: 'isro', kind: 'connection-reset' }]);
+    expect(blindSpotConditions(compact)).toEqual(blindSpotConditions(full));
+    expect(checkAlarms(compact, { multiLeaderRounds: 0 })).toEqual(checkAlarms(full, { multiLeaderRounds: 0 }));
   });
 
   it('caps long error messages', () => {

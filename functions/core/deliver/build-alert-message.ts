@@ -61,10 +61,14 @@ function byImportance(a: Transition, b: Transition): number {
   return active(a) - active(b) || LEVEL_RANK[a.level] - LEVEL_RANK[b.level] || CHANGE_RANK[a.change] - CHANGE_RANK[b.change] || a.alertKey.localeCompare(b.alertKey);
 }
 
-/** The highest level among changes still active; `resolved` only when every change is a resolution. */
+/**
+ * The highest level among changes still active; `resolved` only when every change is a
+ * resolution, and `info` when every one of those resolved a notice: a subscription that
+ * takes alarms and their resolutions never heard of the notice, so it must not hear its end.
+ */
 function severityOf(transitions: Transition[]): Severity {
   const active = transitions.filter((t) => t.change !== 'resolved');
-  if (active.length === 0) return 'resolved';
+  if (active.length === 0) return transitions.every((t) => t.level === 'info') ? 'info' : 'resolved';
   return active.reduce<AlertLevel>((best, t) => (LEVEL_RANK[t.level] < LEVEL_RANK[best] ? t.level : best), 'info');
 }
 

@@ -16,6 +16,7 @@ export const ROUND_ALARMS: readonly AlertName[] = [
   'two-leaders',
   'quorum-lost',
   'canary-failed',
+  'clients-turned-away',
   'checker-fault',
 ];
 
@@ -27,7 +28,8 @@ export interface AlarmChecks {
 
 export function checkAlarms(round: ProbeRound, previous: Pick<EnsembleState, 'multiLeaderRounds'>): AlarmChecks {
   const e = round.ensemble;
-  const conditions: AlertCondition[] = round.servers.flatMap(serverAlarms);
+  const peersAnswer = (s: ServerResult) => round.servers.some((other) => other !== s && isServing(other.mode));
+  const conditions: AlertCondition[] = round.servers.flatMap((s) => serverAlarms(s, peersAnswer(s)));
   // Servers the checker could not ask (its own EMFILE, ENOBUFS…) are unknown, not down: an
   // ensemble-level alarm is raised only when the servers that were asked prove it, cleared
   // only when they disprove it, and otherwise held as it was.
@@ -93,16 +95,21 @@ export function checkAlarms(round: ProbeRound, previous: Pick<EnsembleState, 'mu
   return { conditions, multiLeaderRounds };
 }
 
-function serverAlarms(s: ServerResult): AlertCondition[] {
+function serverAlarms(s: ServerResult, peersAnswer: boolean): AlertCondition[] {
   const why = s.error ? `${s.error.kind}: ${s.error.message}` : s.mode;
   const back = `server ${s.address} is back (${s.mode})`;
   if (s.mode === 'unprobed') {
     // Nothing is known: whatever fired stays firing, nothing new fires, nothing resolves.
     const held = (name: AlertName) => ({ ...alarm(name, false, why, why, s.address), state: 'hold' as const });
-    return [held('server-down'), held('server-not-serving'), held('read-only')];
+    return [held('server-down'), held('server-not-serving'), held('read-only'), { ...held('clients-turned-away'), forRounds: TURNED_AWAY_ROUNDS }];
   }
+  // Said next to server-down/server-not-serving, never instead: a round cannot tell a server
+  // that closes every connection of ours from one going down (a SIGTERMed server under load
+  // does the same for a round), and a missed server-down is worse than one alarm too many.
+  const turnedAway = clientsTurnedAway(s, peersAnswer);
   return [
     alarm('server-down', s.mode === 'unreachable' || s.mode === 'timeout', `server ${s.address} down: ${why}`, back, s.address),
+    turnedAway,
     alarm(
       'server-not-serving',
       s.mode === 'not-serving',
@@ -127,3 +134,44 @@ export function alarm(alertName: AlertName, raised: boolean, raisedSummary: stri
   if (server) condition.server = server;
   return condition;
 }
+
+/**
+ * Clients are being turned away now (item 7 of issue 13, the probe's half): the server
+ * resets, refuses or closes unanswered some of the probe's own connections while it
+ * answers others. ZooKeeper 3.8 at `maxClientCnxns` for an IP closes each new connection
+ * from it at once (the client sees EPIPE/ECONNRESET or a close) and counts it in
+ * `zk_connection_rejected`; other IPs still connect. Out of file descriptors it cannot
+ * accept at all. The probe's connections come from one IP, so they are refused only when
+ * that IP is at its limit (a probe on the leaking host) or every IP is (fds): then every
+ * exchange is reset or closed unanswered (3.8.0 does both, word by word; `srvr` decides the
+ * mode, so it reads `unreachable` or `not-serving`) while the other servers answer, and
+ * this alarm says why next to the `server-down`/`server-not-serving` the mode raises: the
+ * server may be up and serving its other clients.
+ *
+ * A server in an election or without quorum closes connections unanswered too, but it
+ * still answers `ruok` with imok (`alive`), so only a server that is serving, or that
+ * answered nothing at all while its peers serve, counts; a dead process refuses the
+ * connection rather than resetting it. Even so, a round can straddle the start of an
+ * election or a kill (one word answered, the next one closed); a limit that turns clients
+ * away holds, so the alarm needs TURNED_AWAY_ROUNDS.
+ */
+export function clientsTurnedAway(s: ServerResult, peersAnswer: boolean): AlertCondition {
+  const refused = isServing(s.mode) ? (s.refusedExchanges ?? []) : [];
+  const closedOnUs = s.error?.kind === 'connection-reset' || s.error?.kind === 'no-reply';
+  const everyExchangeReset = (s.mode === 'unreachable' || s.mode === 'not-serving') && !s.alive && closedOnUs && peersAnswer;
+  const limit = s.conf?.maxClientCnxns;
+  const busiest = s.clients?.top[0];
+  const clients = busiest
+    ? `; busiest client IP ${busiest.ip} with ${busiest.count}${s.clients?.truncated ? '+' : ''} connections${limit !== undefined && limit !== '0' ? ` (maxClientCnxns ${limit} per IP)` : ''}`
+    : '';
+  const raised = refused.length > 0
+    ? `server ${s.address} turned away ${refused.length} of the probe's connections (${refused.map((r) => `${r.word}: ${r.kind}`).join(', ')}) while answering others: clients are being refused now (an IP at maxClientCnxns, or out of file descriptors)${clients}`
+    : `server ${s.address} closes every connection from the probe unanswered while its peers answer: the probe's own IP is at maxClientCnxns (does it share a host with a leaking client?) or the server is out of file descriptors`;
+  return {
+    ...alarm('clients-turned-away', refused.length > 0 || everyExchangeReset, raised, `server ${s.address} accepts the probe's connections again (${s.mode})`, s.address),
+    forRounds: TURNED_AWAY_ROUNDS,
+  };
+}
+
+/** Consecutive rounds of refusals before the alarm: one round can straddle an election or a kill. */
+export const TURNED_AWAY_ROUNDS = 2;

@@ -129,7 +129,9 @@ function step(
     return { record: next, transition: transition('fired', record.since, true) };
   }
   const last = record.lastNotifiedAt ? Date.parse(record.lastNotifiedAt) : Number.NEGATIVE_INFINITY;
-  if (ctx.repeatEveryMs > 0 && ctx.now.getTime() - last >= ctx.repeatEveryMs) {
+  // An info notice (a blind spot) is told once per episode: reminders are for trouble.
+  const repeatEveryMs = c.level === 'info' ? 0 : ctx.repeatEveryMs;
+  if (repeatEveryMs > 0 && ctx.now.getTime() - last >= repeatEveryMs) {
     next.lastNotifiedAt = now;
     return { record: next, transition: transition('reminder', record.since, true) };
   }

@@ -14,6 +14,7 @@
 import { checkAlarms, alarm, ROUND_ALARMS } from './alarm-checks.ts';
 import { advanceAlerts, inhibit, type AlertCondition } from './alert-lifecycle.ts';
 import { assessRisk, type Baselines, type RiskAssessment } from './assess-risk.ts';
+import { blindSpotConditions } from './blind-spots.ts';
 import { causeSummary, clearedSummary } from './cause-summary.ts';
 import { initialState, MAX_ROUND_IDS, type EnsembleState } from './ensemble-state.ts';
 import { readEnsembleState } from './read-ensemble-state.ts';
@@ -38,7 +39,7 @@ export interface EvaluationSettings {
 /** No round for this many intervals makes the ensemble `probe-stale`. */
 export const STALE_INTERVALS = 3;
 
-const ROUND_SCOPE: readonly AlertName[] = [...ROUND_ALARMS, 'early-warning', 'clients-rejected', 'config-invalid', 'probe-stale'];
+const ROUND_SCOPE: readonly AlertName[] = [...ROUND_ALARMS, 'early-warning', 'clients-rejected', 'config-invalid', 'probe-stale', 'blind-spot'];
 
 /** Round interval assumed until the state has measured one. */
 export const DEFAULT_INTERVAL_MS = 60_000;
@@ -97,11 +98,13 @@ export function evaluateRound(
   const znodes = round.znodes
     ? znodeFindings(round.znodes, state.znodeDigests ?? {}, { ensembleName: state.ensembleName, roundId: round.roundId, now, silences: settings.silences })
     : undefined;
+  const rejected = rejectedConnections(extraction.turnedAway);
   const conditions = inhibit([
-    ...alarms.conditions,
+    ...turnedAwayOnce(alarms.conditions, rejected),
     ...(znodes?.conditions ?? []),
-    ...rejectedConnections(extraction.turnedAway),
+    ...rejected,
     ...earlyWarnings(risk, thresholds, state, round, at, persistenceRounds(thresholds, intervalMs)),
+    ...blindSpotConditions(round, thresholds.signals),
     configInvalid,
     alarm('probe-stale', false, '', `probe rounds arriving again (round at ${new Date(at).toISOString()})`),
   ]);
@@ -252,4 +255,14 @@ function formatDuration(ms: number): string {
   if (ms >= 3_600_000) return `${Math.round(ms / 360_000) / 10} h`;
   if (ms >= 60_000) return `${Math.round(ms / 6_000) / 10} min`;
   return `${Math.round(ms / 100) / 10} s`;
+}
+
+/**
+ * One cause, two views: a server whose own zk_connection_rejected rose (clients-rejected)
+ * and that also turned the probe's connections away (clients-turned-away) is one episode
+ * of clients being refused. The counter's alarm speaks; the probe's is recorded, inhibited.
+ */
+function turnedAwayOnce(alarms: readonly AlertCondition[], rejected: readonly AlertCondition[]): AlertCondition[] {
+  const rejecting = new Set(rejected.filter((c) => c.state === 'raise').map((c) => c.server));
+  return alarms.map((c) => (c.alertName === 'clients-turned-away' && c.state !== 'clear' && rejecting.has(c.server) ? { ...c, inhibitedBy: `clients-rejected:${c.server}` } : c));
 }

@@ -37,6 +37,10 @@ export const AlertNames = [
   'open-acl',
   /** A watched configuration znode changed: a one-off notice, not a lifecycle. */
   'config-change',
+  /** A server answers but some word or field gives nothing, so signals are off (info; see blind-spots.ts). */
+  'blind-spot',
+  /** A serving server resets or refuses the probe's own connections: clients are being turned away now. */
+  'clients-turned-away',
   /** zk-lookout's own resources failed during a round (EMFILE…): a notice, never a server alarm. */
   'checker-fault',
 ] as const;

@@ -1,6 +1,8 @@
 import { classifyServer, type ServerObservation } from './classify-server.ts';
+import { groupAdminConnections, groupClientConnections } from './client-connections.ts';
 import { buildEnsembleView } from './ensemble-view.ts';
-import { PROBE_ROUND_VERSION, type CanaryResult, type ProbeRound, type ZnodeCheckResult } from './probe-round.ts';
+import { PROBE_ROUND_VERSION, type CanaryResult, type ProbeRound, type ServerResult, type ZnodeCheckResult } from './probe-round.ts';
+import { wordFailures } from './word-failures.ts';
 
 export interface RoundParts {
   ensembleName: string;
@@ -15,7 +17,7 @@ export interface RoundParts {
 
 /** Turns what the probe heard into a `ProbeRound`: classify each server, then view the whole. */
 export function assembleRound(parts: RoundParts): ProbeRound {
-  const servers = parts.observations.map(classifyServer);
+  const servers = parts.observations.map(serverResult);
   const ensemble = buildEnsembleView(servers);
   return {
     version: PROBE_ROUND_VERSION,
@@ -29,6 +31,26 @@ export function assembleRound(parts: RoundParts): ProbeRound {
     canary: parts.canary && nameNoQuorum(parts.canary, servers.some((s) => s.mode === 'not-serving'), ensemble.hasQuorum),
     ...(parts.znodes ? { znodes: parts.znodes } : {}),
   };
+}
+
+/** One server's classification plus what `cons` and the single failed words say. */
+function serverResult(obs: ServerObservation): ServerResult {
+  const result = classifyServer(obs);
+  const cons = obs.words.cons;
+  if (cons?.ok) {
+    const clients = groupClientConnections(cons.text, cons.truncated === true);
+    if (clients.kind === 'ok') result.clients = clients.value;
+  }
+  const connections = obs.admin?.connections;
+  if (!result.clients && connections?.ok && connections.status === 200) {
+    const clients = groupAdminConnections(connections.text, connections.truncated === true);
+    if (clients) result.clients = clients;
+  }
+  // The AdminServer's `configuration` in place of a refused `conf`: the one key the signals read.
+  const limit = obs.admin?.configuration;
+  const maxClientCnxns = limit?.ok ? limit.json?.max_client_cnxns : undefined;
+  if (!result.conf && typeof maxClientCnxns === 'number' && Number.isFinite(maxClientCnxns)) result.conf = { maxClientCnxns: String(maxClientCnxns) };
+  return { ...result, ...wordFailures(obs) };
 }
 
 /**

@@ -21,13 +21,14 @@ import type {
 } from './probe-round.ts';
 
 /** The raw outcome of one exchange, as the probe's I/O layer reports it. */
-export type Exchange = { ok: true; text: string; ms: number } | { ok: false; error: ProbeError; ms: number };
+export type Exchange = { ok: true; text: string; ms: number; truncated?: boolean } | { ok: false; error: ProbeError; ms: number };
 
-export type AdminCommand = 'monitor' | 'leader' | 'ruok';
+/** `configuration` and `connections` stand in for a refused `conf` and `cons`. */
+export type AdminCommand = 'monitor' | 'leader' | 'ruok' | 'configuration' | 'connections';
 
 /** An AdminServer reply: the HTTP status and the body (JSON when it parsed). */
 export type AdminExchange =
-  | { ok: true; status: number; text: string; json?: Record<string, unknown>; ms: number }
+  | { ok: true; status: number; text: string; json?: Record<string, unknown>; ms: number; truncated?: boolean }
   | { ok: false; error: ProbeError; ms: number };
 
 /** Everything the probe heard from one server in one round. */

@@ -62,7 +62,11 @@ function compactServer(server: ServerResult): ServerResult {
   };
   if (server.error) compact.error = { ...server.error, message: truncate(server.error.message, 200) };
   if (server.conf) compact.conf = pick(server.conf, STORED_CONF);
+  // Small by construction (top 5 IPs; one short entry per failed word) and read by the
+  // per-IP signal, the blind-spot notices and the turned-away alarm.
   if (server.clients) compact.clients = server.clients;
+  if (server.blindSpots) compact.blindSpots = server.blindSpots;
+  if (server.refusedExchanges) compact.refusedExchanges = server.refusedExchanges;
   if (server.epoch !== undefined) compact.epoch = server.epoch;
   if (server.zxidCounter !== undefined) compact.zxidCounter = server.zxidCounter;
   return compact;

@@ -2,9 +2,10 @@
  * `ProbeRound`: what one probe of one ensemble saw. It is stored (DynamoDB round items,
  * JSON Lines exports) and consumed by the evaluator, so it is versioned: a reader checks
  * `version`, a change bumps it, and `read-probe-round.ts` upgrades older rounds.
- * History: 1 the first; 2 added `znodes`.
+ * History: 1 the first; 2 added `znodes`; 3 added per-server `clients`, `blindSpots` and
+ * `refusedExchanges`.
  */
-export const PROBE_ROUND_VERSION = 2 as const;
+export const PROBE_ROUND_VERSION = 3 as const;
 
 /** Four-letter words the probe knows how to ask and parse. */
 export const FourLetterWords = ['ruok', 'srvr', 'stat', 'mntr', 'conf', 'isro', 'envi', 'wchs', 'cons'] as const;
@@ -83,6 +84,7 @@ export interface ServerSummary {
 
 export type MetricValue = number | string;
 
+/** What `cons` said about a server's client connections, grouped by client IP. */
 export interface ClientConnections {
   /** Connections `cons` listed (the probe's own included). */
   total: number;
@@ -93,12 +95,24 @@ export interface ClientConnections {
   /** The reply hit the byte cap: counts are lower bounds. */
   truncated?: boolean;
 }
+
+/** Why a word gave no data this round although the server answered other exchanges. */
+export const BlindSpotReasons = ['not-whitelisted', 'timeout', 'refused', 'error'] as const;
+export type BlindSpotReason = (typeof BlindSpotReasons)[number];
+
+/** A word (or AdminServer command) whose data is missing this round, and the server's own words for why. */
 export interface BlindSpot {
   /** A four-letter word or `admin:<command>`. */
   word: string;
-  reason: 'not-whitelisted' | 'timeout' | 'refused' | 'error';
+  reason: BlindSpotReason;
   /** The server's own text (capped). */
   message: string;
+}
+
+/** One of the probe's own exchanges that the server turned away while it answered others. */
+export interface RefusedExchange {
+  word: string;
+  kind: ProbeErrorKind;
 }
 
 export interface ServerResult {
@@ -116,15 +130,21 @@ export interface ServerResult {
   metrics: Record<string, MetricValue>;
   /** `conf` key/values when asked; `maxClientCnxns` lives here. */
   conf?: Record<string, string>;
+  /** `cons` grouped by client IP (absent when `cons` was not asked or gave nothing usable). */
+  clients?: ClientConnections;
+  /** Words that gave no data this round while the server answered others (absent when none). */
+  blindSpots?: BlindSpot[];
+  /**
+   * The probe's own exchanges reset, refused or closed without a reply while other exchanges
+   * with the same server answered: the server is turning clients away (absent when none).
+   */
+  refusedExchanges?: RefusedExchange[];
   /** Epoch (high 32 bits of the zxid) and counter (low 32 bits). */
   epoch?: number;
   zxidCounter?: number;
   durationMs: number;
   /** Per word or admin command, milliseconds to a reply or to the failure. */
   timings: Record<string, number>;
-  clients?: ClientConnections;
-  blindSpots?: BlindSpot[];
-  refusedExchanges?: { word: string; kind: ProbeErrorKind }[]; // own exchanges reset/refused while others answered
 }
 
 export interface EnsembleView {

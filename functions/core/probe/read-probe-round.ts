@@ -5,6 +5,9 @@
  *
  * - 1 → 2: version 2 added `znodes` (znode rule results), optional; a version 1 round is a
  *   version 2 round without znode rules.
+ * - 2 → 3: version 3 added per-server `clients` (`cons` by client IP), `blindSpots` and
+ *   `refusedExchanges`, all optional. An older round asked no `cons` and recorded no
+ *   single-word failures, so it upgrades without them: "not known", not "none happened".
  */
 import { PROBE_ROUND_VERSION, type ProbeRound } from './probe-round.ts';
 
