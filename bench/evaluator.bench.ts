@@ -7,9 +7,11 @@
  * (stringify + parse) of the same round and of the state, the least any evaluator that
  * reads a round and stores a state must do.
  *
- * Request units: every round written and evaluated through the outbox path against
- * dynalite, units from `ReturnConsumedCapacity`; next to them the units computed from the
- * item sizes by DynamoDB's rules.
+ * Request units: a day of rounds (1,440 at 1/min, recorded and retimed) written and
+ * evaluated through the outbox path against dynalite, units from `ReturnConsumedCapacity`;
+ * next to them the units computed from the item sizes by DynamoDB's rules; then the same
+ * for the evaluations that sent no message, and what a message adds (its outbox write and
+ * clearing).
  *
  * State item budget: the largest state item (by DynamoDB's size rules) over the first 7 h
  * of the scenario corpus' noisy healthy week (test/fixtures/scenarios), where every series
@@ -25,10 +27,11 @@ import { settingsFor } from '../functions/core/evaluate/settings-snapshot.ts';
 import type { ProbeRound } from '../functions/core/probe/probe-round.ts';
 import { median, row, sample } from './stats.ts';
 import { recordedTrio, roundStream, widenedToFive } from './support/round-sequences.ts';
+import { stateItem } from '../functions/adapters/results-table.ts';
 import { itemBytes, measureStoreCost } from './support/store-cost.ts';
 import { readCorpus } from './warning-scenarios.ts';
 
-const { values } = parseArgs({ options: { rounds: { type: 'string', default: '2000' }, runs: { type: 'string', default: '9' }, 'store-rounds': { type: 'string', default: '201' } } });
+const { values } = parseArgs({ options: { rounds: { type: 'string', default: '2000' }, runs: { type: 'string', default: '9' }, 'store-rounds': { type: 'string', default: '1440' } } });
 const count = Number(values.rounds);
 const runs = Number(values.runs);
 const settings = settingsFor({ thresholds: {}, silences: [], configProblems: [] }, 'bench');
@@ -82,14 +85,17 @@ for (const [label, base] of [
   const corpusSettings = settingsFor({ thresholds: {}, silences: [], configProblems: [] }, 'noisy-week');
   let state: EnsembleState | undefined;
   let largest = 0;
+  let largestJson = 0;
   for (const round of corpus) {
     state = evaluateRound(state, round, corpusSettings, new Date(round.startedAt)).state;
-    const bytes = itemBytes({ pk: { S: `ENS#${state.ensembleName}` }, sk: { S: 'STATE' }, type: { S: 'state' }, rev: { N: '1000000' }, state: { S: JSON.stringify(state) }, outbox: { L: [] } });
+    // As stored (deflated, issue 16), and the JSON it holds.
+    const bytes = itemBytes(stateItem(state.ensembleName, { state, outbox: [] }, 1_000_000));
     largest = Math.max(largest, bytes);
+    largestJson = Math.max(largestJson, Buffer.byteLength(JSON.stringify(state)));
   }
   console.log(
-    `\nstate item, 3 servers with every forecast series full (first ${corpus.length} rounds of the corpus' noisy week): largest ${largest} B ` +
-      `(${largest <= 4096 ? 'within' : 'OVER'} the 4 KB budget: ${Math.ceil(largest / 4096)} strongly consistent read unit${largest > 4096 ? 's' : ''})`,
+    `\nstate item, 3 servers with every forecast series full (first ${corpus.length} rounds of the corpus' noisy week): largest ${largest} B stored (${largestJson} B of JSON) ` +
+      `(${largest <= 4096 ? 'within' : 'OVER'} the 4 KB budget: ${Math.ceil(largest / 4096)} strongly consistent read unit${largest > 4096 ? 's' : ''}, ${Math.ceil(largest / 1024)} write unit${largest > 1024 ? 's' : ''})`,
   );
 }
 
@@ -110,6 +116,12 @@ try {
         `per evaluation read ${f(cost.reported.readUnitsPerEvaluation)} RRU (computed ${f(cost.computed.readUnitsPerEvaluation)}), ` +
         `write ${f(cost.reported.writeUnitsPerEvaluation)} WRU (computed ${f(cost.computed.writeUnitsPerEvaluation)}) | ` +
         `evaluation against dynalite median ${cost.evaluationMs.toFixed(2)} ms`,
+    );
+    const { quiet, withMessages } = cost;
+    console.log(
+      `  without messages (${quiet.evaluations} of ${cost.rounds} evaluations): read ${f(quiet.readUnitsPerEvaluation)} RRU, write ${f(quiet.writeUnitsPerEvaluation)} WRU | ` +
+        `with messages (${withMessages.evaluations}, ${withMessages.messages} messages): write ${f(withMessages.writeUnitsPerEvaluation)} WRU, ` +
+        `${f((withMessages.writeUnitsPerEvaluation - quiet.writeUnitsPerEvaluation) / (withMessages.messages / Math.max(1, withMessages.evaluations)))} WRU more per message (outbox write and clear)`,
     );
   }
 } finally {

@@ -20,6 +20,10 @@ export const HandlerEnv = {
   Stage: 'STAGE',
   /** Console URL of the stack's dashboard, for message links. Evaluator, sweep. */
   DashboardUrl: 'DASHBOARD_URL',
+  /** `true`: emit the per-ensemble EMF metrics (config `perEnsembleMetrics`). Probe, evaluator. */
+  PerEnsembleMetrics: 'PER_ENSEMBLE_METRICS',
+  /** INFO (one line per invocation) or DEBUG (config `logLevel`). Every function. */
+  PowertoolsLogLevel: 'POWERTOOLS_LOG_LEVEL',
   PowertoolsServiceName: 'POWERTOOLS_SERVICE_NAME',
   PowertoolsMetricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
 } as const;
@@ -81,6 +85,28 @@ export const MetricSources: Record<MetricName, string> = {
   CanaryMs: ServiceNames.Probe,
   WarningProbability: ServiceNames.Evaluator,
 };
+
+/** Whether the handler emits the per-ensemble EMF metrics (off unless the stack opted in). */
+export function perEnsembleMetricsOn(env: Record<string, string | undefined> = process.env): boolean {
+  return env[HandlerEnv.PerEnsembleMetrics] === 'true';
+}
+
+/**
+ * Fields of the probe's one INFO line per invocation that the default dashboard's Logs
+ * Insights widgets read (with `ensemble`). Over several rounds in one invocation,
+ * `serving` is the lowest and `leaders` the one furthest from 1.
+ */
+export const ProbeLogFields = {
+  serving: 'serving',
+  leaders: 'leaders',
+  durationMs: 'durationMs',
+  canaryMs: 'canaryMs',
+} as const;
+
+/** Fields of the evaluator's INFO line per evaluated round that the dashboard reads (with `ensemble`). */
+export const EvaluatorLogFields = {
+  probability: 'probability',
+} as const;
 
 /** The round items the evaluator's stream filter lets through carry `type: 'round'`. */
 export const ROUND_ITEM_TYPE = 'round';

@@ -13,7 +13,8 @@ import { AlertsTopic } from './constructs/alerts-topic.ts';
 import { AlertmanagerRelay, type AlertmanagerRelayProps } from './constructs/alertmanager-relay.ts';
 import { ChatRelay } from './constructs/chat-relay.ts';
 import { ChatbotChannels } from './constructs/chatbot.ts';
-import { LookoutDashboard } from './constructs/dashboard.ts';
+import { dashboardNameOf, LookoutDashboard } from './constructs/dashboard.ts';
+import { HandlerEnv } from './handler-environment.ts';
 import { EvaluatorFunction } from './constructs/evaluator-function.ts';
 import { importVpc } from './constructs/imported-vpc.ts';
 import { ProbeFunction, probeTarget } from './constructs/probe-function.ts';
@@ -53,11 +54,8 @@ export class ZkLookoutStack extends Stack {
     const settings = new SettingsParameters(this, 'Settings', { stage, ensembleNames: config.ensembles.map((e) => e.name) });
     const layer = new ZookeeperLayer(this, 'ZookeeperLayer', { directory: props.zookeeperLayerDirectory }).layer;
     this.schedules = new ProbeSchedules(this, 'Schedules', { stage });
-    this.dashboard = new LookoutDashboard(this, 'Dashboard', {
-      stage,
-      ensembles: config.ensembles.map((e) => ({ name: e.name, serverCount: e.servers.length })),
-    });
 
+    const probeLogGroups = new Map<string, string>();
     this.probes = [...groupByVpc(config.ensembles)].map(([vpcId, ensembles]) => {
       const probe = new ProbeFunction(this, `Probe-${vpcId}`, {
         stage,
@@ -68,6 +66,7 @@ export class ZkLookoutStack extends Stack {
         roundTtlDays: config.retentionDays,
         logRetention,
       });
+      for (const ensemble of ensembles) probeLogGroups.set(ensemble.name, probe.lookout.logGroup.logGroupName);
       for (const ensemble of ensembles) this.schedules.addProbe(probeTarget(ensemble), probe.lookout.function, ensemble.scheduleRate);
       return probe;
     });
@@ -79,7 +78,7 @@ export class ZkLookoutStack extends Stack {
       settings,
       schedules: this.schedules,
       ensembles: config.ensembles.map((e) => ({ name: e.name, intervalSeconds: e.scheduleRate * 60 })),
-      dashboardUrl: `https://${Aws.REGION}.console.aws.amazon.com/cloudwatch/home?region=${Aws.REGION}#dashboards/dashboard/${this.dashboard.dashboardName}`,
+      dashboardUrl: `https://${Aws.REGION}.console.aws.amazon.com/cloudwatch/home?region=${Aws.REGION}#dashboards/dashboard/${dashboardNameOf(stage)}`,
       logRetention,
     });
 
@@ -88,6 +87,25 @@ export class ZkLookoutStack extends Stack {
     }
 
     if (config.alertmanager) this.alertmanagerRelay = alertmanagerRelay(this, config.alertmanager, { stage, topic: this.alerts.topic, logRetention });
+
+    const functions = [
+      ...this.probes.map((p) => ({ label: `probe ${p.vpc.vpcId}`, lookout: p.lookout })),
+      { label: 'evaluator', lookout: this.evaluator.evaluator },
+      { label: 'sweep', lookout: this.evaluator.sweep },
+      ...(this.chatRelay ? [{ label: 'chat relay', lookout: this.chatRelay.lookout }] : []),
+      ...(this.alertmanagerRelay ? [{ label: 'Alertmanager relay', lookout: this.alertmanagerRelay.lookout }] : []),
+    ];
+    for (const { lookout } of functions) lookout.function.addEnvironment(HandlerEnv.PowertoolsLogLevel, config.logLevel);
+    if (config.perEnsembleMetrics) {
+      for (const fn of [...this.probes.map((p) => p.lookout.function), this.evaluator.evaluator.function]) fn.addEnvironment(HandlerEnv.PerEnsembleMetrics, 'true');
+    }
+    this.dashboard = new LookoutDashboard(this, 'Dashboard', {
+      stage,
+      ensembles: config.ensembles.map((e) => ({ name: e.name, serverCount: e.servers.length, probeLogGroupName: probeLogGroups.get(e.name)! })),
+      evaluatorLogGroupName: this.evaluator.evaluator.logGroup.logGroupName,
+      functions: functions.map(({ label, lookout }) => ({ label, fn: lookout.function })),
+      perEnsembleMetrics: config.perEnsembleMetrics,
+    });
 
     this.watchdog = new Watchdog(this, 'Watchdog', { topic: this.alerts.operationsTopic, alarmNamePrefix });
     for (const probe of this.probes) this.watchdog.watchFunction(`probe-${probe.vpc.vpcId}`, probe.lookout.function);

@@ -6,7 +6,7 @@
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { AlertMessage } from '../../functions/core/deliver/alert-message.ts';
-import { roundItem, type ResultsTable } from '../../functions/adapters/results-table.ts';
+import { roundItem, stateItem, type ResultsTable } from '../../functions/adapters/results-table.ts';
 import { buildAlertMessage } from '../../functions/core/deliver/build-alert-message.ts';
 import { evaluateRound, type EvaluationSettings } from '../../functions/core/evaluate/evaluate-round.ts';
 import type { EnsembleState } from '../../functions/core/evaluate/ensemble-state.ts';
@@ -20,6 +20,10 @@ export interface StoreCost {
   messages: number;
   reported: { writeUnitsPerRound: number; readUnitsPerEvaluation: number; writeUnitsPerEvaluation: number };
   computed: { writeUnitsPerRound: number; readUnitsPerEvaluation: number; writeUnitsPerEvaluation: number };
+  /** Evaluations that published no message (and found none waiting): the cost of a quiet round. */
+  quiet: { evaluations: number; readUnitsPerEvaluation: number; writeUnitsPerEvaluation: number };
+  /** Evaluations that published: the outbox write and its clearing included. */
+  withMessages: { evaluations: number; messages: number; writeUnitsPerEvaluation: number };
   /** Median bytes of a round item and of the state item, by DynamoDB's size rules. */
   roundItemBytes: number;
   stateItemBytes: number;
@@ -27,10 +31,11 @@ export interface StoreCost {
   evaluationMs: number;
 }
 
-/** DynamoDB item size: attribute names plus values (strings UTF-8, numbers ~1 byte per 2 digits + 1, lists 3 + 1 per element). */
+/** DynamoDB item size: attribute names plus values (strings UTF-8, binary its bytes, numbers ~1 byte per 2 digits + 1, lists 3 + 1 per element). */
 export function itemBytes(item: Record<string, AttributeValue>): number {
   const valueBytes = (v: AttributeValue): number => {
     if (v.S !== undefined) return Buffer.byteLength(v.S);
+    if (v.B !== undefined) return v.B.byteLength;
     if (v.N !== undefined) return Math.ceil(v.N.replace(/^-|\./g, '').length / 2) + 1;
     if (v.L !== undefined) return 3 + v.L.reduce((sum, e) => sum + 1 + valueBytes(e), 0);
     return 1;
@@ -42,8 +47,9 @@ const writeUnits = (bytes: number) => Math.max(1, Math.ceil(bytes / 1024));
 /** Strongly consistent read (the state item is read that way). */
 const readUnits = (bytes: number) => Math.max(1, Math.ceil(bytes / 4096));
 
-function stateItemBytes(state: EnsembleState, outbox: readonly AlertMessage[]): number {
-  return itemBytes({ pk: { S: `ENS#${state.ensembleName}` }, sk: { S: 'STATE' }, type: { S: 'state' }, rev: { N: '1000' }, state: { S: JSON.stringify(state) }, outbox: { L: outbox.map((m) => ({ S: JSON.stringify(m) })) } });
+/** The state item as the adapter writes it (a revision of four digits). */
+function stateItemBytes(state: EnsembleState, outbox: AlertMessage[]): number {
+  return itemBytes(stateItem(state.ensembleName, { state, outbox }, 1000));
 }
 
 /**
@@ -60,6 +66,8 @@ export async function measureStoreCost(table: ResultsTable, rounds: readonly Pro
   const before = table.capacityUsed();
   let afterRounds = { readUnits: 0, writeUnits: 0 };
   let evaluationUnits = { readUnits: 0, writeUnits: 0 };
+  const quiet = { evaluations: 0, readUnits: 0, writeUnits: 0 };
+  const loud = { evaluations: 0, messages: 0, writeUnits: 0 };
   for (const round of rounds) {
     const item = roundItem(round, round.startedAt);
     roundSizes.push(itemBytes(item));
@@ -89,6 +97,15 @@ export async function measureStoreCost(table: ResultsTable, rounds: readonly Pro
     messages += outcome.published.length;
     const c2 = table.capacityUsed();
     evaluationUnits = { readUnits: evaluationUnits.readUnits + c2.readUnits - c1.readUnits, writeUnits: evaluationUnits.writeUnits + c2.writeUnits - c1.writeUnits };
+    if (outcome.published.length === 0) {
+      quiet.evaluations += 1;
+      quiet.readUnits += c2.readUnits - c1.readUnits;
+      quiet.writeUnits += c2.writeUnits - c1.writeUnits;
+    } else {
+      loud.evaluations += 1;
+      loud.messages += outcome.published.length;
+      loud.writeUnits += c2.writeUnits - c1.writeUnits;
+    }
   }
   const n = rounds.length;
   const total = table.capacityUsed();
@@ -98,6 +115,8 @@ export async function measureStoreCost(table: ResultsTable, rounds: readonly Pro
     messages,
     reported: { writeUnitsPerRound: afterRounds.writeUnits / n, readUnitsPerEvaluation: evaluationUnits.readUnits / n, writeUnitsPerEvaluation: evaluationUnits.writeUnits / n },
     computed: { writeUnitsPerRound: computed.round / n, readUnitsPerEvaluation: computed.read / n, writeUnitsPerEvaluation: computed.write / n },
+    quiet: { evaluations: quiet.evaluations, readUnitsPerEvaluation: quiet.readUnits / Math.max(1, quiet.evaluations), writeUnitsPerEvaluation: quiet.writeUnits / Math.max(1, quiet.evaluations) },
+    withMessages: { evaluations: loud.evaluations, messages: loud.messages, writeUnitsPerEvaluation: loud.writeUnits / Math.max(1, loud.evaluations) },
     roundItemBytes: median(roundSizes),
     stateItemBytes: median(stateSizes),
     evaluationMs: median(times),

@@ -22,6 +22,7 @@ import { readEnsembleState } from '../core/evaluate/read-ensemble-state.ts';
 import { PROBE_ROUND_VERSION, type ProbeRound } from '../core/probe/probe-round.ts';
 import { isReadableRoundVersion, OLDEST_READABLE_ROUND_VERSION, upgradeProbeRound } from '../core/probe/read-probe-round.ts';
 import { mergeSorted } from './merge-sorted.ts';
+import { packJson, ROUND_ENCODING, STATE_ENCODING, StoredEncodingError, unpackJson } from './stored-json.ts';
 
 export const DEFAULT_ROUND_TTL_DAYS = 14;
 const STATE_SK = 'STATE';
@@ -80,8 +81,12 @@ export class StoredItemError extends Error {
   override name = 'StoredItemError';
 }
 
-/** The shape shared by SDK items and DynamoDB stream images (only the types used here). */
-export type ItemImage = Record<string, { S?: string; N?: string } | undefined>;
+/**
+ * The shape shared by SDK items and DynamoDB stream images (only the types used here). A
+ * binary value is a Uint8Array from the SDK and base64 text in a stream record Lambda
+ * delivers as JSON.
+ */
+export type ItemImage = Record<string, { S?: string; N?: string; B?: Uint8Array | string; L?: { S?: string }[] } | undefined>;
 
 /** Partition key of the ensemble's state item (and of rounds written before `ROUND_KEY_PREFIX`). */
 export const ensembleKey = (ensembleName: string): string => `ENS#${ensembleName}`;
@@ -127,7 +132,11 @@ function createResultsTableInput(tableName: string): CreateTableCommandInput {
   };
 }
 
-/** The round item as written (and as the stream's NEW_IMAGE carries it). */
+/**
+ * The round item as written (and as the stream's NEW_IMAGE carries it): the round's JSON
+ * deflated with the round dictionary in `body` (`enc` names it), ≤ 1 KB for a 3-server
+ * round. Items written before kept the JSON text in `round`; both are read.
+ */
 export function roundItem(round: ProbeRound, scheduledAt: Date | string, ttlSeconds = DEFAULT_ROUND_TTL_DAYS * 86_400): Record<string, AttributeValue> {
   const scheduled = new Date(isoTime(scheduledAt, 'scheduledAt'));
   return {
@@ -135,9 +144,53 @@ export function roundItem(round: ProbeRound, scheduledAt: Date | string, ttlSeco
     sk: { S: roundSortKey(scheduled, round.roundId) },
     type: { S: 'round' },
     roundVersion: { N: String(round.version) },
-    round: { S: JSON.stringify(round) },
+    enc: { S: ROUND_ENCODING },
+    body: { B: packJson(round, ROUND_ENCODING) },
     ttl: { N: String(Math.floor(scheduled.getTime() / 1000) + ttlSeconds) },
   };
+}
+
+/**
+ * The state item as written: state and outbox together, deflated with the state dictionary
+ * (one attribute, so a message in the outbox shares the state's compression). Items
+ * written before kept `state` as JSON text and `outbox` as a list of JSON texts; both are read.
+ */
+export function stateItem(ensembleName: string, write: StateWrite, rev: number): Record<string, AttributeValue> {
+  return {
+    pk: { S: ensembleKey(ensembleName) },
+    sk: { S: STATE_SK },
+    type: { S: 'state' },
+    rev: { N: String(rev) },
+    enc: { S: STATE_ENCODING },
+    body: { B: packJson({ state: write.state, outbox: write.outbox }, STATE_ENCODING) },
+  };
+}
+
+/** An item as a DynamoDB stream record in Lambda's JSON event carries it: binary values as base64 text. */
+export function streamImage(item: Record<string, AttributeValue>): ItemImage {
+  return Object.fromEntries(Object.entries(item).map(([name, value]) => [name, value.B !== undefined ? { B: Buffer.from(value.B).toString('base64') } : (value as { S?: string; N?: string })]));
+}
+
+/** The state and outbox in a state item of either layout; throws `StoredItemError` naming what is wrong. */
+export function decodeStateItem(item: ItemImage, where: string): StateWrite {
+  if (item.state?.S !== undefined || item.body?.B === undefined) {
+    return {
+      // Older stored versions are upgraded here; one this code cannot read is refused with the reason.
+      state: readEnsembleState(parseJson<unknown>(item.state?.S, `${where}: attribute "state"`), where),
+      outbox: (item.outbox?.L ?? []).map((m, i) => parseJson<AlertMessage>(m.S, `${where}: outbox[${i}]`)),
+    };
+  }
+  let body: unknown;
+  try {
+    body = unpackJson(item.body.B, item.enc?.S ?? '(missing)', `${where}: attribute "body"`);
+  } catch (err) {
+    if (err instanceof StoredEncodingError) throw new StoredItemError(err.message);
+    throw err;
+  }
+  const { state, outbox } = (body ?? {}) as Partial<StateWrite>;
+  if (typeof state !== 'object' || state === null) throw new StoredItemError(`${where}: attribute "body" holds no state object`);
+  if (!Array.isArray(outbox)) throw new StoredItemError(`${where}: attribute "body" holds no outbox list`);
+  return { state: readEnsembleState(state, where), outbox };
 }
 
 /** The round inside a round item or stream image; throws `StoredItemError` naming what is wrong. */
@@ -147,13 +200,22 @@ export function decodeRoundItem(item: ItemImage): ProbeRound {
   if (!isReadableRoundVersion(Number(item.roundVersion?.N))) {
     throw new StoredItemError(`${where}: roundVersion ${item.roundVersion?.N ?? 'missing'}, this code reads ${OLDEST_READABLE_ROUND_VERSION} to ${PROBE_ROUND_VERSION}`);
   }
-  const text = item.round?.S;
-  if (text === undefined) throw new StoredItemError(`${where}: attribute "round" missing`);
   let round: unknown;
-  try {
-    round = JSON.parse(text);
-  } catch (err) {
-    throw new StoredItemError(`${where}: attribute "round" is not JSON (${(err as Error).message})`);
+  const text = item.round?.S;
+  if (text !== undefined) {
+    try {
+      round = JSON.parse(text);
+    } catch (err) {
+      throw new StoredItemError(`${where}: attribute "round" is not JSON (${(err as Error).message})`);
+    }
+  } else if (item.body?.B !== undefined) {
+    try {
+      round = unpackJson(item.body.B, item.enc?.S ?? '(missing)', `${where}: attribute "body"`);
+    } catch (err) {
+      throw new StoredItemError((err as Error).message);
+    }
+  } else {
+    throw new StoredItemError(`${where}: attribute "body" (or "round", before compression) missing`);
   }
   if (typeof round !== 'object' || round === null) throw new StoredItemError(`${where}: attribute "round" is not an object`);
   try {
@@ -244,12 +306,7 @@ export class ResultsTable {
     const where = `state item of ensemble "${ensembleName}"`;
     const rev = Number(out.Item.rev?.N);
     if (!Number.isInteger(rev)) throw new StoredItemError(`${where}: rev ${out.Item.rev?.N ?? 'missing'} is not an integer`);
-    return {
-      // Older stored versions are upgraded here; one this code cannot read is refused with the reason.
-      state: readEnsembleState(parseJson<unknown>(out.Item.state?.S, `${where}: attribute "state"`), where),
-      outbox: (out.Item.outbox?.L ?? []).map((m, i) => parseJson<AlertMessage>(m.S, `${where}: outbox[${i}]`)),
-      rev,
-    };
+    return { ...decodeStateItem(out.Item as ItemImage, where), rev };
   }
 
   /**
@@ -263,14 +320,7 @@ export class ResultsTable {
       const out = await this.client.send(
         new PutItemCommand({
           TableName: this.tableName,
-          Item: {
-            pk: { S: ensembleKey(ensembleName) },
-            sk: { S: STATE_SK },
-            type: { S: 'state' },
-            rev: { N: String(rev) },
-            state: { S: JSON.stringify(write.state) },
-            outbox: { L: write.outbox.map((m) => ({ S: JSON.stringify(m) })) },
-          },
+          Item: stateItem(ensembleName, write, rev),
           ...(expectedRev === undefined
             ? { ConditionExpression: 'attribute_not_exists(pk)' }
             : { ConditionExpression: 'rev = :rev', ExpressionAttributeValues: { ':rev': { N: String(expectedRev) } } }),

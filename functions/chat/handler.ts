@@ -71,10 +71,16 @@ export function createRelayHandler(deps: RelayDeps) {
         }),
       );
       for (const r of results) {
-        if (r.ok) deps.logger.info('delivered', { channel: r.channel, attempts: r.attempts });
+        if (r.ok) deps.logger.debug('delivered', { channel: r.channel, attempts: r.attempts });
         else deps.logger.error('delivery failed', { channel: r.channel, attempts: r.attempts, reason: r.error });
       }
-      deps.logger.info('relayed', { wanted: wanted.length, alreadyDelivered: wanted.length - pending.length, failed: results.filter((r) => !r.ok).length });
+      // The one INFO line per message: which channels it reached.
+      deps.logger.info('relayed', {
+        wanted: wanted.length,
+        alreadyDelivered: wanted.length - pending.length,
+        delivered: results.filter((r) => r.ok).map((r) => r.channel),
+        failed: results.filter((r) => !r.ok).length,
+      });
       failures.push(...results.filter((r) => !r.ok).map((r) => `${r.channel} (message ${messageId})`));
     }
     if (failures.length > 0) throw new ChannelDeliveryError(`delivery failed for ${failures.length} channel(s): ${failures.join(', ')}`);

@@ -4,7 +4,7 @@
  * reused while the function stays warm, and how an outcome is logged.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { HandlerEnv } from '../../infra/handler-environment.ts';
+import { EvaluatorLogFields, HandlerEnv } from '../../infra/handler-environment.ts';
 import { requiredEnv } from '../adapters/required-env.ts';
 import { ResultsTable } from '../adapters/results-table.ts';
 import { AlertTooLargeError, SnsNotifier } from '../adapters/sns-notifier.ts';
@@ -31,12 +31,19 @@ export function evaluatorPorts(env: NodeJS.ProcessEnv = process.env, logger?: Lo
   return built;
 }
 
-/** One log line per outcome, and an error for each message dropped as undeliverable. */
-export function logOutcome(log: Logger, outcome: EnsembleOutcome): void {
+/**
+ * One INFO line per outcome (the dashboard reads `probability` from it; fields in
+ * EvaluatorLogFields), and an error for each message dropped as undeliverable. `extra`:
+ * what the caller measured around it (duration, the round's size).
+ */
+export function logOutcome(log: Logger, outcome: EnsembleOutcome, extra: Record<string, number> = {}): void {
   for (const { message, error } of outcome.undeliverable) log.error('alert dropped: it can never be published', { title: message.title, error });
+  const probability = outcome.evaluation ? outcome.state?.lastProbability : undefined;
   log.info(outcome.evaluation ? 'evaluated' : 'nothing new to evaluate', {
+    ...(probability !== undefined ? { [EvaluatorLogFields.probability]: Number(probability.toPrecision(3)) } : {}),
     transitions: outcome.evaluation?.transitions.map((t) => `${t.change} ${t.alertKey}`) ?? [],
     published: outcome.published.length,
-    conflicts: outcome.conflicts,
+    ...(outcome.conflicts > 0 ? { conflicts: outcome.conflicts } : {}),
+    ...extra,
   });
 }

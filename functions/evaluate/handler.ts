@@ -8,7 +8,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { ENSEMBLE_DIMENSION, METRICS_NAMESPACE, MetricNames, ServiceNames } from '../../infra/handler-environment.ts';
+import { ENSEMBLE_DIMENSION, METRICS_NAMESPACE, MetricNames, perEnsembleMetricsOn, ServiceNames } from '../../infra/handler-environment.ts';
 import { evaluateEnsembleRound } from './evaluate-ensemble.ts';
 import { evaluatorPorts, logOutcome } from './evaluator-ports.ts';
 import { streamWork } from './stream-record.ts';
@@ -34,9 +34,10 @@ async function evaluateRecord(record: DynamoDBRecord, failedEnsembles: Set<strin
   logger.appendKeys({ ensemble: round.ensembleName, roundId: round.roundId });
   try {
     if (failedEnsembles.has(round.ensembleName)) throw new Error(`an earlier round of ensemble "${round.ensembleName}" failed in this batch; kept in order for the retry`);
+    const startedAt = performance.now();
     const outcome = await evaluateEnsembleRound(round, evaluatorPorts(process.env, logger));
-    logOutcome(logger, outcome);
-    if (outcome.evaluation && outcome.state?.lastProbability !== undefined) {
+    logOutcome(logger, outcome, { durationMs: Math.round(performance.now() - startedAt), servers: round.servers.length, serving: round.ensemble.serving });
+    if (perEnsembleMetricsOn() && outcome.evaluation && outcome.state?.lastProbability !== undefined) {
       metrics.addDimension(ENSEMBLE_DIMENSION, round.ensembleName);
       metrics.addMetric(MetricNames.WarningProbability, MetricUnit.NoUnit, outcome.state.lastProbability);
       metrics.publishStoredMetrics();

@@ -11,7 +11,7 @@ import { DeploymentListPaths, HandlerEnv, ServiceNames, type SweepEnsemble } fro
 import { DeploymentList } from '../adapters/deployment-list.ts';
 import { requiredEnv } from '../adapters/required-env.ts';
 import { sweepEnsemble } from './evaluate-ensemble.ts';
-import { evaluatorPorts, logOutcome } from './evaluator-ports.ts';
+import { evaluatorPorts } from './evaluator-ports.ts';
 
 const logger = new Logger({ serviceName: ServiceNames.Sweep });
 const deploymentList = new DeploymentList();
@@ -28,9 +28,12 @@ export interface SweepResult {
 export async function handler(_event?: unknown, context?: Context): Promise<SweepResult> {
   // Request id and cold start on every line; resetKeys() per ensemble keeps them.
   if (context) logger.addContext(context);
+  const startedAt = performance.now();
   const path = DeploymentListPaths.sweepEnsembles(requiredEnv(HandlerEnv.Stage));
   const ensembles = parseSweepEnsembles(await deploymentList.read(path), path);
   const result: SweepResult = { swept: 0, stale: [], published: 0 };
+  /** `<ensemble>: <change> <alert key>` for what this run changed, in its one line. */
+  const transitions: string[] = [];
   const failed: string[] = [];
   for (const { name, intervalSeconds } of ensembles) {
     logger.appendKeys({ ensemble: name });
@@ -39,7 +42,8 @@ export async function handler(_event?: unknown, context?: Context): Promise<Swee
       result.swept += 1;
       result.published += outcome.published.length;
       if (outcome.state?.alerts['probe-stale']) result.stale.push(name);
-      if (outcome.evaluation || outcome.published.length > 0 || outcome.undeliverable.length > 0) logOutcome(logger, outcome);
+      for (const t of outcome.evaluation?.transitions ?? []) transitions.push(`${name}: ${t.change} ${t.alertKey}`);
+      for (const { message, error } of outcome.undeliverable) logger.error('alert dropped: it can never be published', { title: message.title, error });
     } catch (err) {
       failed.push(name);
       logger.error('sweep of ensemble failed', { error: err as Error });
@@ -47,8 +51,8 @@ export async function handler(_event?: unknown, context?: Context): Promise<Swee
       logger.resetKeys();
     }
   }
-  // One line per run, so a quiet sweep is told apart from one that did not run.
-  logger.info('swept', { ...result, failed: failed.length });
+  // The one INFO line per run (errors apart), so a quiet sweep is told apart from one that did not run.
+  logger.info('swept', { ...result, transitions, failed: failed.length, durationMs: Math.round(performance.now() - startedAt) });
   if (failed.length > 0) throw new Error(`sweep failed for ${failed.length} of ${ensembles.length} ensemble(s): ${failed.join(', ')}`);
   return result;
 }

@@ -21,6 +21,9 @@ export const MAX_ENSEMBLE_NAME = 48;
 /** CloudWatch Logs accepts only these retention periods. */
 const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
+/** Powertools Logger levels the functions accept (`POWERTOOLS_LOG_LEVEL`). */
+export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
+
 const got = (input: unknown) => `got ${JSON.stringify(input)}`;
 const pattern = (re: RegExp, rule: string) => z.string().regex(re, { error: (iss) => `${rule}, ${got(iss.input)}` });
 const port = z.int().min(1).max(65535).meta({ description: 'TCP port, 1-65535' });
@@ -162,6 +165,16 @@ export const deploymentConfigSchema = z
       .union(LOG_RETENTION_DAYS.map((d) => z.literal(d)))
       .default(30)
       .meta({ description: `Lambda log retention; one of ${LOG_RETENTION_DAYS.join(', ')}.` }),
+    perEnsembleMetrics: z.boolean().default(false).meta({
+      description:
+        'Emit 5 CloudWatch custom metrics per ensemble (EMF: leaders, serving, warning probability, probe and canary ms) and draw the dashboard from them: ' +
+        '$0.30 per metric-month, $1.50 per ensemble-month, and the free dashboard tier stops at 50 metrics. ' +
+        'Default false: the dashboard reads the functions\' structured logs with Logs Insights ($0.005 per GB scanned, only while it is looked at) and AWS/Lambda\'s own metrics.',
+    }),
+    logLevel: z
+      .enum(LOG_LEVELS, { error: (iss) => `one of ${LOG_LEVELS.join(', ')}, ${got(iss.input)}` })
+      .default('INFO')
+      .meta({ description: 'POWERTOOLS_LOG_LEVEL of every function. INFO: one line per invocation (errors apart); DEBUG adds the detail, at ingestion cost ($0.50 per GB).' }),
     ensembles: z.array(ensembleSchema).min(1),
     emailSubscriptions: z.array(emailSchema).default([]),
     chatChannels: z.array(chatChannelSchema).default([]),

@@ -23,7 +23,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ServiceNames } from '../../infra/handler-environment.ts';
 import { LAMBDA_NODE_MAJOR } from '../../infra/lambda-platform.ts';
 import { ensureZookeeperLayerBuild, LAYER_ADDON, type ZookeeperLayerBuild } from '../../infra/layer-build/zookeeper-layer-build.ts';
-import { decodeRoundItem, roundPartitionKey, type ItemImage } from '../../functions/adapters/results-table.ts';
+import { decodeRoundItem, roundPartitionKey, streamImage, type ItemImage } from '../../functions/adapters/results-table.ts';
 import { parseAlertMessage } from '../../functions/chat/parse-alert-message.ts';
 import type { AlertMessage } from '../../functions/core/deliver/alert-message.ts';
 import type { WebhookBody } from '../../functions/core/deliver/renderers/webhook.ts';
@@ -80,6 +80,8 @@ beforeAll(async () => {
     configPath,
     JSON.stringify({
       stage: STAGE,
+      // The EMF metrics are opt-in (issue 16): on here, so the bundles' metrics path runs too.
+      perEnsembleMetrics: true,
       ensembles: [
         {
           name: ENSEMBLE,
@@ -252,7 +254,8 @@ describe('bundled handlers from the synthesized cloud assembly', () => {
           dynamodb: {
             ApproximateCreationDateTime: Math.floor(Date.now() / 1000),
             Keys: { pk: roundItem.pk!, sk: roundItem.sk! } as never,
-            NewImage: roundItem as never,
+            // As Lambda's JSON event carries it: the binary body as base64.
+            NewImage: streamImage(roundItem as Record<string, AttributeValue>) as never,
             SequenceNumber: '111100000000000000000001',
             SizeBytes: JSON.stringify(roundItem).length,
             StreamViewType: 'NEW_IMAGE',

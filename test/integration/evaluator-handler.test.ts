@@ -3,7 +3,8 @@ import { GetParameterCommand, GetParametersByPathCommand, SSMClient } from '@aws
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, vi } from 'vitest';
-import { ResultsTable, roundItem } from '../../functions/adapters/results-table.ts';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { ResultsTable, roundItem, streamImage } from '../../functions/adapters/results-table.ts';
 import type { AlertMessage } from '../../functions/core/deliver/alert-message.ts';
 import { compactRound } from '../../functions/core/probe/compact-round.ts';
 import { PROBE_ROUND_VERSION, type ProbeRound } from '../../functions/core/probe/probe-round.ts';
@@ -75,6 +76,8 @@ const at = (minute: number) => new Date(T0 + minute * 60_000);
 function record(eventName: 'INSERT' | 'MODIFY' | 'REMOVE', image: Record<string, unknown>, extra: Partial<DynamoDBRecord> = {}): DynamoDBRecord {
   sequence += 1;
   const keys = { pk: image.pk, sk: image.sk };
+  // As Lambda's JSON event carries it: a binary attribute (the round's body) as base64.
+  const streamed = streamImage(image as Record<string, AttributeValue>);
   return JSON.parse(
     JSON.stringify({
       eventID: `event-${sequence}`,
@@ -85,9 +88,9 @@ function record(eventName: 'INSERT' | 'MODIFY' | 'REMOVE', image: Record<string,
       eventSourceARN: 'arn:aws:dynamodb:us-east-1:123456789012:table/results/stream/2026-03-01T00:00:00.000',
       dynamodb: {
         Keys: keys,
-        ...(eventName === 'REMOVE' ? {} : { NewImage: image }),
+        ...(eventName === 'REMOVE' ? {} : { NewImage: streamed }),
         SequenceNumber: String(sequence).padStart(21, '0'),
-        SizeBytes: JSON.stringify(image).length,
+        SizeBytes: JSON.stringify(streamed).length,
         StreamViewType: 'NEW_IMAGE',
       },
       ...extra,

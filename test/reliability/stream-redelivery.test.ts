@@ -14,7 +14,7 @@ import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { roundItem } from '../../functions/adapters/results-table.ts';
+import { roundItem, streamImage } from '../../functions/adapters/results-table.ts';
 import type { AlertMessage } from '../../functions/core/deliver/alert-message.ts';
 import type { ProbeRound } from '../../functions/core/probe/probe-round.ts';
 import { parseRoundLine } from '../../functions/core/probe/round-lines.ts';
@@ -65,7 +65,8 @@ beforeEach(fakeAws);
 let sequence = 0;
 function insert(round: ProbeRound): DynamoDBRecord {
   sequence += 1;
-  const image = roundItem(round, round.startedAt);
+  // As Lambda's JSON event carries it: the round's binary body as base64.
+  const image = streamImage(roundItem(round, round.startedAt));
   return JSON.parse(
     JSON.stringify({
       eventID: `event-${sequence}`,

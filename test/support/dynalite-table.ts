@@ -46,7 +46,8 @@ export function stubHandlerEnvironment(dynamo: LocalDynamo, tableName: string, e
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
-    ...(metrics ? { POWERTOOLS_DEV: 'true', POWERTOOLS_METRICS_DISABLED: 'false' } : { POWERTOOLS_METRICS_DISABLED: 'true' }),
+    // With metrics, the stack's opt-in (perEnsembleMetrics) too: the handlers emit EMF only then.
+    ...(metrics ? { POWERTOOLS_DEV: 'true', POWERTOOLS_METRICS_DISABLED: 'false', PER_ENSEMBLE_METRICS: 'true' } : { POWERTOOLS_METRICS_DISABLED: 'true' }),
     POWERTOOLS_LOG_LEVEL: 'SILENT',
     ...extra,
   };

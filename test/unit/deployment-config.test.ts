@@ -29,6 +29,12 @@ describe('parseDeploymentConfig', () => {
     expect(parsed.ensembles[0]!.znodeRules).toEqual([]);
   });
 
+  it('keeps per-ensemble metrics off and logs at INFO unless asked, and names a log level it does not know', () => {
+    expect(parseDeploymentConfig(config(), 'example')).toMatchObject({ perEnsembleMetrics: false, logLevel: 'INFO' });
+    expect(parseDeploymentConfig({ ...config(), perEnsembleMetrics: true, logLevel: 'DEBUG' }, 'example')).toMatchObject({ perEnsembleMetrics: true, logLevel: 'DEBUG' });
+    expect(problems({ ...config(), logLevel: 'verbose' })).toContain('logLevel: one of DEBUG, INFO, WARN, ERROR, got "verbose"');
+  });
+
   it('takes znode rules per ensemble and fills in their defaults', () => {
     const value = config();
     value.ensembles[1]!.znodeRules = [

@@ -279,15 +279,49 @@ describe('watchdog and dashboard', () => {
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^AlertsOperationsTopic/) }]);
   });
 
-  it('draws one dashboard with every ensemble\'s leader count, serving servers, warning probability, probe and canary latency', () => {
-    const dashboards = resources(template, 'AWS::CloudWatch::Dashboard');
+  // Issue 16: the default dashboard bills nothing per ensemble (it drew 5 custom metrics per
+  // ensemble); the EMF metrics are opt-in, and only then drawn.
+  type Widget = { type: string; properties: { query?: string; metrics?: unknown[][] } };
+  /** The dashboard's widgets, its tokens (region, log group names) written as TOKEN. */
+  const widgetsOf = (t: Template): Widget[] => {
+    const dashboards = resources(t, 'AWS::CloudWatch::Dashboard');
     expect(dashboards).toHaveLength(1);
-    const body = JSON.stringify(dashboards[0]!.Properties.DashboardBody);
+    const body = dashboards[0]!.Properties.DashboardBody as { 'Fn::Join': [string, unknown[]] } | string;
+    const text = typeof body === 'string' ? body : body['Fn::Join'][1].map((part) => (typeof part === 'string' ? part : 'TOKEN')).join('');
+    return (JSON.parse(text) as { widgets: Widget[] }).widgets;
+  };
+  const metricsOf = (widgets: Widget[]) => widgets.flatMap((w) => w.properties.metrics ?? []).map((m) => m.filter((x) => typeof x === 'string').join('/'));
+
+  it('draws every ensemble from Logs Insights over the probe and evaluator logs by default, with no custom-metric widget', () => {
+    const widgets = widgetsOf(template);
+    expect(metricsOf(widgets).filter((m) => !m.startsWith('AWS/Lambda/'))).toEqual([]);
+    const queries = widgets.filter((w) => w.type === 'log').map((w) => w.properties.query ?? '');
+    expect(queries).toHaveLength(2 * 3);
     for (const ensemble of ['orders-zk', 'kafka-zk']) {
-      for (const metric of Object.values(MetricNames)) {
-        expect(body).toContain(`[\\"ZkLookout\\",\\"${metric}\\",\\"ensemble\\",\\"${ensemble}\\",\\"service\\",\\"${MetricSources[metric]}\\"`);
-      }
+      for (const field of ['serving', 'probability', 'durationMs']) expect(queries).toContainEqual(expect.stringContaining(`filter ensemble = "${ensemble}" and ispresent(${field})`));
     }
+    // The functions' own AWS/Lambda metrics are free and drawn either way.
+    for (const metric of ['Invocations', 'Errors', 'Duration']) expect(metricsOf(widgets)).toContainEqual(expect.stringMatching(new RegExp(`^AWS/Lambda/${metric}/`)));
+    // The handlers are not told to emit EMF.
+    for (const fn of functionsOf(template)) expect(envOf(fn)[HandlerEnv.PerEnsembleMetrics]).toBeUndefined();
+  });
+
+  it('with perEnsembleMetrics draws every ensemble\'s leader count, serving servers, warning probability, probe and canary latency from the EMF metrics the probe and evaluator then emit', () => {
+    const withMetrics = synthStack({ ...exampleConfig(), perEnsembleMetrics: true }).template;
+    const widgets = widgetsOf(withMetrics);
+    for (const ensemble of ['orders-zk', 'kafka-zk']) {
+      for (const metric of Object.values(MetricNames)) expect(metricsOf(widgets)).toContain(`ZkLookout/${metric}/ensemble/${ensemble}/service/${MetricSources[metric]}`);
+    }
+    expect(widgets.filter((w) => w.type === 'log')).toEqual([]);
+    expect(envOf(byService(withMetrics, ServiceNames.Probe))[HandlerEnv.PerEnsembleMetrics]).toBe('true');
+    expect(envOf(byService(withMetrics, ServiceNames.Evaluator))[HandlerEnv.PerEnsembleMetrics]).toBe('true');
+    expect(envOf(byService(withMetrics, ServiceNames.Sweep))[HandlerEnv.PerEnsembleMetrics]).toBeUndefined();
+  });
+
+  it('sets every function\'s log level from the config (INFO unless said otherwise)', () => {
+    for (const fn of functionsOf(template)) expect(envOf(fn)[HandlerEnv.PowertoolsLogLevel]).toBe('INFO');
+    const debug = synthStack({ ...exampleConfig(), logLevel: 'DEBUG' }).template;
+    for (const fn of functionsOf(debug)) expect(envOf(fn)[HandlerEnv.PowertoolsLogLevel]).toBe('DEBUG');
   });
 });
 
