@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { privateEnsemble } from '../support/ensembles.ts';
+import { waitUntil } from '../support/wait-until.ts';
 
 const trio = inject('trio');
 const broken = await privateEnsemble({ size: 3 });
@@ -98,6 +99,8 @@ describe('zk-lookout check', () => {
     const [a, b] = await broken.followers();
     if (a === undefined || b === undefined) throw new Error('need two followers');
     await Promise.all([broken.stop(a), broken.stop(b)]);
+    // The survivor notices it lost its followers only after its sync limit.
+    await waitUntil(async () => [...(await broken.modes()).values()].every((mode) => mode === undefined), 'the survivor to stop serving');
     const { code, stdout } = await check('--servers', broken.connectString, '--timeout-ms', '1000');
     expect(code).toBe(2);
     const { first, perf } = parts(stdout);
