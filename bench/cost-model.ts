@@ -24,7 +24,7 @@ import { parseArgs } from 'node:util';
 import { LOCAL_TABLE, openEmbeddedStore } from '../cli/local/embedded-store.ts';
 import { settingsFor } from '../functions/core/evaluate/settings-snapshot.ts';
 import { SWEEP_RATE_MINUTES } from '../infra/constructs/evaluator-function.ts';
-import { MetricNames } from '../infra/handler-environment.ts';
+import { MetricNames } from '../functions/contract/handler-environment.ts';
 import { LocalEnsemble } from '../scripts/local-ensemble.ts';
 import { median } from './stats.ts';
 import { bundleHandlers, initTimeMs } from './support/handler-bundles.ts';

@@ -22,12 +22,12 @@
 import { parseArgs } from 'node:util';
 import { openEmbeddedStore } from '../cli/local/embedded-store.ts';
 import { evaluateRound } from '../functions/core/evaluate/evaluate-round.ts';
-import type { EnsembleState } from '../functions/core/evaluate/ensemble-state.ts';
+import type { EnsembleState } from '../functions/contract/ensemble-state.ts';
 import { settingsFor } from '../functions/core/evaluate/settings-snapshot.ts';
-import type { ProbeRound } from '../functions/core/probe/probe-round.ts';
+import type { ProbeRound } from '../functions/contract/probe-round.ts';
 import { median, row, sample } from './stats.ts';
 import { recordedTrio, roundStream, widenedToFive } from './support/round-sequences.ts';
-import { stateItem } from '../functions/adapters/results-table.ts';
+import { stateItem } from '../functions/adapters/aws/results-table.ts';
 import { itemBytes, measureStoreCost } from './support/store-cost.ts';
 import { readCorpus } from './warning-scenarios.ts';
 

@@ -12,10 +12,10 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { evaluateRound } from '../functions/core/evaluate/evaluate-round.ts';
-import type { EnsembleState } from '../functions/core/evaluate/ensemble-state.ts';
+import type { EnsembleState } from '../functions/contract/ensemble-state.ts';
 import { settingsFor } from '../functions/core/evaluate/settings-snapshot.ts';
 import { roundIdOf } from '../functions/core/probe/round-slots.ts';
-import { probeEnsemble } from '../functions/probe/probe-ensemble.ts';
+import { probeEnsemble } from '../functions/adapters/zookeeper/probe-ensemble.ts';
 import { median } from './stats.ts';
 import { startFleet, type SimulatedEnsemble } from './support/simulated-fleet.ts';
 

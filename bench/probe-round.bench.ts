@@ -5,9 +5,9 @@
  *   npm run bench:probe [-- --runs 30]
  */
 import { parseArgs } from 'node:util';
-import { formatAddress, type ServerAddress } from '../functions/core/probe/server-address.ts';
-import { askWord } from '../functions/probe/four-letter-client.ts';
-import { DEFAULT_WORDS, probeEnsemble } from '../functions/probe/probe-ensemble.ts';
+import { formatAddress, type ServerAddress } from '../functions/contract/server-address.ts';
+import { askWord } from '../functions/adapters/zookeeper/four-letter-client.ts';
+import { DEFAULT_WORDS, probeEnsemble } from '../functions/adapters/zookeeper/probe-ensemble.ts';
 import { LocalEnsemble } from '../scripts/local-ensemble.ts';
 import { row, sample } from './stats.ts';
 

@@ -6,12 +6,12 @@
  * should not have fired.
  */
 import { warningKey, evaluateRound } from '../functions/core/evaluate/evaluate-round.ts';
-import type { EnsembleState } from '../functions/core/evaluate/ensemble-state.ts';
+import type { EnsembleState } from '../functions/contract/ensemble-state.ts';
 import { episodesOf, type AlertEpisode } from '../functions/core/evaluate/replay.ts';
 import { settingsFor } from '../functions/core/evaluate/settings-snapshot.ts';
-import type { ThresholdsDocument } from '../functions/core/evaluate/thresholds.ts';
-import type { Transition } from '../functions/core/evaluate/transition.ts';
-import type { ProbeRound } from '../functions/core/probe/probe-round.ts';
+import type { ThresholdsDocument } from '../functions/contract/thresholds.ts';
+import type { Transition } from '../functions/contract/transition.ts';
+import type { ProbeRound } from '../functions/contract/probe-round.ts';
 import type { Scenario } from './warning-scenarios.ts';
 
 export interface FirstWarning {

@@ -22,7 +22,7 @@ import type { Exchange, ServerObservation } from '../functions/core/probe/classi
 import { compactRound } from '../functions/core/probe/compact-round.ts';
 import { parseCons } from '../functions/core/probe/four-letter-words.ts';
 import { formatRoundLine, parseRoundLine } from '../functions/core/probe/round-lines.ts';
-import type { CanaryResult, ClientConnections, FourLetterWord, ProbeRound } from '../functions/core/probe/probe-round.ts';
+import type { CanaryResult, ClientConnections, FourLetterWord, ProbeRound } from '../functions/contract/probe-round.ts';
 
 const FIXTURES = new URL('../test/fixtures/zk-3.8.0/', import.meta.url);
 export const CORPUS_DIR = new URL('../test/fixtures/scenarios/', import.meta.url);

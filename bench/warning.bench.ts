@@ -10,7 +10,7 @@
 import { replayScenario } from './warning-replay.ts';
 import { readCorpus, SCENARIOS } from './warning-scenarios.ts';
 import { evaluateRound } from '../functions/core/evaluate/evaluate-round.ts';
-import type { EnsembleState } from '../functions/core/evaluate/ensemble-state.ts';
+import type { EnsembleState } from '../functions/contract/ensemble-state.ts';
 import { settingsFor } from '../functions/core/evaluate/settings-snapshot.ts';
 
 const f = (x: number | undefined, digits = 1) => (x === undefined ? '—' : x.toFixed(digits));

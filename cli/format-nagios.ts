@@ -4,10 +4,10 @@
  * server (the plugin guidelines' long output), with the exit code 0 OK, 1 WARNING,
  * 2 CRITICAL, 3 UNKNOWN.
  */
-import type { EnsembleState } from '../functions/core/evaluate/ensemble-state.ts';
-import type { ResolvedThresholds } from '../functions/core/evaluate/thresholds.ts';
-import type { AlertName } from '../functions/core/evaluate/transition.ts';
-import { isServing, type ProbeRound, type ServerResult } from '../functions/core/probe/probe-round.ts';
+import type { EnsembleState } from '../functions/contract/ensemble-state.ts';
+import type { ResolvedThresholds } from '../functions/contract/thresholds.ts';
+import type { AlertName } from '../functions/contract/transition.ts';
+import { isServing, type ProbeRound, type ServerResult } from '../functions/contract/probe-round.ts';
 import { terminalSafe } from '../functions/core/text/terminal-safe.ts';
 import { milliseconds, significant } from './format-number.ts';
 

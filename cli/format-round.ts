@@ -1,4 +1,4 @@
-import type { ProbeRound } from '../functions/core/probe/probe-round.ts';
+import type { ProbeRound } from '../functions/contract/probe-round.ts';
 import { terminalSafe } from '../functions/core/text/terminal-safe.ts';
 
 /**

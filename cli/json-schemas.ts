@@ -6,8 +6,8 @@
  * by zk-lookout itself. `npm run config-schema` writes them; a test keeps them current.
  */
 import { z } from 'zod';
-import { SilencesDocument } from '../functions/core/evaluate/silences.ts';
-import { ThresholdsDocument } from '../functions/core/evaluate/thresholds.ts';
+import { SilencesDocument } from '../functions/contract/silences.ts';
+import { ThresholdsDocument } from '../functions/contract/thresholds.ts';
 import { LocalConfigSchema } from './local/local-config.ts';
 
 export interface JsonSchemaFile {

@@ -2,7 +2,7 @@
  * zk-lookout's command line. Each command lives in cli/commands/<name>.ts and exports
  * `run(argv)` returning the exit code; this file only dispatches.
  */
-import { didYouMean } from '../functions/core/did-you-mean.ts';
+import { didYouMean } from '../functions/contract/did-you-mean.ts';
 import { reportError } from './report-error.ts';
 import { UsageError } from './usage-error.ts';
 import { VERSION } from './version.ts';

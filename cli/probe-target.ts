@@ -3,10 +3,10 @@
  * help text, one translation into `probeEnsemble`'s arguments.
  */
 import { readFileSync } from 'node:fs';
-import { FourLetterWords, type FourLetterWord } from '../functions/core/probe/probe-round.ts';
-import { AddressError, parseServerList, type ServerAddress } from '../functions/core/probe/server-address.ts';
-import { DEFAULT_CANARY_ROOT } from '../functions/probe/canary-session.ts';
-import { DEFAULT_TIMEOUT_MS, DEFAULT_WORDS, type AdminMode, type ProbeOptions } from '../functions/probe/probe-ensemble.ts';
+import { FourLetterWords, type FourLetterWord } from '../functions/contract/probe-round.ts';
+import { AddressError, parseServerList, type ServerAddress } from '../functions/contract/server-address.ts';
+import { DEFAULT_CANARY_ROOT } from '../functions/adapters/zookeeper/canary-session.ts';
+import { DEFAULT_TIMEOUT_MS, DEFAULT_WORDS, type AdminMode, type ProbeOptions } from '../functions/adapters/zookeeper/probe-ensemble.ts';
 import { intOption, UsageError } from './usage-error.ts';
 
 export const PROBE_TARGET_OPTIONS = {

@@ -14,7 +14,7 @@ import { AlertmanagerRelay, type AlertmanagerRelayProps } from './constructs/ale
 import { ChatRelay } from './constructs/chat-relay.ts';
 import { ChatbotChannels } from './constructs/chatbot.ts';
 import { dashboardNameOf, LookoutDashboard } from './constructs/dashboard.ts';
-import { HandlerEnv } from './handler-environment.ts';
+import { HandlerEnv } from '../functions/contract/handler-environment.ts';
 import { EvaluatorFunction } from './constructs/evaluator-function.ts';
 import { importVpc } from './constructs/imported-vpc.ts';
 import { ProbeFunction, probeTarget } from './constructs/probe-function.ts';

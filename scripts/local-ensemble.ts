@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { askWord } from '../functions/probe/four-letter-client.ts';
+import { askWord } from '../functions/adapters/zookeeper/four-letter-client.ts';
 import { parseSrvr } from '../functions/core/probe/four-letter-words.ts';
 import { recordProcess } from './process-registry.ts';
 

@@ -12,8 +12,8 @@ import { parseArgs } from 'node:util';
 import { compactRound } from '../functions/core/probe/compact-round.ts';
 import { formatRoundLine, type RoundLine } from '../functions/core/probe/round-lines.ts';
 import { roundIdOf } from '../functions/core/probe/round-slots.ts';
-import { parseServerAddress } from '../functions/core/probe/server-address.ts';
-import { probeEnsemble } from '../functions/probe/probe-ensemble.ts';
+import { parseServerAddress } from '../functions/contract/server-address.ts';
+import { probeEnsemble } from '../functions/adapters/zookeeper/probe-ensemble.ts';
 import { LocalEnsemble } from './local-ensemble.ts';
 
 export const FIXTURE_ENSEMBLE = 'fault-script';

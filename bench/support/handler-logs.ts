@@ -15,11 +15,11 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { roundItem, streamImage } from '../../functions/adapters/results-table.ts';
-import { DEFAULT_THRESHOLDS } from '../../functions/core/evaluate/thresholds.ts';
-import type { ProbeRound } from '../../functions/core/probe/probe-round.ts';
-import type { ServerAddress } from '../../functions/core/probe/server-address.ts';
-import { HandlerEnv, SettingsParameterNames } from '../../infra/handler-environment.ts';
+import { roundItem, streamImage } from '../../functions/adapters/aws/results-table.ts';
+import { DEFAULT_THRESHOLDS } from '../../functions/contract/thresholds.ts';
+import type { ProbeRound } from '../../functions/contract/probe-round.ts';
+import type { ServerAddress } from '../../functions/contract/server-address.ts';
+import { HandlerEnv, SettingsParameterNames } from '../../functions/contract/handler-environment.ts';
 import { capturedDuring } from '../../test/support/captured-log.ts';
 import { median } from '../stats.ts';
 
@@ -107,8 +107,8 @@ export async function measureHandlerLogs(options: {
   ssm.on(GetParameterCommand, { Name: SettingsParameterNames.silences(stage) }).resolves({ Parameter: { Value: '[]' } });
   sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
   try {
-    const { handler: probe } = (await import('../../functions/probe/handler.ts')) as unknown as { handler: Handler };
-    const { handler: evaluate } = (await import('../../functions/evaluate/handler.ts')) as unknown as { handler: Handler };
+    const { handler: probe } = (await import('../../functions/handlers/probe.ts')) as unknown as { handler: Handler };
+    const { handler: evaluate } = (await import('../../functions/handlers/evaluate.ts')) as unknown as { handler: Handler };
     const probe0 = Date.parse('2026-04-01T00:00:00Z');
     const probeRuns = await invokeEach(options.probeRounds, (i) =>
       probe({ ensemble: { name: options.ensembleName, servers: options.servers, canary: { root: '/zk-lookout/canary' }, roundsPerInvocation: 1, intervalSeconds: 60 }, scheduledTime: new Date(probe0 + i * 60_000).toISOString() }, lambdaContext('zk-lookout-probe', i)),

@@ -12,8 +12,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseMntr, parseRuok } from '../../functions/core/probe/four-letter-words.ts';
-import { formatAddress, type ServerAddress } from '../../functions/core/probe/server-address.ts';
-import { askWord } from '../../functions/probe/four-letter-client.ts';
+import { formatAddress, type ServerAddress } from '../../functions/contract/server-address.ts';
+import { askWord } from '../../functions/adapters/zookeeper/four-letter-client.ts';
 
 export interface MntrExporter {
   url: string;

@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { buildEnsembleView } from '../../functions/core/probe/ensemble-view.ts';
-import type { ProbeRound, ServerResult } from '../../functions/core/probe/probe-round.ts';
+import type { ProbeRound, ServerResult } from '../../functions/contract/probe-round.ts';
 import { parseRoundLine } from '../../functions/core/probe/round-lines.ts';
 import { retimed } from '../../test/support/rounds.ts';
 

@@ -8,7 +8,7 @@
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import type { ServerAddress } from '../../functions/core/probe/server-address.ts';
+import type { ServerAddress } from '../../functions/contract/server-address.ts';
 import { fixture } from '../../test/support/fixtures.ts';
 
 export type Behaviour = 'healthy' | 'slow' | 'silent';

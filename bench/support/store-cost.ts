@@ -5,13 +5,13 @@
  * the item sizes by DynamoDB's published rules, so the two can be compared.
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import type { AlertMessage } from '../../functions/core/deliver/alert-message.ts';
-import { roundItem, stateItem, type ResultsTable } from '../../functions/adapters/results-table.ts';
+import type { AlertMessage } from '../../functions/contract/alert-message.ts';
+import { roundItem, stateItem, type ResultsTable } from '../../functions/adapters/aws/results-table.ts';
 import { buildAlertMessage } from '../../functions/core/deliver/build-alert-message.ts';
 import { evaluateRound, type EvaluationSettings } from '../../functions/core/evaluate/evaluate-round.ts';
-import type { EnsembleState } from '../../functions/core/evaluate/ensemble-state.ts';
-import type { ProbeRound } from '../../functions/core/probe/probe-round.ts';
-import { evaluateEnsembleRound } from '../../functions/evaluate/evaluate-ensemble.ts';
+import type { EnsembleState } from '../../functions/contract/ensemble-state.ts';
+import type { ProbeRound } from '../../functions/contract/probe-round.ts';
+import { evaluateEnsembleRound } from '../../functions/app/evaluate-ensemble.ts';
 import { median } from '../stats.ts';
 
 export interface StoreCost {

@@ -1,13 +1,13 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
-import { readArchivedRounds } from '../../functions/adapters/round-archive.ts';
+import { readArchivedRounds } from '../../functions/adapters/aws/round-archive.ts';
 import { compareEpisodes } from '../../functions/core/evaluate/compare-replays.ts';
 import { replayRounds, type EnsembleReplay } from '../../functions/core/evaluate/replay.ts';
-import { formatErrors, type ParseResult } from '../../functions/core/evaluate/settings-document.ts';
-import { parseSilences, type Silence } from '../../functions/core/evaluate/silences.ts';
-import { parseThresholds, type ThresholdsDocument } from '../../functions/core/evaluate/thresholds.ts';
-import type { ProbeRound } from '../../functions/core/probe/probe-round.ts';
+import { formatErrors, type ParseResult } from '../../functions/contract/settings-document.ts';
+import { parseSilences, type Silence } from '../../functions/contract/silences.ts';
+import { parseThresholds, type ThresholdsDocument } from '../../functions/contract/thresholds.ts';
+import type { ProbeRound } from '../../functions/contract/probe-round.ts';
 import { backtestReport } from '../../functions/core/report/backtest-report.ts';
 import { formatBacktest, formatComparison } from '../format-backtest.ts';
 import { openResultsTarget } from '../local/results-target.ts';

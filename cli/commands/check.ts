@@ -1,7 +1,7 @@
-import { loadLocalSettings } from '../../functions/adapters/file-settings.ts';
+import { loadLocalSettings } from '../../functions/adapters/local/file-settings.ts';
 import { evaluateRound } from '../../functions/core/evaluate/evaluate-round.ts';
 import { settingsFor } from '../../functions/core/evaluate/settings-snapshot.ts';
-import { probeEnsemble } from '../../functions/probe/probe-ensemble.ts';
+import { probeEnsemble } from '../../functions/adapters/zookeeper/probe-ensemble.ts';
 import { nagiosResult, NagiosStatus, oneLine } from '../format-nagios.ts';
 import { parseCommandOptions } from '../parse-options.ts';
 import { PROBE_TARGET_HELP, PROBE_TARGET_OPTIONS, probeTargetFrom } from '../probe-target.ts';

@@ -1,6 +1,6 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { readArchivedRounds } from '../../functions/adapters/round-archive.ts';
+import { readArchivedRounds } from '../../functions/adapters/aws/round-archive.ts';
 import { formatRoundLine } from '../../functions/core/probe/round-lines.ts';
 import { openResultsTarget } from '../local/results-target.ts';
 import { Progress } from '../progress.ts';

@@ -4,7 +4,7 @@
  */
 import { existsSync, realpathSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { parseServerList } from '../../functions/core/probe/server-address.ts';
+import { parseServerList } from '../../functions/contract/server-address.ts';
 import { DEFAULT_SILENCES_FILE, parseLocalConfig } from '../local/local-config.ts';
 import { parseCommandOptions } from '../parse-options.ts';
 import { intOption, UsageError } from '../usage-error.ts';

@@ -1,4 +1,4 @@
-import { probeEnsemble } from '../../functions/probe/probe-ensemble.ts';
+import { probeEnsemble } from '../../functions/adapters/zookeeper/probe-ensemble.ts';
 import { formatRound } from '../format-round.ts';
 import { parseCommandOptions } from '../parse-options.ts';
 import { PROBE_TARGET_HELP, PROBE_TARGET_OPTIONS, probeTargetFrom } from '../probe-target.ts';

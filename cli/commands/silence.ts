@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { InvalidSilencesDocumentError, readSilences, updateSilences, type SilencesDocumentStore } from '../../functions/adapters/silences-document.ts';
-import { SilencesFile } from '../../functions/adapters/silences-file.ts';
-import { SilencesParameter } from '../../functions/adapters/silences-parameter.ts';
+import { InvalidSilencesDocumentError, readSilences, updateSilences, type SilencesDocumentStore } from '../../functions/app/silences-document.ts';
+import { SilencesFile } from '../../functions/adapters/local/silences-file.ts';
+import { SilencesParameter } from '../../functions/adapters/aws/silences-parameter.ts';
 import { addSilence, removeSilence, SilenceEditError } from '../../functions/core/evaluate/silence-edits.ts';
-import type { Silence } from '../../functions/core/evaluate/silences.ts';
+import type { Silence } from '../../functions/contract/silences.ts';
 import { loadLocalConfig } from '../local/local-config.ts';
 import { timeOption } from '../time-option.ts';
 import { UsageError } from '../usage-error.ts';

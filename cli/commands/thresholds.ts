@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { parseSilences } from '../../functions/core/evaluate/silences.ts';
-import { DEFAULT_THRESHOLDS, parseThresholds, thresholdNotices } from '../../functions/core/evaluate/thresholds.ts';
-import { didYouMean } from '../../functions/core/did-you-mean.ts';
+import { parseSilences } from '../../functions/contract/silences.ts';
+import { DEFAULT_THRESHOLDS, parseThresholds, thresholdNotices } from '../../functions/contract/thresholds.ts';
+import { didYouMean } from '../../functions/contract/did-you-mean.ts';
 import { UsageError } from '../usage-error.ts';
 import { parseCommandOptions } from '../parse-options.ts';
 

@@ -8,10 +8,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { endedAlert, firingAlertsFromState, type PostableAlert } from '../../functions/core/deliver/alertmanager-alerts.ts';
-import type { EnsembleState } from '../../functions/core/evaluate/ensemble-state.ts';
-import type { DrivingSignal } from '../../functions/core/evaluate/transition.ts';
-import { parseAlertmanagerAuth, AlertmanagerAuthError } from '../../functions/alertmanager/alertmanager-auth.ts';
-import { sendAlerts, type AlertmanagerTarget, type SendResult } from '../../functions/alertmanager/post-alerts.ts';
+import type { EnsembleState } from '../../functions/contract/ensemble-state.ts';
+import type { DrivingSignal } from '../../functions/contract/transition.ts';
+import { parseAlertmanagerAuth, AlertmanagerAuthError } from '../../functions/adapters/alertmanager/alertmanager-auth.ts';
+import { sendAlerts, type AlertmanagerTarget, type SendResult } from '../../functions/adapters/alertmanager/post-alerts.ts';
 import type { LocalConfig } from './local-config.ts';
 
 /** Horizon when the config gives none: a missed round or two must not resolve anything. */

@@ -7,7 +7,7 @@ import { DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from 
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import dynalite from 'dynalite';
-import { createResultsTable, ResultsTable } from '../../functions/adapters/results-table.ts';
+import { createResultsTable, ResultsTable } from '../../functions/adapters/aws/results-table.ts';
 import { ConfigError } from '../config-error.ts';
 
 export const LOCAL_TABLE = 'zk-lookout-results';

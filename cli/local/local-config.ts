@@ -5,13 +5,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
-import { parseServerAddress } from '../../functions/core/probe/server-address.ts';
-import { ZnodeRulesSchema } from '../../functions/core/probe/znode-rules.ts';
-import { FourLetterWords } from '../../functions/core/probe/probe-round.ts';
-import { ChannelConfigSchema } from '../../functions/chat/channels.ts';
-import { hasUserInfo, userInfoRefused } from '../../functions/core/text/credential-free-url.ts';
-import { describeJsonError } from '../../functions/core/json-error-position.ts';
-import { zodErrors } from '../../functions/core/evaluate/settings-document.ts';
+import { parseServerAddress } from '../../functions/contract/server-address.ts';
+import { ZnodeRulesSchema } from '../../functions/contract/znode-rules.ts';
+import { FourLetterWords } from '../../functions/contract/probe-round.ts';
+import { ChannelConfigSchema } from '../../functions/contract/chat-channels.ts';
+import { hasUserInfo, userInfoRefused } from '../../functions/contract/credential-free-url.ts';
+import { describeJsonError } from '../../functions/contract/json-error-position.ts';
+import { zodErrors } from '../../functions/contract/settings-document.ts';
 import { ConfigError } from '../config-error.ts';
 
 const Address = z.string().superRefine((text, ctx) => {

@@ -4,13 +4,13 @@
  * It resolves once every channel that wants the message has it, and throws naming the
  * channels that failed, so the outbox keeps the message for the next round.
  */
-import type { AlertMessage } from '../../functions/core/deliver/alert-message.ts';
-import type { ChannelConfig } from '../../functions/chat/channels.ts';
-import { channelWants } from '../../functions/chat/channels.ts';
-import { deliver } from '../../functions/chat/deliver.ts';
-import { chatProviders } from '../../functions/chat/providers/index.ts';
-import type { WebhookSecret } from '../../functions/chat/providers/provider.ts';
-import type { AlertNotifier } from '../../functions/evaluate/evaluate-ensemble.ts';
+import type { AlertMessage } from '../../functions/contract/alert-message.ts';
+import type { ChannelConfig } from '../../functions/contract/chat-channels.ts';
+import { channelWants } from '../../functions/contract/chat-channels.ts';
+import { deliver } from '../../functions/adapters/chat/deliver-to-channels.ts';
+import { chatProviders } from '../../functions/adapters/chat/index.ts';
+import type { WebhookSecret } from '../../functions/adapters/chat/provider.ts';
+import type { AlertNotifier } from '../../functions/app/evaluate-ensemble.ts';
 
 export interface LocalNotifierOptions {
   channels: readonly ChannelConfig[];

@@ -5,16 +5,16 @@
  * the next tick tries again, so an ensemble that vanishes and returns is simply watched.
  */
 import { readFileSync } from 'node:fs';
-import type { ResultsTable } from '../../functions/adapters/results-table.ts';
-import { loadLocalSettings } from '../../functions/adapters/file-settings.ts';
+import type { ResultsTable } from '../../functions/adapters/aws/results-table.ts';
+import { loadLocalSettings } from '../../functions/adapters/local/file-settings.ts';
 import { settingsFor } from '../../functions/core/evaluate/settings-snapshot.ts';
 import type { EvaluationSettings } from '../../functions/core/evaluate/evaluate-round.ts';
-import type { ProbeRound } from '../../functions/core/probe/probe-round.ts';
+import type { ProbeRound } from '../../functions/contract/probe-round.ts';
 import { fitRoundToBudget } from '../../functions/core/probe/round-budget.ts';
 import { roundIdOf } from '../../functions/core/probe/round-slots.ts';
-import { parseServerAddress, type ServerAddress } from '../../functions/core/probe/server-address.ts';
-import { evaluateEnsembleRound, type AlertNotifier, type EnsembleOutcome } from '../../functions/evaluate/evaluate-ensemble.ts';
-import { probeEnsemble, type ProbeOptions } from '../../functions/probe/probe-ensemble.ts';
+import { parseServerAddress, type ServerAddress } from '../../functions/contract/server-address.ts';
+import { evaluateEnsembleRound, type AlertNotifier, type EnsembleOutcome } from '../../functions/app/evaluate-ensemble.ts';
+import { probeEnsemble, type ProbeOptions } from '../../functions/adapters/zookeeper/probe-ensemble.ts';
 import { silencesFileOf, type LocalConfig, type LocalEnsembleConfig } from './local-config.ts';
 
 export interface EnsembleTick {

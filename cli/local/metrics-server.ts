@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { RiskAssessment } from '../../functions/core/evaluate/assess-risk.ts';
 import { ensembleSamples, type EnsembleSnapshot } from '../../functions/core/metrics/ensemble-samples.ts';
-import { DURATION_BUCKETS, HealthMetrics, LOOKOUT_GAUGES, type LookoutGauge } from '../../functions/core/metrics/metric-names.ts';
+import { DURATION_BUCKETS, HealthMetrics, LOOKOUT_GAUGES, type LookoutGauge } from '../../functions/contract/metric-names.ts';
 import { tidyExposition } from '../../functions/core/metrics/tidy-number.ts';
 import type { EnsembleTick } from './local-pipeline.ts';
 

@@ -5,7 +5,7 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { existsSync } from 'node:fs';
-import { ResultsTable } from '../../functions/adapters/results-table.ts';
+import { ResultsTable } from '../../functions/adapters/aws/results-table.ts';
 import { noteAwsResource } from '../aws-errors.ts';
 import { UsageError } from '../usage-error.ts';
 import { LOCAL_TABLE, openEmbeddedStore } from './embedded-store.ts';

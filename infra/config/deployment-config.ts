@@ -6,11 +6,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { Severities } from '../../functions/core/deliver/alert-message.ts';
-import { parseServerAddress } from '../../functions/core/probe/server-address.ts';
-import { hasUserInfo, userInfoRefused } from '../../functions/core/text/credential-free-url.ts';
-import { ZnodeRulesSchema } from '../../functions/core/probe/znode-rules.ts';
-import { ChatKinds } from '../../functions/chat/providers/provider.ts';
+import { Severities } from '../../functions/contract/alert-message.ts';
+import { parseServerAddress } from '../../functions/contract/server-address.ts';
+import { hasUserInfo, userInfoRefused } from '../../functions/contract/credential-free-url.ts';
+import { ZnodeRulesSchema } from '../../functions/contract/znode-rules.ts';
+import { ChatKinds } from '../../functions/contract/chat-channels.ts';
 
 export class DeploymentConfigError extends Error {
   override name = 'DeploymentConfigError';

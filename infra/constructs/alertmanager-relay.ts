@@ -16,13 +16,13 @@ import { SubscriptionFilter, type ITopic } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { AlertmanagerRelayEnv, DEFAULT_RELAY_ENDS_AFTER_SECONDS } from '../../functions/alertmanager/relay-environment.ts';
-import { ServiceNames } from '../handler-environment.ts';
+import { AlertmanagerRelayEnv, DEFAULT_RELAY_ENDS_AFTER_SECONDS } from '../../functions/contract/relay-environment.ts';
+import { ServiceNames } from '../../functions/contract/handler-environment.ts';
 import { LookoutFunction } from './lookout-function.ts';
 import { deadLetterQueue } from './dead-letter-queue.ts';
 import { reachSecretsManager } from './secrets-manager-endpoint.ts';
 
-export const ALERTMANAGER_RELAY_ENTRY = 'functions/alertmanager/handler.ts';
+export const ALERTMANAGER_RELAY_ENTRY = 'functions/handlers/alertmanager-relay.ts';
 
 export interface AlertmanagerRelayProps {
   readonly stage: string;

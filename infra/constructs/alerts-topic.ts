@@ -14,7 +14,7 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import { SubscriptionFilter, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import type { Severity } from '../../functions/core/deliver/alert-message.ts';
+import type { Severity } from '../../functions/contract/alert-message.ts';
 
 export interface AlertsTopicProps {
   readonly stage: string;

@@ -14,13 +14,13 @@ import { SubscriptionFilter, type ITopic } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { type ChatChannelSpec, DeploymentListPaths, HandlerEnv, ServiceNames } from '../handler-environment.ts';
+import { type ChatChannelSpec, DeploymentListPaths, HandlerEnv, ServiceNames } from '../../functions/contract/handler-environment.ts';
 import { DeploymentListParameters } from './deployment-list-parameters.ts';
 import { LookoutFunction } from './lookout-function.ts';
 import type { ResultsTable } from './results-table.ts';
 import { deadLetterQueue } from './dead-letter-queue.ts';
 
-export const CHAT_RELAY_ENTRY = 'functions/chat/handler.ts';
+export const CHAT_RELAY_ENTRY = 'functions/handlers/chat-relay.ts';
 
 export interface ChatRelayProps {
   readonly stage: string;

@@ -4,8 +4,8 @@
  * probability, probe and canary latency).
  *
  * By default a row is drawn with CloudWatch Logs Insights widgets over the one INFO line
- * each probe and evaluator invocation writes (functions/probe/handler.ts,
- * functions/evaluate/handler.ts): nothing is billed per ensemble, and a query costs only
+ * each probe and evaluator invocation writes (functions/handlers/probe.ts,
+ * functions/handlers/evaluate.ts): nothing is billed per ensemble, and a query costs only
  * when the dashboard is looked at ($0.005 per GB scanned; a widget scans its log group
  * over the time range shown). With `perEnsembleMetrics` the handlers also emit the EMF
  * metrics (5 custom metrics, $0.30 each per ensemble-month) and the row is drawn from them.
@@ -18,7 +18,7 @@ import { Aws, Duration } from 'aws-cdk-lib';
 import { Dashboard, GraphWidget, type HorizontalAnnotation, type IWidget, LogQueryVisualizationType, LogQueryWidget, Metric, TextWidget } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { ENSEMBLE_DIMENSION, type MetricName, METRICS_NAMESPACE, MetricNames, MetricSources, ProbeLogFields, EvaluatorLogFields, SERVICE_DIMENSION } from '../handler-environment.ts';
+import { ENSEMBLE_DIMENSION, type MetricName, METRICS_NAMESPACE, MetricNames, MetricSources, ProbeLogFields, EvaluatorLogFields, SERVICE_DIMENSION } from '../../functions/contract/handler-environment.ts';
 
 /** CloudWatch's limit on widgets per dashboard. */
 export const MAX_WIDGETS_PER_DASHBOARD = 500;

@@ -3,7 +3,7 @@
  * written as numbered Standard SSM parameters under one path instead of an environment
  * variable: Lambda's environment holds 4 KB in all, and one Standard parameter holds 4 KB
  * (Advanced ones cost money), so the entries are packed, in order, into as many JSON
- * arrays of at most 4 KB as they need. `functions/adapters/deployment-list.ts` reads them.
+ * arrays of at most 4 KB as they need. `functions/adapters/aws/deployment-list.ts` reads them.
  */
 import { ArnFormat, Stack } from 'aws-cdk-lib';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';

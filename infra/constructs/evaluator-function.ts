@@ -11,7 +11,7 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { DeploymentListPaths, HandlerEnv, ROUND_ITEM_TYPE, ServiceNames, type SweepEnsemble } from '../handler-environment.ts';
+import { DeploymentListPaths, HandlerEnv, ROUND_ITEM_TYPE, ServiceNames, type SweepEnsemble } from '../../functions/contract/handler-environment.ts';
 import { DeploymentListParameters } from './deployment-list-parameters.ts';
 import { LookoutFunction } from './lookout-function.ts';
 import type { ProbeSchedules } from './probe-schedule.ts';
@@ -19,8 +19,8 @@ import type { ResultsTable } from './results-table.ts';
 import type { SettingsParameters } from './settings-parameters.ts';
 import { deadLetterQueue } from './dead-letter-queue.ts';
 
-export const EVALUATOR_ENTRY = 'functions/evaluate/handler.ts';
-export const SWEEP_ENTRY = 'functions/evaluate/sweep-handler.ts';
+export const EVALUATOR_ENTRY = 'functions/handlers/evaluate.ts';
+export const SWEEP_ENTRY = 'functions/handlers/sweep.ts';
 export const SWEEP_RATE_MINUTES = 5;
 export const STREAM_RETRY_ATTEMPTS = 2;
 

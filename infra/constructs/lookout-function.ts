@@ -12,7 +12,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { HandlerEnv, METRICS_NAMESPACE } from '../handler-environment.ts';
+import { HandlerEnv, METRICS_NAMESPACE } from '../../functions/contract/handler-environment.ts';
 import { LAMBDA_ARCHITECTURE, LAMBDA_NODE_MAJOR, LAMBDA_RUNTIME } from '../lambda-platform.ts';
 import { repoPath } from '../repo-path.ts';
 

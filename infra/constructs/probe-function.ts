@@ -11,15 +11,15 @@ import type { ILayerVersion } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { parseServerAddress } from '../../functions/core/probe/server-address.ts';
+import { parseServerAddress } from '../../functions/contract/server-address.ts';
 import { type EnsembleConfig, roundIntervalSeconds, type VpcConfig } from '../config/deployment-config.ts';
-import { HandlerEnv, type ProbeTarget, ServiceNames } from '../handler-environment.ts';
+import { HandlerEnv, type ProbeTarget, ServiceNames } from '../../functions/contract/handler-environment.ts';
 import { importVpc } from './imported-vpc.ts';
 import { LookoutFunction } from './lookout-function.ts';
 import type { ResultsTable } from './results-table.ts';
 import { reachSecretsManager } from './secrets-manager-endpoint.ts';
 
-export const PROBE_ENTRY = 'functions/probe/handler.ts';
+export const PROBE_ENTRY = 'functions/handlers/probe.ts';
 /** A single-round invocation: the per-server deadline and the canary, with room to spare. */
 const SINGLE_ROUND_TIMEOUT = Duration.seconds(30);
 const LAMBDA_MAX_TIMEOUT_S = 900;

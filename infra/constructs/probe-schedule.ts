@@ -11,7 +11,7 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DeploymentConfigError } from '../config/deployment-config.ts';
-import type { ProbeScheduleInput, ProbeTarget } from '../handler-environment.ts';
+import type { ProbeScheduleInput, ProbeTarget } from '../../functions/contract/handler-environment.ts';
 import { deadLetterQueue } from './dead-letter-queue.ts';
 
 /** A failed invocation is retried at most this often; the next firing is soon anyway. */

@@ -6,8 +6,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
-import { DELIVERY_KEY_PREFIX } from '../../functions/adapters/delivery-ledger.ts';
-import { ROUND_KEY_PREFIX } from '../../functions/adapters/results-table.ts';
+import { DELIVERY_KEY_PREFIX, ROUND_KEY_PREFIX } from '../../functions/contract/table-keys.ts';
 import { Construct } from 'constructs';
 
 export const TTL_ATTRIBUTE = 'ttl';

@@ -9,8 +9,8 @@ import { ArnFormat, Stack } from 'aws-cdk-lib';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { ParameterTier, StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { DEFAULT_THRESHOLDS } from '../../functions/core/evaluate/thresholds.ts';
-import { SettingsParameterNames } from '../handler-environment.ts';
+import { DEFAULT_THRESHOLDS } from '../../functions/contract/thresholds.ts';
+import { SettingsParameterNames } from '../../functions/contract/handler-environment.ts';
 
 /** A Standard parameter holds at most 4 KB; Advanced ones cost money. */
 const STANDARD_PARAMETER_BYTES = 4096;

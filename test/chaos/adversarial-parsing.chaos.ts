@@ -11,14 +11,14 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ResultsTable } from '../../functions/adapters/results-table.ts';
+import { ResultsTable } from '../../functions/adapters/aws/results-table.ts';
 import { evaluateRound, type EvaluationSettings } from '../../functions/core/evaluate/evaluate-round.ts';
-import { DEFAULT_THRESHOLDS, resolveThresholds } from '../../functions/core/evaluate/thresholds.ts';
+import { DEFAULT_THRESHOLDS, resolveThresholds } from '../../functions/contract/thresholds.ts';
 import { tidyExposition } from '../../functions/core/metrics/tidy-number.ts';
 import { compactRound } from '../../functions/core/probe/compact-round.ts';
-import { FourLetterWords, type ProbeRound } from '../../functions/core/probe/probe-round.ts';
+import { FourLetterWords, type ProbeRound } from '../../functions/contract/probe-round.ts';
 import { fitRoundToBudget, ROUND_BUDGET_BYTES, serializedBytes } from '../../functions/core/probe/round-budget.ts';
-import { probeEnsemble } from '../../functions/probe/probe-ensemble.ts';
+import { probeEnsemble } from '../../functions/adapters/zookeeper/probe-ensemble.ts';
 import { LookoutMetrics } from '../../cli/local/metrics-server.ts';
 import { localDynamo } from '../support/dynalite-table.ts';
 import { trioRound } from '../support/probe-rounds.ts';

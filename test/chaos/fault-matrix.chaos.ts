@@ -9,11 +9,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateRound } from '../../functions/core/evaluate/evaluate-round.ts';
-import type { EnsembleState } from '../../functions/core/evaluate/ensemble-state.ts';
+import type { EnsembleState } from '../../functions/contract/ensemble-state.ts';
 import { settingsFor } from '../../functions/core/evaluate/settings-snapshot.ts';
-import type { Transition } from '../../functions/core/evaluate/transition.ts';
-import { isServing, type ProbeRound, type ServerMode } from '../../functions/core/probe/probe-round.ts';
-import { probeEnsemble } from '../../functions/probe/probe-ensemble.ts';
+import type { Transition } from '../../functions/contract/transition.ts';
+import { isServing, type ProbeRound, type ServerMode } from '../../functions/contract/probe-round.ts';
+import { probeEnsemble } from '../../functions/adapters/zookeeper/probe-ensemble.ts';
 import type { LocalEnsemble } from '../../scripts/local-ensemble.ts';
 import { addressesOf, privateEnsemble } from '../support/ensembles.ts';
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseWord } from '../../functions/core/probe/four-letter-words.ts';
-import { FourLetterWords, type FourLetterWord } from '../../functions/core/probe/probe-round.ts';
+import { FourLetterWords, type FourLetterWord } from '../../functions/contract/probe-round.ts';
 
 const RUNS = 100_000;
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures');

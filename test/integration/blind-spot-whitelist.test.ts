@@ -5,12 +5,12 @@
  * the whitelist (another restart) resolves it.
  */
 import { describe, expect, it } from 'vitest';
-import type { EnsembleState } from '../../functions/core/evaluate/ensemble-state.ts';
+import type { EnsembleState } from '../../functions/contract/ensemble-state.ts';
 import { evaluateRound, type EvaluationSettings } from '../../functions/core/evaluate/evaluate-round.ts';
-import { DEFAULT_THRESHOLDS, resolveThresholds } from '../../functions/core/evaluate/thresholds.ts';
-import type { Transition } from '../../functions/core/evaluate/transition.ts';
+import { DEFAULT_THRESHOLDS, resolveThresholds } from '../../functions/contract/thresholds.ts';
+import type { Transition } from '../../functions/contract/transition.ts';
 import { buildAlertMessage } from '../../functions/core/deliver/build-alert-message.ts';
-import { probeEnsemble } from '../../functions/probe/probe-ensemble.ts';
+import { probeEnsemble } from '../../functions/adapters/zookeeper/probe-ensemble.ts';
 import { addressesOf, privateEnsemble } from '../support/ensembles.ts';
 import { SessionLeak } from '../support/session-leak.ts';
 

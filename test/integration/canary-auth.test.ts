@@ -4,9 +4,9 @@
  */
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runCanary } from '../../functions/probe/canary-session.ts';
-import { probeEnsemble } from '../../functions/probe/probe-ensemble.ts';
-import { parseServerAddress } from '../../functions/core/probe/server-address.ts';
+import { runCanary } from '../../functions/adapters/zookeeper/canary-session.ts';
+import { probeEnsemble } from '../../functions/adapters/zookeeper/probe-ensemble.ts';
+import { parseServerAddress } from '../../functions/contract/server-address.ts';
 import type { LocalEnsemble } from '../../scripts/local-ensemble.ts';
 import { privateEnsemble } from '../support/ensembles.ts';
 import { connectedClient } from '../support/zk-client.ts';

@@ -7,14 +7,14 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { SNSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { WebhookSecrets } from '../../functions/adapters/secrets.ts';
-import type { ChannelConfig } from '../../functions/chat/channels.ts';
-import { deliver } from '../../functions/chat/deliver.ts';
-import type { DeliverOptions } from '../../functions/chat/deliver.ts';
-import { MemoryDeliveryLedger } from '../../functions/chat/delivery-ledger.ts';
-import { createRelayHandler } from '../../functions/chat/handler.ts';
-import { chatProviders } from '../../functions/chat/providers/index.ts';
-import type { ChatKind } from '../../functions/chat/providers/provider.ts';
+import { WebhookSecrets } from '../../functions/adapters/aws/secrets.ts';
+import type { ChannelConfig } from '../../functions/contract/chat-channels.ts';
+import { deliver } from '../../functions/adapters/chat/deliver-to-channels.ts';
+import type { DeliverOptions } from '../../functions/adapters/chat/deliver-to-channels.ts';
+import { MemoryDeliveryLedger } from '../../functions/app/delivery-ledger.ts';
+import { createRelayHandler } from '../../functions/handlers/chat-relay.ts';
+import { chatProviders } from '../../functions/adapters/chat/index.ts';
+import type { ChatKind } from '../../functions/contract/chat-channels.ts';
 import { sampleMessage } from '../support/alert-fixtures.ts';
 
 interface Captured {

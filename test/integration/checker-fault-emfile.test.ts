@@ -8,8 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { evaluateRound } from '../../functions/core/evaluate/evaluate-round.ts';
-import { DEFAULT_THRESHOLDS, resolveThresholds } from '../../functions/core/evaluate/thresholds.ts';
-import type { ProbeRound } from '../../functions/core/probe/probe-round.ts';
+import { DEFAULT_THRESHOLDS, resolveThresholds } from '../../functions/contract/thresholds.ts';
+import type { ProbeRound } from '../../functions/contract/probe-round.ts';
 
 const trio = inject('trio');
 

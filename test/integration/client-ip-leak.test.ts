@@ -13,13 +13,13 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkAlarms } from '../../functions/core/evaluate/alarm-checks.ts';
-import type { EnsembleState } from '../../functions/core/evaluate/ensemble-state.ts';
+import type { EnsembleState } from '../../functions/contract/ensemble-state.ts';
 import { evaluateRound, type EvaluationSettings } from '../../functions/core/evaluate/evaluate-round.ts';
-import { DEFAULT_THRESHOLDS, resolveThresholds } from '../../functions/core/evaluate/thresholds.ts';
-import type { Transition } from '../../functions/core/evaluate/transition.ts';
+import { DEFAULT_THRESHOLDS, resolveThresholds } from '../../functions/contract/thresholds.ts';
+import type { Transition } from '../../functions/contract/transition.ts';
 import { metricNumber } from '../../functions/core/probe/classify-server.ts';
-import type { ProbeRound } from '../../functions/core/probe/probe-round.ts';
-import { probeEnsemble, type ProbeOptions } from '../../functions/probe/probe-ensemble.ts';
+import type { ProbeRound } from '../../functions/contract/probe-round.ts';
+import { probeEnsemble, type ProbeOptions } from '../../functions/adapters/zookeeper/probe-ensemble.ts';
 import { addressesOf, privateEnsemble } from '../support/ensembles.ts';
 import { SessionLeak } from '../support/session-leak.ts';
 

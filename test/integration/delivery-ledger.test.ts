@@ -7,9 +7,9 @@ import type { AddressInfo } from 'node:net';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { SNSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoDeliveryLedger } from '../../functions/adapters/delivery-ledger.ts';
-import type { ChannelConfig } from '../../functions/chat/channels.ts';
-import { createRelayHandler } from '../../functions/chat/handler.ts';
+import { DynamoDeliveryLedger } from '../../functions/adapters/aws/delivery-ledger.ts';
+import type { ChannelConfig } from '../../functions/contract/chat-channels.ts';
+import { createRelayHandler } from '../../functions/handlers/chat-relay.ts';
 import { localDynamo, type LocalDynamo } from '../support/dynalite-table.ts';
 import { sampleMessage } from '../support/alert-fixtures.ts';
 

@@ -4,13 +4,13 @@ import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, vi } from 'vitest';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { ResultsTable, roundItem, streamImage } from '../../functions/adapters/results-table.ts';
-import type { AlertMessage } from '../../functions/core/deliver/alert-message.ts';
+import { ResultsTable, roundItem, streamImage } from '../../functions/adapters/aws/results-table.ts';
+import type { AlertMessage } from '../../functions/contract/alert-message.ts';
 import { compactRound } from '../../functions/core/probe/compact-round.ts';
-import { PROBE_ROUND_VERSION, type ProbeRound } from '../../functions/core/probe/probe-round.ts';
-import { streamWork } from '../../functions/evaluate/stream-record.ts';
-import type { SweepResult } from '../../functions/evaluate/sweep-handler.ts';
-import { probeEnsemble } from '../../functions/probe/probe-ensemble.ts';
+import { PROBE_ROUND_VERSION, type ProbeRound } from '../../functions/contract/probe-round.ts';
+import { streamWork } from '../../functions/adapters/aws/stream-record.ts';
+import type { SweepResult } from '../../functions/handlers/sweep.ts';
+import { probeEnsemble } from '../../functions/adapters/zookeeper/probe-ensemble.ts';
 import { localDynamo, stubHandlerEnvironment } from '../support/dynalite-table.ts';
 import { followerIndex, retimed, withServerDown } from '../support/rounds.ts';
 
@@ -30,8 +30,8 @@ beforeAll(async () => {
   const dynamo = await localDynamo();
   const tableName = await dynamo.createResultsTable();
   stubHandlerEnvironment(dynamo, tableName, { ALERTS_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:zk-lookout-alerts', STAGE: 'test' });
-  ({ handler: evaluate } = await import('../../functions/evaluate/handler.ts'));
-  ({ handler: sweep } = await import('../../functions/evaluate/sweep-handler.ts'));
+  ({ handler: evaluate } = await import('../../functions/handlers/evaluate.ts'));
+  ({ handler: sweep } = await import('../../functions/handlers/sweep.ts'));
   table = new ResultsTable({ tableName, client: dynamo.client });
   healthy = compactRound(await probeEnsemble(inject('trio').servers, { ensembleName: 'trio', canary: {}, timeoutMs: 3000 }));
 });

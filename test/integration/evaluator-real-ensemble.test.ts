@@ -6,11 +6,11 @@
  */
 import { connect, type Socket } from 'node:net';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { EnsembleState } from '../../functions/core/evaluate/ensemble-state.ts';
+import type { EnsembleState } from '../../functions/contract/ensemble-state.ts';
 import { evaluateRound, type EvaluationSettings } from '../../functions/core/evaluate/evaluate-round.ts';
-import { resolveThresholds } from '../../functions/core/evaluate/thresholds.ts';
-import type { Transition } from '../../functions/core/evaluate/transition.ts';
-import { probeEnsemble } from '../../functions/probe/probe-ensemble.ts';
+import { resolveThresholds } from '../../functions/contract/thresholds.ts';
+import type { Transition } from '../../functions/contract/transition.ts';
+import { probeEnsemble } from '../../functions/adapters/zookeeper/probe-ensemble.ts';
 import { addressesOf, privateEnsemble } from '../support/ensembles.ts';
 
 const MAX_CLIENT_CNXNS = 20;

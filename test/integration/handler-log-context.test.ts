@@ -13,7 +13,7 @@ import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { Context, DynamoDBStreamEvent, SNSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { roundItem } from '../../functions/adapters/results-table.ts';
+import { roundItem } from '../../functions/adapters/aws/results-table.ts';
 import { trioRound } from '../support/probe-rounds.ts';
 import { localDynamo, TEST_CREDENTIALS } from '../support/dynalite-table.ts';
 import { freePort } from '../support/ports.ts';
@@ -59,9 +59,9 @@ beforeAll(async () => {
   sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
   for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
   // Imported after the environment is set: each Logger reads it when its module loads.
-  ({ handler: probe } = (await import('../../functions/probe/handler.ts')) as unknown as { handler: Handler });
-  ({ handler: evaluate } = (await import('../../functions/evaluate/handler.ts')) as unknown as { handler: Handler });
-  ({ handler: relay } = (await import('../../functions/alertmanager/handler.ts')) as unknown as { handler: Handler });
+  ({ handler: probe } = (await import('../../functions/handlers/probe.ts')) as unknown as { handler: Handler });
+  ({ handler: evaluate } = (await import('../../functions/handlers/evaluate.ts')) as unknown as { handler: Handler });
+  ({ handler: relay } = (await import('../../functions/handlers/alertmanager-relay.ts')) as unknown as { handler: Handler });
 });
 
 afterAll(async () => {

@@ -13,10 +13,10 @@ import { GetParameterCommand, GetParametersByPathCommand, SSMClient } from '@aws
 import type { DynamoDBStreamEvent, SNSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { roundItem } from '../../functions/adapters/results-table.ts';
-import { MemoryDeliveryLedger } from '../../functions/chat/delivery-ledger.ts';
-import { createRelayHandler } from '../../functions/chat/handler.ts';
-import type { ProbeRound } from '../../functions/core/probe/probe-round.ts';
+import { roundItem } from '../../functions/adapters/aws/results-table.ts';
+import { MemoryDeliveryLedger } from '../../functions/app/delivery-ledger.ts';
+import { createRelayHandler } from '../../functions/handlers/chat-relay.ts';
+import type { ProbeRound } from '../../functions/contract/probe-round.ts';
 import { sampleMessage } from '../support/alert-fixtures.ts';
 import { capturedDuring } from '../support/captured-log.ts';
 import { localDynamo, TEST_CREDENTIALS } from '../support/dynalite-table.ts';
@@ -64,7 +64,7 @@ async function handlersAt(level: 'INFO' | 'DEBUG'): Promise<{ probe: Handler; ev
   vi.resetModules();
   for (const [name, value] of Object.entries({ ...env, POWERTOOLS_LOG_LEVEL: level })) vi.stubEnv(name, value);
   const load = async (path: string) => ((await import(path)) as { handler: Handler }).handler;
-  return { probe: await load('../../functions/probe/handler.ts'), evaluate: await load('../../functions/evaluate/handler.ts'), sweep: await load('../../functions/evaluate/sweep-handler.ts') };
+  return { probe: await load('../../functions/handlers/probe.ts'), evaluate: await load('../../functions/handlers/evaluate.ts'), sweep: await load('../../functions/handlers/sweep.ts') };
 }
 
 const probeEvent = (name: string, scheduledTime: string) => ({ ensemble: { name, servers: inject('trio').servers.map(({ host, port }) => ({ host, port })), timeoutMs: 3000, canary: {} }, scheduledTime });

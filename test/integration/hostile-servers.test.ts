@@ -5,8 +5,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProbeErrorKind, ServerMode } from '../../functions/core/probe/probe-round.ts';
-import { probeEnsemble } from '../../functions/probe/probe-ensemble.ts';
+import type { ProbeErrorKind, ServerMode } from '../../functions/contract/probe-round.ts';
+import { probeEnsemble } from '../../functions/adapters/zookeeper/probe-ensemble.ts';
 import { expectNoHang } from '../support/hang-guard.ts';
 
 // Long enough that the +10 % margin (150 ms) absorbs event-loop lag on a loaded 2-core machine.

@@ -6,13 +6,13 @@
  * the real results-table adapter) and the down server still alarms.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ResultsTable } from '../../functions/adapters/results-table.ts';
+import { ResultsTable } from '../../functions/adapters/aws/results-table.ts';
 import { evaluateRound, type EvaluationSettings } from '../../functions/core/evaluate/evaluate-round.ts';
-import { DEFAULT_THRESHOLDS, resolveThresholds } from '../../functions/core/evaluate/thresholds.ts';
+import { DEFAULT_THRESHOLDS, resolveThresholds } from '../../functions/contract/thresholds.ts';
 import { compactRound } from '../../functions/core/probe/compact-round.ts';
-import type { ProbeRound } from '../../functions/core/probe/probe-round.ts';
+import type { ProbeRound } from '../../functions/contract/probe-round.ts';
 import { ROUND_BUDGET_BYTES, serializedBytes } from '../../functions/core/probe/round-budget.ts';
-import { probeEnsemble } from '../../functions/probe/probe-ensemble.ts';
+import { probeEnsemble } from '../../functions/adapters/zookeeper/probe-ensemble.ts';
 import type { LocalEnsemble } from '../../scripts/local-ensemble.ts';
 import { localDynamo } from '../support/dynalite-table.ts';
 import { addressesOf, privateEnsemble } from '../support/ensembles.ts';

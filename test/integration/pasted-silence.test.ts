@@ -16,10 +16,10 @@ import { openEmbeddedStore } from '../../cli/local/embedded-store.ts';
 import { loadLocalConfig, silencesFileOf } from '../../cli/local/local-config.ts';
 import { LocalPipeline } from '../../cli/local/local-pipeline.ts';
 import { buildAlertMessage } from '../../functions/core/deliver/build-alert-message.ts';
-import type { AlertMessage } from '../../functions/core/deliver/alert-message.ts';
-import { parseSilences } from '../../functions/core/evaluate/silences.ts';
-import { TRANSITION_VERSION } from '../../functions/core/evaluate/transition.ts';
-import { evaluatorPorts } from '../../functions/evaluate/evaluator-ports.ts';
+import type { AlertMessage } from '../../functions/contract/alert-message.ts';
+import { parseSilences } from '../../functions/contract/silences.ts';
+import { TRANSITION_VERSION } from '../../functions/contract/transition.ts';
+import { evaluatorPorts } from '../../functions/adapters/aws/evaluator-ports.ts';
 import { freePort } from '../support/ports.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'zk-lookout-pasted-'));

@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, inject, it } from 'vitest';
-import { PROBE_ROUND_VERSION } from '../../functions/core/probe/probe-round.ts';
-import { formatAddress } from '../../functions/core/probe/server-address.ts';
+import { PROBE_ROUND_VERSION } from '../../functions/contract/probe-round.ts';
+import { formatAddress } from '../../functions/contract/server-address.ts';
 
 const run = promisify(execFile);
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'zk-lookout.mjs');

@@ -3,8 +3,8 @@
  * two of three. The tests run in order and each restores the ensemble it broke.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ProbeRound } from '../../functions/core/probe/probe-round.ts';
-import { probeEnsemble } from '../../functions/probe/probe-ensemble.ts';
+import type { ProbeRound } from '../../functions/contract/probe-round.ts';
+import { probeEnsemble } from '../../functions/adapters/zookeeper/probe-ensemble.ts';
 import type { LocalEnsemble } from '../../scripts/local-ensemble.ts';
 import { addressesOf, privateEnsemble } from '../support/ensembles.ts';
 import { expectNoHang } from '../support/hang-guard.ts';

@@ -1,9 +1,9 @@
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, onTestFinished, vi } from 'vitest';
-import type { ProbeScheduleInput } from '../../infra/handler-environment.ts';
-import { ResultsTable, roundPartitionKey } from '../../functions/adapters/results-table.ts';
+import type { ProbeScheduleInput } from '../../functions/contract/handler-environment.ts';
+import { ResultsTable, roundPartitionKey } from '../../functions/adapters/aws/results-table.ts';
 import { roundIdOf } from '../../functions/core/probe/round-slots.ts';
-import type { ProbeHandlerResult } from '../../functions/probe/handler.ts';
+import type { ProbeHandlerResult } from '../../functions/handlers/probe.ts';
 import type { LocalEnsemble } from '../../scripts/local-ensemble.ts';
 import { localDynamo, stubHandlerEnvironment, type LocalDynamo } from '../support/dynalite-table.ts';
 import { privateEnsemble } from '../support/ensembles.ts';
@@ -16,7 +16,7 @@ beforeAll(async () => {
   dynamo = await localDynamo();
   const tableName = await dynamo.createResultsTable();
   stubHandlerEnvironment(dynamo, tableName, { ROUND_TTL_DAYS: '3' });
-  ({ handler } = await import('../../functions/probe/handler.ts'));
+  ({ handler } = await import('../../functions/handlers/probe.ts'));
   table = new ResultsTable({ tableName, client: dynamo.client });
 });
 afterAll(() => {

@@ -1,7 +1,7 @@
 import { describe, expect, inject, it } from 'vitest';
 import { parseMntr } from '../../functions/core/probe/four-letter-words.ts';
-import { askWord } from '../../functions/probe/four-letter-client.ts';
-import { probeEnsemble } from '../../functions/probe/probe-ensemble.ts';
+import { askWord } from '../../functions/adapters/zookeeper/four-letter-client.ts';
+import { probeEnsemble } from '../../functions/adapters/zookeeper/probe-ensemble.ts';
 import { findFreeBlock } from '../../scripts/local-ensemble.ts';
 import { expectNoHang } from '../support/hang-guard.ts';
 

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { askWord } from '../../functions/probe/four-letter-client.ts';
-import { probeEnsemble } from '../../functions/probe/probe-ensemble.ts';
+import { askWord } from '../../functions/adapters/zookeeper/four-letter-client.ts';
+import { probeEnsemble } from '../../functions/adapters/zookeeper/probe-ensemble.ts';
 import type { LocalEnsemble } from '../../scripts/local-ensemble.ts';
 import { privateEnsemble } from '../support/ensembles.ts';
 import { expectNoHang } from '../support/hang-guard.ts';

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { probeEnsemble } from '../../functions/probe/probe-ensemble.ts';
+import { probeEnsemble } from '../../functions/adapters/zookeeper/probe-ensemble.ts';
 import type { LocalEnsemble } from '../../scripts/local-ensemble.ts';
 import { addressesOf, privateEnsemble } from '../support/ensembles.ts';
 

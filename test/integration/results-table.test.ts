@@ -1,13 +1,14 @@
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { decodeRoundItem, ensembleKey, ResultsTable, roundItem, roundPartitionKey, roundSortKey, StateConflictError, StoredItemError, type ItemImage, type StateWrite } from '../../functions/adapters/results-table.ts';
-import type { AlertMessage } from '../../functions/core/deliver/alert-message.ts';
-import { initialState } from '../../functions/core/evaluate/ensemble-state.ts';
+import { decodeRoundItem, ensembleKey, ResultsTable, roundItem, roundPartitionKey, roundSortKey, StoredItemError, type ItemImage } from '../../functions/adapters/aws/results-table.ts';
+import { StateConflictError, type StateWrite } from '../../functions/app/state-store.ts';
+import type { AlertMessage } from '../../functions/contract/alert-message.ts';
+import { initialState } from '../../functions/contract/ensemble-state.ts';
 import type { EvaluationSettings } from '../../functions/core/evaluate/evaluate-round.ts';
-import { DEFAULT_THRESHOLDS, resolveThresholds } from '../../functions/core/evaluate/thresholds.ts';
+import { DEFAULT_THRESHOLDS, resolveThresholds } from '../../functions/contract/thresholds.ts';
 import { compactRound } from '../../functions/core/probe/compact-round.ts';
-import { PROBE_ROUND_VERSION, type ProbeRound } from '../../functions/core/probe/probe-round.ts';
+import { PROBE_ROUND_VERSION, type ProbeRound } from '../../functions/contract/probe-round.ts';
 import {
   AlertDeliveryError,
   evaluateEnsembleRound,
@@ -15,8 +16,8 @@ import {
   type AlertNotifier,
   type EvaluationPorts,
   type StateStore,
-} from '../../functions/evaluate/evaluate-ensemble.ts';
-import { probeEnsemble } from '../../functions/probe/probe-ensemble.ts';
+} from '../../functions/app/evaluate-ensemble.ts';
+import { probeEnsemble } from '../../functions/adapters/zookeeper/probe-ensemble.ts';
 import { localDynamo, type LocalDynamo } from '../support/dynalite-table.ts';
 import { followerIndex, retimed, withServerDown } from '../support/rounds.ts';
 

@@ -7,9 +7,9 @@
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postAlerts } from '../../functions/alertmanager/post-alerts.ts';
-import { deliver } from '../../functions/chat/deliver.ts';
-import { chatProviders } from '../../functions/chat/providers/index.ts';
+import { postAlerts } from '../../functions/adapters/alertmanager/post-alerts.ts';
+import { deliver } from '../../functions/adapters/chat/deliver-to-channels.ts';
+import { chatProviders } from '../../functions/adapters/chat/index.ts';
 import { redactValues, secretsOf } from '../../functions/core/text/redact-secrets.ts';
 import { sampleMessage } from '../support/alert-fixtures.ts';
 

@@ -6,15 +6,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAlertMessage } from '../../functions/core/deliver/build-alert-message.ts';
 import { renderText } from '../../functions/core/deliver/render-text.ts';
-import type { EnsembleState } from '../../functions/core/evaluate/ensemble-state.ts';
+import type { EnsembleState } from '../../functions/contract/ensemble-state.ts';
 import { evaluateRound } from '../../functions/core/evaluate/evaluate-round.ts';
 import { settingsFor } from '../../functions/core/evaluate/settings-snapshot.ts';
-import type { Transition } from '../../functions/core/evaluate/transition.ts';
-import { parseZnodeRules, type ZnodeRuleInput } from '../../functions/core/probe/znode-rules.ts';
-import { probeEnsemble } from '../../functions/probe/probe-ensemble.ts';
+import type { Transition } from '../../functions/contract/transition.ts';
+import { parseZnodeRules, type ZnodeRuleInput } from '../../functions/contract/znode-rules.ts';
+import { probeEnsemble } from '../../functions/adapters/zookeeper/probe-ensemble.ts';
 import type { LocalEnsemble } from '../../scripts/local-ensemble.ts';
 import { addressesOf, privateEnsemble } from '../support/ensembles.ts';
-import type { HostedSession } from '../../functions/probe/zookeeper-host.ts';
+import type { HostedSession } from '../../functions/adapters/zookeeper/zookeeper-host.ts';
 import { connectedClient, mkdirp } from '../support/zk-client.ts';
 
 const RULES: ZnodeRuleInput[] = [

@@ -3,12 +3,12 @@
  * open ACLs, and a path with 10,000 children.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ZnodeCheckResult } from '../../functions/core/probe/probe-round.ts';
-import { parseZnodeRules, type ZnodeRuleInput } from '../../functions/core/probe/znode-rules.ts';
-import { probeEnsemble } from '../../functions/probe/probe-ensemble.ts';
+import type { ZnodeCheckResult } from '../../functions/contract/probe-round.ts';
+import { parseZnodeRules, type ZnodeRuleInput } from '../../functions/contract/znode-rules.ts';
+import { probeEnsemble } from '../../functions/adapters/zookeeper/probe-ensemble.ts';
 import type { LocalEnsemble } from '../../scripts/local-ensemble.ts';
 import { addressesOf, privateEnsemble } from '../support/ensembles.ts';
-import type { HostedSession } from '../../functions/probe/zookeeper-host.ts';
+import type { HostedSession } from '../../functions/adapters/zookeeper/zookeeper-host.ts';
 import { connectedClient, mkdirp } from '../support/zk-client.ts';
 import { expectNoHang } from '../support/hang-guard.ts';
 

@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { evaluateRound } from '../../functions/core/evaluate/evaluate-round.ts';
-import type { EnsembleState } from '../../functions/core/evaluate/ensemble-state.ts';
+import type { EnsembleState } from '../../functions/contract/ensemble-state.ts';
 import { settingsFor } from '../../functions/core/evaluate/settings-snapshot.ts';
-import type { Transition } from '../../functions/core/evaluate/transition.ts';
-import type { ProbeRound } from '../../functions/core/probe/probe-round.ts';
+import type { Transition } from '../../functions/contract/transition.ts';
+import type { ProbeRound } from '../../functions/contract/probe-round.ts';
 import { parseRoundLine } from '../../functions/core/probe/round-lines.ts';
 
 const recorded: ProbeRound[] = readFileSync(join(import.meta.dirname, '..', 'fixtures', 'rounds', 'fault-script.jsonl'), 'utf8')

@@ -14,9 +14,9 @@ import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { roundItem, streamImage } from '../../functions/adapters/results-table.ts';
-import type { AlertMessage } from '../../functions/core/deliver/alert-message.ts';
-import type { ProbeRound } from '../../functions/core/probe/probe-round.ts';
+import { roundItem, streamImage } from '../../functions/adapters/aws/results-table.ts';
+import type { AlertMessage } from '../../functions/contract/alert-message.ts';
+import type { ProbeRound } from '../../functions/contract/probe-round.ts';
 import { parseRoundLine } from '../../functions/core/probe/round-lines.ts';
 import { localDynamo, stubHandlerEnvironment } from '../support/dynalite-table.ts';
 import { retimed } from '../support/rounds.ts';
@@ -37,7 +37,7 @@ const recorded: ProbeRound[] = readFileSync(join(import.meta.dirname, '..', 'fix
 beforeAll(async () => {
   const dynamo = await localDynamo();
   stubHandlerEnvironment(dynamo, await dynamo.createResultsTable(), { ALERTS_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:zk-lookout-alerts', STAGE: 'test' }, { metrics: false });
-  ({ handler: evaluate } = await import('../../functions/evaluate/handler.ts'));
+  ({ handler: evaluate } = await import('../../functions/handlers/evaluate.ts'));
 });
 
 afterAll(() => {

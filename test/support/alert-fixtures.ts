@@ -1,7 +1,7 @@
 /** Evaluations and alert messages for delivery tests. */
 import { buildAlertMessage } from '../../functions/core/deliver/build-alert-message.ts';
-import type { AlertMessage } from '../../functions/core/deliver/alert-message.ts';
-import type { Evaluation, Transition } from '../../functions/core/evaluate/transition.ts';
+import type { AlertMessage } from '../../functions/contract/alert-message.ts';
+import type { Evaluation, Transition } from '../../functions/contract/transition.ts';
 
 export function transition(over: Partial<Transition> = {}): Transition {
   return {

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { afterAll, vi } from 'vitest';
-import { createResultsTable } from '../../functions/adapters/results-table.ts';
+import { createResultsTable } from '../../functions/adapters/aws/results-table.ts';
 
 /** A dynalite server of the calling test file's own, closed after its tests. */
 export interface LocalDynamo {

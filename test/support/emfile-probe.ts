@@ -4,8 +4,8 @@
  * connections would), probes the servers given in argv and prints the round as JSON.
  */
 import { openSync } from 'node:fs';
-import { parseServerAddress } from '../../functions/core/probe/server-address.ts';
-import { probeEnsemble } from '../../functions/probe/probe-ensemble.ts';
+import { parseServerAddress } from '../../functions/contract/server-address.ts';
+import { probeEnsemble } from '../../functions/adapters/zookeeper/probe-ensemble.ts';
 
 const servers = (process.argv[2] ?? '').split(',').map((s) => parseServerAddress(s));
 const held: number[] = [];

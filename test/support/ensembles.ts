@@ -1,6 +1,6 @@
 import { afterAll } from 'vitest';
 import { LocalEnsemble, type LocalEnsembleOptions } from '../../scripts/local-ensemble.ts';
-import type { ServerAddress } from '../../functions/core/probe/server-address.ts';
+import type { ServerAddress } from '../../functions/contract/server-address.ts';
 
 /** A shared ensemble as handed from the global setup to the tests (plain data). */
 export interface SharedEnsemble {

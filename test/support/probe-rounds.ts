@@ -10,7 +10,7 @@ import {
   type ProbeRound,
   type ServerMode,
   type ServerResult,
-} from '../../functions/core/probe/probe-round.ts';
+} from '../../functions/contract/probe-round.ts';
 
 export interface ServerSpec {
   mode?: ServerMode;

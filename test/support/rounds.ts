@@ -1,5 +1,5 @@
 import { buildEnsembleView } from '../../functions/core/probe/ensemble-view.ts';
-import type { ProbeRound, ServerResult } from '../../functions/core/probe/probe-round.ts';
+import type { ProbeRound, ServerResult } from '../../functions/contract/probe-round.ts';
 import { roundIdOf } from '../../functions/core/probe/round-slots.ts';
 
 /** The same round as if taken at `startedAt` (id derived as the probe handler derives it). */

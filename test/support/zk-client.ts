@@ -1,4 +1,4 @@
-import { HostedSession } from '../../functions/probe/zookeeper-host.ts';
+import { HostedSession } from '../../functions/adapters/zookeeper/zookeeper-host.ts';
 
 /**
  * A connected session for tests that arrange znodes; the caller closes it. It goes through

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { advanceAlerts, inhibit, type AlertCondition, type LifecycleContext } from '../../functions/core/evaluate/alert-lifecycle.ts';
-import { MAX_ROUND_IDS, type AlertRecord, type EnsembleState } from '../../functions/core/evaluate/ensemble-state.ts';
+import { MAX_ROUND_IDS, type AlertRecord, type EnsembleState } from '../../functions/contract/ensemble-state.ts';
 import { evaluateRound, evaluateStaleness, type EvaluationSettings } from '../../functions/core/evaluate/evaluate-round.ts';
-import { DEFAULT_THRESHOLDS, resolveThresholds } from '../../functions/core/evaluate/thresholds.ts';
-import type { ProbeRound, ServerMode } from '../../functions/core/probe/probe-round.ts';
-import type { Transition } from '../../functions/core/evaluate/transition.ts';
+import { DEFAULT_THRESHOLDS, resolveThresholds } from '../../functions/contract/thresholds.ts';
+import type { ProbeRound, ServerMode } from '../../functions/contract/probe-round.ts';
+import type { Transition } from '../../functions/contract/transition.ts';
 import { minutes, roundOf, server, TRIO, trioRound } from '../support/probe-rounds.ts';
 
 const T0 = new Date('2030-01-01T00:00:00Z');

@@ -8,8 +8,8 @@ import {
   toPostableAlert,
   type ActiveAlert,
 } from '../../functions/core/deliver/alertmanager-alerts.ts';
-import { initialState, type AlertRecord, type EnsembleState } from '../../functions/core/evaluate/ensemble-state.ts';
-import type { DrivingSignal } from '../../functions/core/evaluate/transition.ts';
+import { initialState, type AlertRecord, type EnsembleState } from '../../functions/contract/ensemble-state.ts';
+import type { DrivingSignal } from '../../functions/contract/transition.ts';
 import { sampleMessage } from '../support/alert-fixtures.ts';
 
 const HOUR = 3_600_000;

@@ -7,10 +7,10 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { SNSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AlertmanagerSecrets } from '../../functions/adapters/secrets.ts';
-import { parseAlertmanagerAuth } from '../../functions/alertmanager/alertmanager-auth.ts';
-import { createAlertmanagerRelay } from '../../functions/alertmanager/handler.ts';
-import { sendAlerts } from '../../functions/alertmanager/post-alerts.ts';
+import { AlertmanagerSecrets } from '../../functions/adapters/aws/secrets.ts';
+import { parseAlertmanagerAuth } from '../../functions/adapters/alertmanager/alertmanager-auth.ts';
+import { createAlertmanagerRelay } from '../../functions/handlers/alertmanager-relay.ts';
+import { sendAlerts } from '../../functions/adapters/alertmanager/post-alerts.ts';
 import { alertsFromMessage, type PostableAlert } from '../../functions/core/deliver/alertmanager-alerts.ts';
 import { sampleMessage } from '../support/alert-fixtures.ts';
 

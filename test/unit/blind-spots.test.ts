@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { blindSpotCondition, blindWords, SIGNAL_INPUTS, TRANSIENT_BLIND_SPOT_ROUNDS } from '../../functions/core/evaluate/blind-spots.ts';
 import { evaluateRound, type EvaluationSettings } from '../../functions/core/evaluate/evaluate-round.ts';
-import type { EnsembleState } from '../../functions/core/evaluate/ensemble-state.ts';
-import { SignalNames } from '../../functions/core/evaluate/signal-catalog.ts';
-import { DEFAULT_THRESHOLDS, resolveThresholds } from '../../functions/core/evaluate/thresholds.ts';
+import type { EnsembleState } from '../../functions/contract/ensemble-state.ts';
+import { SignalNames } from '../../functions/contract/signal-catalog.ts';
+import { DEFAULT_THRESHOLDS, resolveThresholds } from '../../functions/contract/thresholds.ts';
 import { buildAlertMessage } from '../../functions/core/deliver/build-alert-message.ts';
-import type { BlindSpot, ServerResult } from '../../functions/core/probe/probe-round.ts';
+import type { BlindSpot, ServerResult } from '../../functions/contract/probe-round.ts';
 import { minutes, roundOf, server, TRIO } from '../support/probe-rounds.ts';
 
 const MNTR_REFUSED: BlindSpot = { word: 'mntr', reason: 'not-whitelisted', message: 'mntr is not executed because it is not in the whitelist.' };

@@ -6,10 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import { checkAlarms } from '../../functions/core/evaluate/alarm-checks.ts';
 import { evaluateRound, type EvaluationSettings } from '../../functions/core/evaluate/evaluate-round.ts';
-import { DEFAULT_THRESHOLDS, resolveThresholds } from '../../functions/core/evaluate/thresholds.ts';
+import { DEFAULT_THRESHOLDS, resolveThresholds } from '../../functions/contract/thresholds.ts';
 import { classifyServer, type Exchange } from '../../functions/core/probe/classify-server.ts';
 import { checkerFaultMessage, isLocalResourceError } from '../../functions/core/probe/checker-faults.ts';
-import type { ServerResult } from '../../functions/core/probe/probe-round.ts';
+import type { ServerResult } from '../../functions/contract/probe-round.ts';
 import { minutes, TRIO, trioRound } from '../support/probe-rounds.ts';
 
 const T0 = new Date('2026-03-01T12:00:00.000Z');

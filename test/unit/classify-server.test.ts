@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classifyServer, type AdminExchange, type Exchange, type ServerObservation } from '../../functions/core/probe/classify-server.ts';
-import type { ProbeErrorKind } from '../../functions/core/probe/probe-round.ts';
+import type { ProbeErrorKind } from '../../functions/contract/probe-round.ts';
 import { fixture } from '../support/fixtures.ts';
 
 const text = (t: string): Exchange => ({ ok: true, text: t, ms: 1 });

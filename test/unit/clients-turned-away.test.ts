@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { checkAlarms, clientsTurnedAway, TURNED_AWAY_ROUNDS } from '../../functions/core/evaluate/alarm-checks.ts';
 import { evaluateRound, type EvaluationSettings } from '../../functions/core/evaluate/evaluate-round.ts';
-import type { EnsembleState } from '../../functions/core/evaluate/ensemble-state.ts';
-import { DEFAULT_THRESHOLDS, resolveThresholds } from '../../functions/core/evaluate/thresholds.ts';
-import type { ServerResult } from '../../functions/core/probe/probe-round.ts';
+import type { EnsembleState } from '../../functions/contract/ensemble-state.ts';
+import { DEFAULT_THRESHOLDS, resolveThresholds } from '../../functions/contract/thresholds.ts';
+import type { ServerResult } from '../../functions/contract/probe-round.ts';
 import { minutes, roundOf, server, TRIO } from '../support/probe-rounds.ts';
 
 const T0 = new Date('2026-03-01T12:00:00.000Z');

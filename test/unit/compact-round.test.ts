@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { checkAlarms } from '../../functions/core/evaluate/alarm-checks.ts';
 import { blindSpotConditions } from '../../functions/core/evaluate/blind-spots.ts';
-import { initialState } from '../../functions/core/evaluate/ensemble-state.ts';
+import { initialState } from '../../functions/contract/ensemble-state.ts';
 import { extractSignals } from '../../functions/core/evaluate/signals.ts';
 import { assembleRound } from '../../functions/core/probe/assemble-round.ts';
 import type { Exchange, ServerObservation } from '../../functions/core/probe/classify-server.ts';
 import { compactRound, STORED_CONF } from '../../functions/core/probe/compact-round.ts';
-import type { ProbeRound } from '../../functions/core/probe/probe-round.ts';
+import type { ProbeRound } from '../../functions/contract/probe-round.ts';
 import { fixture } from '../support/fixtures.ts';
 
 const text = (t: string): Exchange => ({ ok: true, text: t, ms: 1.25 });

@@ -10,7 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { JSON_SCHEMA_FILES, jsonSchemaText } from '../../cli/json-schemas.ts';
 import { loadLocalConfig } from '../../cli/local/local-config.ts';
-import { parseThresholds } from '../../functions/core/evaluate/thresholds.ts';
+import { parseThresholds } from '../../functions/contract/thresholds.ts';
 
 const EXAMPLE = 'zk-lookout.local.example.json';
 const dir = mkdtempSync(join(tmpdir(), 'zk-lookout-init-'));

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseLocalConfig } from '../../cli/local/local-config.ts';
-import { hasUserInfo } from '../../functions/core/text/credential-free-url.ts';
+import { hasUserInfo } from '../../functions/contract/credential-free-url.ts';
 import { DeploymentConfigError, parseDeploymentConfig } from '../../infra/config/deployment-config.ts';
 import { exampleConfig } from '../support/infra-stack.ts';
 

@@ -7,7 +7,7 @@ import { GetParametersByPathCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { DeploymentList } from '../../functions/adapters/deployment-list.ts';
+import { DeploymentList } from '../../functions/adapters/aws/deployment-list.ts';
 import { packEntries, STANDARD_PARAMETER_BYTES } from '../../infra/constructs/deployment-list-parameters.ts';
 
 const ssm = mockClient(SSMClient);

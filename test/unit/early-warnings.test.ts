@@ -1,9 +1,9 @@
 /** One early warning per cause (signal and server), through evaluateRound. */
 import { describe, expect, it } from 'vitest';
-import type { EnsembleState } from '../../functions/core/evaluate/ensemble-state.ts';
+import type { EnsembleState } from '../../functions/contract/ensemble-state.ts';
 import { evaluateRound, warningKey, type EvaluationSettings } from '../../functions/core/evaluate/evaluate-round.ts';
-import { resolveThresholds } from '../../functions/core/evaluate/thresholds.ts';
-import type { ProbeRound, ServerMode } from '../../functions/core/probe/probe-round.ts';
+import { resolveThresholds } from '../../functions/contract/thresholds.ts';
+import type { ProbeRound, ServerMode } from '../../functions/contract/probe-round.ts';
 import { minutes, TRIO, trioRound } from '../support/probe-rounds.ts';
 
 const T0 = new Date('2030-01-01T00:00:00Z');
@@ -94,7 +94,7 @@ describe('one early warning per cause', () => {
 describe('docs/THRESHOLDS.md', () => {
   it('lists every signal with its ZooKeeper field, versions, unit and default curve', async () => {
     const { readFileSync } = await import('node:fs');
-    const { SIGNAL_CATALOG, SignalNames } = await import('../../functions/core/evaluate/signal-catalog.ts');
+    const { SIGNAL_CATALOG, SignalNames } = await import('../../functions/contract/signal-catalog.ts');
     const doc = readFileSync(new URL('../../docs/THRESHOLDS.md', import.meta.url), 'utf8');
     for (const name of SignalNames) {
       const d = SIGNAL_CATALOG[name];

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ServerModes } from '../../functions/core/probe/probe-round.ts';
-import { initialState, type EnsembleState } from '../../functions/core/evaluate/ensemble-state.ts';
+import { ServerModes } from '../../functions/contract/probe-round.ts';
+import { initialState, type EnsembleState } from '../../functions/contract/ensemble-state.ts';
 import { evaluateRound } from '../../functions/core/evaluate/evaluate-round.ts';
-import { DEFAULT_THRESHOLDS, resolveThresholds } from '../../functions/core/evaluate/thresholds.ts';
+import { DEFAULT_THRESHOLDS, resolveThresholds } from '../../functions/contract/thresholds.ts';
 import { ensembleSamples, type GaugeSample } from '../../functions/core/metrics/ensemble-samples.ts';
 import { minutes, trioRound, TRIO } from '../support/probe-rounds.ts';
 

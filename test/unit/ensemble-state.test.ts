@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ENSEMBLE_STATE_VERSION, MAX_ROUND_IDS } from '../../functions/core/evaluate/ensemble-state.ts';
+import { ENSEMBLE_STATE_VERSION, MAX_ROUND_IDS } from '../../functions/contract/ensemble-state.ts';
 import { evaluateRound } from '../../functions/core/evaluate/evaluate-round.ts';
-import { EnsembleStateVersionError, readEnsembleState } from '../../functions/core/evaluate/read-ensemble-state.ts';
+import { EnsembleStateVersionError, readEnsembleState } from '../../functions/contract/read-ensemble-state.ts';
 import { settingsFor } from '../../functions/core/evaluate/settings-snapshot.ts';
 import { minutes, TRIO, trioRound } from '../support/probe-rounds.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildEnsembleView } from '../../functions/core/probe/ensemble-view.ts';
-import type { ServerMode, ServerResult } from '../../functions/core/probe/probe-round.ts';
+import type { ServerMode, ServerResult } from '../../functions/contract/probe-round.ts';
 
 const server = (address: string, mode: ServerMode, extra: Partial<ServerResult> = {}): ServerResult => ({
   address,

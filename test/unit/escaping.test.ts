@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { AlertMessage } from '../../functions/core/deliver/alert-message.ts';
+import type { AlertMessage } from '../../functions/contract/alert-message.ts';
 import { escapeHtml, escapeMarkdown, escapeMarkdownEntities, escapeSlack, plainInline, truncateBytes, truncateChars, utf8Length } from '../../functions/core/deliver/escape.ts';
 import { renderChatbot } from '../../functions/core/deliver/render-chatbot.ts';
-import { chatProviders } from '../../functions/chat/providers/index.ts';
+import { chatProviders } from '../../functions/adapters/chat/index.ts';
 import { sampleMessage, transition } from '../support/alert-fixtures.ts';
 import { buildAlertMessage } from '../../functions/core/deliver/build-alert-message.ts';
 import type { SlackBody } from '../../functions/core/deliver/renderers/slack.ts';

@@ -13,7 +13,7 @@ import {
   splitZxid,
   normalizeZxid,
 } from '../../functions/core/probe/four-letter-words.ts';
-import { FourLetterWords } from '../../functions/core/probe/probe-round.ts';
+import { FourLetterWords } from '../../functions/contract/probe-round.ts';
 import { fixture } from '../support/fixtures.ts';
 
 const NOT_SERVING = 'This ZooKeeper instance is not currently serving requests\n';

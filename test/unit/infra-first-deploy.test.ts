@@ -10,7 +10,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { FUNCTION_WIDGETS } from '../../infra/constructs/dashboard.ts';
-import { HandlerEnv, ServiceNames } from '../../infra/handler-environment.ts';
+import { HandlerEnv, ServiceNames } from '../../functions/contract/handler-environment.ts';
 import { exampleConfig, synthStack } from '../support/infra-stack.ts';
 
 type Resource = { Type: string; Properties: Record<string, unknown>; DependsOn?: string[]; DeletionPolicy?: string };

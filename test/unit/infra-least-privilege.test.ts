@@ -5,9 +5,9 @@
  */
 import type { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { ensembleKey, roundPartitionKey } from '../../functions/adapters/results-table.ts';
-import { DELIVERY_KEY_PREFIX } from '../../functions/adapters/delivery-ledger.ts';
-import { HandlerEnv, ServiceNames } from '../../infra/handler-environment.ts';
+import { ensembleKey, roundPartitionKey } from '../../functions/adapters/aws/results-table.ts';
+import { DELIVERY_KEY_PREFIX } from '../../functions/contract/table-keys.ts';
+import { HandlerEnv, ServiceNames } from '../../functions/contract/handler-environment.ts';
 import { exampleConfig, synthStack } from '../support/infra-stack.ts';
 
 type Resource = { Type: string; Properties: Record<string, unknown> };

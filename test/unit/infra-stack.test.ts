@@ -1,8 +1,8 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_THRESHOLDS } from '../../functions/core/evaluate/thresholds.ts';
-import { DeploymentListPaths, HandlerEnv, MetricNames, MetricSources, ServiceNames, SettingsParameterNames } from '../../infra/handler-environment.ts';
+import { DEFAULT_THRESHOLDS } from '../../functions/contract/thresholds.ts';
+import { DeploymentListPaths, HandlerEnv, MetricNames, MetricSources, ServiceNames, SettingsParameterNames } from '../../functions/contract/handler-environment.ts';
 import { ZookeeperLayer } from '../../infra/constructs/zookeeper-layer.ts';
 import { exampleConfig, synthStack } from '../support/infra-stack.ts';
 

@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadLocalConfig } from '../../cli/local/local-config.ts';
-import { parseSilences } from '../../functions/core/evaluate/silences.ts';
-import { parseThresholds } from '../../functions/core/evaluate/thresholds.ts';
+import { parseSilences } from '../../functions/contract/silences.ts';
+import { parseThresholds } from '../../functions/contract/thresholds.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'zk-lookout-messages-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

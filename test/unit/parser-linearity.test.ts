@@ -11,7 +11,7 @@
 import { describe, expect, it } from 'vitest';
 import { classifyServer, metricNumber, type ServerObservation } from '../../functions/core/probe/classify-server.ts';
 import { parseWord, toNumber } from '../../functions/core/probe/four-letter-words.ts';
-import { FourLetterWords } from '../../functions/core/probe/probe-round.ts';
+import { FourLetterWords } from '../../functions/contract/probe-round.ts';
 
 const SMALL = 4 * 1024;
 const LARGE = SMALL * 10;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DeploymentConfigError } from '../../infra/config/deployment-config.ts';
 import { MAX_PROBE_INPUT_BYTES } from '../../infra/constructs/probe-schedule.ts';
-import type { ProbeScheduleInput } from '../../infra/handler-environment.ts';
-import { parseProbeEvent } from '../../functions/probe/probe-event.ts';
+import type { ProbeScheduleInput } from '../../functions/contract/handler-environment.ts';
+import { parseProbeEvent } from '../../functions/contract/probe-event.ts';
 import { exampleConfig, synthStack } from '../support/infra-stack.ts';
 
 type Config = ReturnType<typeof exampleConfig> & { ensembles: Record<string, unknown>[] };

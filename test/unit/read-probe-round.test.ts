@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PROBE_ROUND_VERSION } from '../../functions/core/probe/probe-round.ts';
-import { RoundVersionError, upgradeProbeRound } from '../../functions/core/probe/read-probe-round.ts';
+import { PROBE_ROUND_VERSION } from '../../functions/contract/probe-round.ts';
+import { RoundVersionError, upgradeProbeRound } from '../../functions/contract/read-probe-round.ts';
 
 /** A version 1 round recorded from a real 3.8.0 ensemble. */
 const recorded = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'fixtures', 'rounds', 'fault-script.jsonl'), 'utf8').split('\n')[0] as string).round as Record<string, unknown>;

@@ -5,12 +5,12 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeRoundItem, roundItem, type ItemImage } from '../../functions/adapters/results-table.ts';
+import { decodeRoundItem, roundItem, type ItemImage } from '../../functions/adapters/aws/results-table.ts';
 import { checkAlarms } from '../../functions/core/evaluate/alarm-checks.ts';
 import { assembleRound } from '../../functions/core/probe/assemble-round.ts';
 import type { ServerObservation } from '../../functions/core/probe/classify-server.ts';
 import { compactRound } from '../../functions/core/probe/compact-round.ts';
-import type { ProbeRound, ZnodeCheckResult } from '../../functions/core/probe/probe-round.ts';
+import type { ProbeRound, ZnodeCheckResult } from '../../functions/contract/probe-round.ts';
 import { CUT_MARKER, fitRoundToBudget, ROUND_BUDGET_BYTES, serializedBytes } from '../../functions/core/probe/round-budget.ts';
 import { fixture } from '../support/fixtures.ts';
 

@@ -6,15 +6,15 @@
 import { describe, expect, it } from 'vitest';
 import { formatRound } from '../../cli/format-round.ts';
 import { checkAlarms } from '../../functions/core/evaluate/alarm-checks.ts';
-import type { AlertMessage } from '../../functions/core/deliver/alert-message.ts';
+import type { AlertMessage } from '../../functions/contract/alert-message.ts';
 import { buildAlertMessage } from '../../functions/core/deliver/build-alert-message.ts';
 import { renderChatbot } from '../../functions/core/deliver/render-chatbot.ts';
 import { renderText } from '../../functions/core/deliver/render-text.ts';
 import { assembleRound } from '../../functions/core/probe/assemble-round.ts';
-import type { Transition } from '../../functions/core/evaluate/transition.ts';
+import type { Transition } from '../../functions/contract/transition.ts';
 import { breakLinks, serverText } from '../../functions/core/text/server-text.ts';
 import { terminalSafe } from '../../functions/core/text/terminal-safe.ts';
-import { chatProviders } from '../../functions/chat/providers/index.ts';
+import { chatProviders } from '../../functions/adapters/chat/index.ts';
 
 const ESCAPES = '\u001b[2K\r\u001b]0;owned\u0007\u001b[32mleader all good\u001b[0m\u202e';
 const LINK = 'see https://evil.example/login?u=ops and www.evil.example @here';

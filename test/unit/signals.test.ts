@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { baselineParams, learn } from '../../functions/core/evaluate/baseline.ts';
-import { appendSample, initialState, packSeries, unpackSeries, type EnsembleState, type Sample } from '../../functions/core/evaluate/ensemble-state.ts';
+import { appendSample, initialState, packSeries, unpackSeries, type EnsembleState, type Sample } from '../../functions/contract/ensemble-state.ts';
 import { leastSquares, robustLine, timeToLimit } from '../../functions/core/evaluate/forecast.ts';
 import { extractSignals, fdFraction, ZXID_COUNTER_LIMIT, type SignalExtraction } from '../../functions/core/evaluate/signals.ts';
-import { DEFAULT_FORECAST } from '../../functions/core/evaluate/thresholds.ts';
-import type { MetricValue, ProbeRound } from '../../functions/core/probe/probe-round.ts';
+import { DEFAULT_FORECAST } from '../../functions/contract/thresholds.ts';
+import type { MetricValue, ProbeRound } from '../../functions/contract/probe-round.ts';
 import { minutes, roundOf, server, trioRound, TRIO } from '../support/probe-rounds.ts';
 
 const T0 = new Date('2030-01-01T00:00:00Z');

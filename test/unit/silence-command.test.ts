@@ -12,8 +12,8 @@ import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vites
 import { run } from '../../cli/commands/silence.ts';
 import { UsageError } from '../../cli/usage-error.ts';
 import { buildAlertMessage } from '../../functions/core/deliver/build-alert-message.ts';
-import { matchSilence, parseSilences, type Silence } from '../../functions/core/evaluate/silences.ts';
-import { TRANSITION_VERSION, type Transition } from '../../functions/core/evaluate/transition.ts';
+import { matchSilence, parseSilences, type Silence } from '../../functions/contract/silences.ts';
+import { TRANSITION_VERSION, type Transition } from '../../functions/contract/transition.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'silence-cmd-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

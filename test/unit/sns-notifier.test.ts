@@ -3,7 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildAlertMessage } from '../../functions/core/deliver/build-alert-message.ts';
 import { utf8Length } from '../../functions/core/deliver/escape.ts';
-import { SNS_MAX_BYTES, SnsNotifier, snsSubject } from '../../functions/adapters/sns-notifier.ts';
+import { SNS_MAX_BYTES, SnsNotifier, snsSubject } from '../../functions/adapters/aws/sns-notifier.ts';
 import { sampleMessage, transition } from '../support/alert-fixtures.ts';
 
 const sns = mockClient(SNSClient);

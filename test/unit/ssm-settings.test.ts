@@ -2,7 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { GetParameterCommand, ParameterNotFound, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { SsmSettings } from '../../functions/adapters/ssm-settings.ts';
+import { SsmSettings } from '../../functions/adapters/aws/ssm-settings.ts';
 
 const ssm = mockClient(SSMClient);
 const STAGE = '/zk-lookout/test';

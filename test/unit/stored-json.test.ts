@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ITEM_DICTIONARIES } from '../../functions/adapters/item-dictionaries.ts';
-import { packJson, ROUND_ENCODING, STATE_ENCODING, StoredEncodingError, unpackJson } from '../../functions/adapters/stored-json.ts';
+import { ITEM_DICTIONARIES } from '../../functions/contract/item-dictionaries.ts';
+import { packJson, ROUND_ENCODING, STATE_ENCODING, StoredEncodingError, unpackJson } from '../../functions/contract/stored-json.ts';
 import { trioRound } from '../support/probe-rounds.ts';
 
 const round = trioRound('r-1', new Date('2026-03-01T12:00:00Z'), ['leader', 'follower', 'unreachable']);

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseThresholds } from '../../functions/core/evaluate/thresholds.ts';
+import { parseThresholds } from '../../functions/contract/thresholds.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'zk-lookout-thresholds-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SignalNames } from '../../functions/core/evaluate/signal-catalog.ts';
-import { matchSilence, parseSilences, type Silence } from '../../functions/core/evaluate/silences.ts';
+import { SignalNames } from '../../functions/contract/signal-catalog.ts';
+import { matchSilence, parseSilences, type Silence } from '../../functions/contract/silences.ts';
 import {
   baselineAt,
   DEFAULT_THRESHOLDS,
@@ -10,7 +10,7 @@ import {
   resolveThresholds,
   thresholdNotices,
   withEnsembleOverride,
-} from '../../functions/core/evaluate/thresholds.ts';
+} from '../../functions/contract/thresholds.ts';
 
 function errorsOf(text: string) {
   const result = parseThresholds(text);

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { replayScenario, type ScenarioScore } from '../../bench/warning-replay.ts';
 import { corpusFile, encodeCorpus, generateScenario, readCorpus, SCENARIOS } from '../../bench/warning-scenarios.ts';
-import { persistenceRounds, resolveThresholds, DEFAULT_THRESHOLDS } from '../../functions/core/evaluate/thresholds.ts';
+import { persistenceRounds, resolveThresholds, DEFAULT_THRESHOLDS } from '../../functions/contract/thresholds.ts';
 
 const scores = new Map<string, ScenarioScore>();
 const score = (name: string) => scores.get(name) as ScenarioScore;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SignalModes } from '../../functions/core/evaluate/signal-catalog.ts';
+import { SignalModes } from '../../functions/contract/signal-catalog.ts';
 import { detection, logistic, noisyOr, signalRisk, warning } from '../../functions/core/evaluate/warning-model.ts';
 
 const anyDouble = fc.double();

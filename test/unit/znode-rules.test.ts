@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseZnodeRules, ruleId } from '../../functions/core/probe/znode-rules.ts';
+import { parseZnodeRules, ruleId } from '../../functions/contract/znode-rules.ts';
 
 describe('znode rules validation', () => {
   it('accepts the recipes from docs/ZNODE-CHECKS.md', () => {

@@ -13,9 +13,9 @@
  * posted with `endsAt` a horizon ahead and must be re-posted before then; a resolved
  * one is posted with `endsAt` = the time it resolved.
  */
-import type { AlertLevel, AlertName, DrivingSignal } from '../evaluate/transition.ts';
-import type { EnsembleState } from '../evaluate/ensemble-state.ts';
-import type { AlertMessage } from './alert-message.ts';
+import type { AlertLevel, AlertName, DrivingSignal } from '../../contract/transition.ts';
+import type { EnsembleState } from '../../contract/ensemble-state.ts';
+import type { AlertMessage } from '../../contract/alert-message.ts';
 import { percent, signalLine } from './describe-change.ts';
 
 export interface PostableAlert {

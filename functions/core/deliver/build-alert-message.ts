@@ -1,6 +1,6 @@
-import type { AlertLevel, ChangeKind, Evaluation, Transition } from '../evaluate/transition.ts';
-import { ALERT_MESSAGE_VERSION } from './alert-message.ts';
-import type { AlertChange, AlertMessage, Severity } from './alert-message.ts';
+import type { AlertLevel, ChangeKind, Evaluation, Transition } from '../../contract/transition.ts';
+import { ALERT_MESSAGE_VERSION } from '../../contract/alert-message.ts';
+import type { AlertChange, AlertMessage, Severity } from '../../contract/alert-message.ts';
 import { truncateChars } from './escape.ts';
 
 export interface AlertMessageOptions {

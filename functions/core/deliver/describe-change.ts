@@ -2,8 +2,8 @@
  * The words every rendering shares, as plain text: renderers escape these pieces for
  * their markup and decide the layout, so email, chat cards and Chatbot say the same.
  */
-import type { DrivingSignal } from '../evaluate/transition.ts';
-import type { AlertChange, AlertMessage } from './alert-message.ts';
+import type { DrivingSignal } from '../../contract/transition.ts';
+import type { AlertChange, AlertMessage } from '../../contract/alert-message.ts';
 import { truncateChars } from './escape.ts';
 
 /** One escaped line never takes more than this of a chat block. */

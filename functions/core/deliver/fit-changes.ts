@@ -1,4 +1,4 @@
-import type { AlertChange, AlertMessage } from './alert-message.ts';
+import type { AlertChange, AlertMessage } from '../../contract/alert-message.ts';
 
 /**
  * The largest rendering that a provider accepts: `build` lays out the first `k` changes

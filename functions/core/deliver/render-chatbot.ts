@@ -1,4 +1,4 @@
-import type { AlertMessage, Severity } from './alert-message.ts';
+import type { AlertMessage, Severity } from '../../contract/alert-message.ts';
 import { escapeSlack, plainInline, truncateChars } from './escape.ts';
 import { fitChanges } from './fit-changes.ts';
 import { markdownBlocks } from './renderers/markdown-document.ts';

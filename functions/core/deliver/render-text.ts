@@ -1,4 +1,4 @@
-import type { AlertChange, AlertMessage } from './alert-message.ts';
+import type { AlertChange, AlertMessage } from '../../contract/alert-message.ts';
 import { severityLabel } from './build-alert-message.ts';
 import { changeFacts, changeHeadline, changeSummary, evaluatedLine, signalLines } from './describe-change.ts';
 import { singleLine } from './escape.ts';

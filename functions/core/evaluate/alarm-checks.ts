@@ -2,10 +2,10 @@
  * Alarms (报警): failures that are happening now and fire at once. Each check yields a
  * condition for every alert it owns, raised or clear, so the lifecycle can also resolve.
  */
-import { isServing, type ProbeRound, type ServerResult } from '../probe/probe-round.ts';
+import { isServing, type ProbeRound, type ServerResult } from '../../contract/probe-round.ts';
 import type { AlertCondition } from './alert-lifecycle.ts';
-import type { EnsembleState } from './ensemble-state.ts';
-import type { AlertName } from './transition.ts';
+import type { EnsembleState } from '../../contract/ensemble-state.ts';
+import type { AlertName } from '../../contract/transition.ts';
 
 /** Every alert name the per-round alarm checks decide (probe-stale comes from the sweep). */
 export const ROUND_ALARMS: readonly AlertName[] = [

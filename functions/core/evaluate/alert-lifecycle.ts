@@ -15,8 +15,8 @@
  * Each episode (fired … resolved) notifies `fired` at most once: `notified` in the record
  * remembers it, and a redelivered round never reaches here (evaluate-round skips it).
  */
-import type { AlertRecord } from './ensemble-state.ts';
-import { describeSilence, matchSilence, type Silence } from './silences.ts';
+import type { AlertRecord } from '../../contract/ensemble-state.ts';
+import { describeSilence, matchSilence, type Silence } from '../../contract/silences.ts';
 import {
   TRANSITION_VERSION,
   type AlertLevel,
@@ -24,7 +24,7 @@ import {
   type ChangeKind,
   type DrivingSignal,
   type Transition,
-} from './transition.ts';
+} from '../../contract/transition.ts';
 
 export type ConditionState = 'raise' | 'hold' | 'clear';
 

@@ -5,11 +5,11 @@
  * baseline; `off` signals are not assessed at all.
  */
 import { baselineParams, learn, type BaselineSettings } from './baseline.ts';
-import type { Baseline } from './ensemble-state.ts';
-import { P_MODES, SIGNAL_CATALOG } from './signal-catalog.ts';
+import type { Baseline } from '../../contract/ensemble-state.ts';
+import { P_MODES, SIGNAL_CATALOG } from '../../contract/signal-catalog.ts';
 import type { SignalValue } from './signals.ts';
-import type { ResolvedThresholds } from './thresholds.ts';
-import type { DrivingSignal } from './transition.ts';
+import type { ResolvedThresholds } from '../../contract/thresholds.ts';
+import type { DrivingSignal } from '../../contract/transition.ts';
 import { detection, noisyOr, signalRisk, warning } from './warning-model.ts';
 
 /** Signals below this risk are not worth naming in a message. */

@@ -6,7 +6,7 @@
  * baseline that it is normal. During warm-up it learns whatever W says: a baseline that
  * froze before it existed would lock itself out for good.
  */
-import type { Baseline } from './ensemble-state.ts';
+import type { Baseline } from '../../contract/ensemble-state.ts';
 
 export interface BaselineSettings {
   timeConstantS: number;

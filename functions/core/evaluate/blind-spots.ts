@@ -12,9 +12,9 @@
  * (mode `not-whitelisted`) raises no alarm at all, so it is the worst blind spot of all.
  */
 import { metricNumber } from '../probe/classify-server.ts';
-import { isServing, type BlindSpot, type ProbeRound, type ServerMode, type ServerResult } from '../probe/probe-round.ts';
+import { isServing, type BlindSpot, type ProbeRound, type ServerMode, type ServerResult } from '../../contract/probe-round.ts';
 import type { AlertCondition } from './alert-lifecycle.ts';
-import type { SignalName } from './signal-catalog.ts';
+import type { SignalName } from '../../contract/signal-catalog.ts';
 import { serverText } from '../text/server-text.ts';
 
 /** The words whose replies carry signal inputs. */

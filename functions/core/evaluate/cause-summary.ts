@@ -3,7 +3,7 @@
  * say what Prometheus-style `predict_linear` alerts say, in one line:
  * "fds 812/1024 on zk2, +19/min, full at ~14:52 UTC (in 11 min)".
  */
-import type { DrivingSignal } from './transition.ts';
+import type { DrivingSignal } from '../../contract/transition.ts';
 
 const FORECAST_NOUN: Record<string, { noun: (s: DrivingSignal) => string; end: string }> = {
   'fd-exhaustion-hours': { noun: () => 'fds', end: 'full' },

@@ -16,18 +16,18 @@ import { advanceAlerts, inhibit, type AlertCondition } from './alert-lifecycle.t
 import { assessRisk, type Baselines, type RiskAssessment } from './assess-risk.ts';
 import { blindSpotConditions } from './blind-spots.ts';
 import { causeSummary, clearedSummary } from './cause-summary.ts';
-import { initialState, MAX_ROUND_IDS, type EnsembleState } from './ensemble-state.ts';
-import { readEnsembleState } from './read-ensemble-state.ts';
+import { initialState, MAX_ROUND_IDS, type EnsembleState } from '../../contract/ensemble-state.ts';
+import { readEnsembleState } from '../../contract/read-ensemble-state.ts';
 import { rejectedConnections } from './rejected-connections.ts';
-import type { Silence } from './silences.ts';
-import type { SignalName } from './signal-catalog.ts';
+import type { Silence } from '../../contract/silences.ts';
+import type { SignalName } from '../../contract/signal-catalog.ts';
 import { extractSignals } from './signals.ts';
 import { znodeFindings } from './znode-conditions.ts';
-import { baselineAt, DEFAULT_THRESHOLDS, persistenceRounds, resolveThresholds, type ResolvedThresholds } from './thresholds.ts';
-import type { AlertName, DrivingSignal, Evaluation } from './transition.ts';
-import { isServing, type ProbeRound } from '../probe/probe-round.ts';
+import { baselineAt, DEFAULT_THRESHOLDS, persistenceRounds, resolveThresholds, type ResolvedThresholds } from '../../contract/thresholds.ts';
+import type { AlertName, DrivingSignal, Evaluation } from '../../contract/transition.ts';
+import { isServing, type ProbeRound } from '../../contract/probe-round.ts';
 
-export { initialState } from './ensemble-state.ts';
+export { initialState } from '../../contract/ensemble-state.ts';
 
 export interface EvaluationSettings {
   thresholds: ResolvedThresholds;

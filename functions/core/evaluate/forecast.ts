@@ -14,7 +14,7 @@
  * `robustLine` (Theil–Sen) is for noisy per-interval values such as latencies: one slow
  * round moves a least-squares line a lot and the median of pairwise slopes hardly at all.
  */
-import type { Sample } from './ensemble-state.ts';
+import type { Sample } from '../../contract/ensemble-state.ts';
 
 export interface Line {
   /** Units per hour. */

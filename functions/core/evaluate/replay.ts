@@ -6,12 +6,12 @@
  * values of the signals that drove it most.
  */
 import { evaluateRound, type EvaluationSettings } from './evaluate-round.ts';
-import type { EnsembleState } from './ensemble-state.ts';
+import type { EnsembleState } from '../../contract/ensemble-state.ts';
 import { settingsFor } from './settings-snapshot.ts';
-import type { Silence } from './silences.ts';
-import type { ThresholdsDocument } from './thresholds.ts';
-import type { AlertLevel, AlertName, Transition } from './transition.ts';
-import type { ProbeRound } from '../probe/probe-round.ts';
+import type { Silence } from '../../contract/silences.ts';
+import type { ThresholdsDocument } from '../../contract/thresholds.ts';
+import type { AlertLevel, AlertName, Transition } from '../../contract/transition.ts';
+import type { ProbeRound } from '../../contract/probe-round.ts';
 
 /** Signal series kept for the report: the ones with the highest risk seen. */
 export const REPLAY_TOP_SIGNALS = 4;

@@ -3,8 +3,8 @@
  * for one ensemble. Adapters fill it; `settingsFor` turns it into what evaluateRound takes.
  */
 import type { EvaluationSettings } from './evaluate-round.ts';
-import type { Silence } from './silences.ts';
-import { resolveThresholds, type ThresholdsDocument } from './thresholds.ts';
+import type { Silence } from '../../contract/silences.ts';
+import { resolveThresholds, type ThresholdsDocument } from '../../contract/thresholds.ts';
 
 export interface SettingsSnapshot {
   thresholds: ThresholdsDocument;

@@ -10,11 +10,11 @@
  * `at` is the round's own time (ms), so replaying stored rounds gives the same answers.
  */
 import { metricNumber } from '../probe/classify-server.ts';
-import { isServing, type ProbeRound, type ServerResult } from '../probe/probe-round.ts';
-import { appendSample, MAX_ELECTIONS, packSeries, unpackSeries, type EnsembleState, type ServerMemory } from './ensemble-state.ts';
+import { isServing, type ProbeRound, type ServerResult } from '../../contract/probe-round.ts';
+import { appendSample, MAX_ELECTIONS, packSeries, unpackSeries, type EnsembleState, type ServerMemory } from '../../contract/ensemble-state.ts';
 import { robustLine, timeToLimit, type Forecast, type ForecastSettings } from './forecast.ts';
-import type { SignalName } from './signal-catalog.ts';
-import { DEFAULT_FORECAST } from './thresholds.ts';
+import type { SignalName } from '../../contract/signal-catalog.ts';
+import { DEFAULT_FORECAST } from '../../contract/thresholds.ts';
 
 export interface SignalValue {
   signal: SignalName;

@@ -3,8 +3,8 @@
  * the silences that have expired, and the result is checked with the same parser the
  * evaluator uses, so a list this writes is always one the evaluator accepts.
  */
-import { formatErrors } from './settings-document.ts';
-import { parseSilences, type Silence } from './silences.ts';
+import { formatErrors } from '../../contract/settings-document.ts';
+import { parseSilences, type Silence } from '../../contract/silences.ts';
 
 export class SilenceEditError extends Error {
   override name = 'SilenceEditError';

@@ -3,7 +3,7 @@
  * number in [0, 1] for any input (NaN, ±Infinity, zero or negative scales included):
  * a bad value must never turn into a NaN that silently disables alerting.
  */
-import type { Direction, SignalMode } from './signal-catalog.ts';
+import type { Direction, SignalMode } from '../../contract/signal-catalog.ts';
 
 /** |z| beyond this gives 0 or 1 to double precision anyway; clamping keeps exp() finite. */
 const MAX_EXPONENT = 50;

@@ -5,13 +5,13 @@
  * with the one remembered from the previous round. A rule that could not be checked
  * this round holds its alert where it is: not knowing is not recovering.
  */
-import type { ZnodeCheckResult, ZnodeDataDigest } from '../probe/probe-round.ts';
+import type { ZnodeDigest } from '../../contract/ensemble-state.ts';
+import type { ZnodeCheckResult, ZnodeDataDigest } from '../../contract/probe-round.ts';
 import type { AlertCondition } from './alert-lifecycle.ts';
-import { describeSilence, matchSilence, type Silence } from './silences.ts';
-import { TRANSITION_VERSION, type Transition } from './transition.ts';
+import { describeSilence, matchSilence, type Silence } from '../../contract/silences.ts';
+import { TRANSITION_VERSION, type Transition } from '../../contract/transition.ts';
 
 /** What is remembered of a configuration znode between rounds: enough to see a change, no content. */
-export type ZnodeDigest = Pick<ZnodeDataDigest, 'version' | 'sha256' | 'keyHashes' | 'mtime'>;
 
 export interface ZnodeFindings {
   conditions: AlertCondition[];

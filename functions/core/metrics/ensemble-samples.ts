@@ -4,10 +4,10 @@
  * vanish too).
  */
 import { metricNumber } from '../probe/classify-server.ts';
-import { isServing, ServerModes, type ProbeRound } from '../probe/probe-round.ts';
-import type { EnsembleState } from '../evaluate/ensemble-state.ts';
-import type { DrivingSignal } from '../evaluate/transition.ts';
-import { isPerNamespaceKey, MAX_MNTR_KEYS, MNTR_METRIC, type LookoutGauge } from './metric-names.ts';
+import { isServing, ServerModes, type ProbeRound } from '../../contract/probe-round.ts';
+import type { EnsembleState } from '../../contract/ensemble-state.ts';
+import type { DrivingSignal } from '../../contract/transition.ts';
+import { isPerNamespaceKey, MAX_MNTR_KEYS, MNTR_METRIC, type LookoutGauge } from '../../contract/metric-names.ts';
 
 export interface GaugeSample {
   metric: LookoutGauge;

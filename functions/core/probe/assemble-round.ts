@@ -1,7 +1,7 @@
 import { classifyServer, type ServerObservation } from './classify-server.ts';
 import { groupAdminConnections, groupClientConnections } from './client-connections.ts';
 import { buildEnsembleView } from './ensemble-view.ts';
-import { PROBE_ROUND_VERSION, type CanaryResult, type ProbeRound, type ServerResult, type ZnodeCheckResult } from './probe-round.ts';
+import { PROBE_ROUND_VERSION, type CanaryResult, type ProbeRound, type ServerResult, type ZnodeCheckResult } from '../../contract/probe-round.ts';
 import { wordFailures } from './word-failures.ts';
 
 export interface RoundParts {

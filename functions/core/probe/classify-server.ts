@@ -18,7 +18,7 @@ import type {
   ServerMode,
   ServerResult,
   ServerSummary,
-} from './probe-round.ts';
+} from '../../contract/probe-round.ts';
 
 /** The raw outcome of one exchange, as the probe's I/O layer reports it. */
 export type Exchange = { ok: true; text: string; ms: number; truncated?: boolean } | { ok: false; error: ProbeError; ms: number };

@@ -3,7 +3,7 @@
  * number that matters is the busiest IP's count, not the server's total.
  */
 import { parseCons, type Parsed } from './four-letter-words.ts';
-import type { ClientConnections } from './probe-round.ts';
+import type { ClientConnections } from '../../contract/probe-round.ts';
 
 /** Busiest IPs kept per server: enough to name the leak, small enough for the round item. */
 export const TOP_CLIENT_IPS = 5;

@@ -5,7 +5,7 @@
  * and what the ensemble view and the alarms use, and drops text that is fixed per server
  * (version strings, paths, the full `conf`). The result is still a valid `ProbeRound`.
  */
-import type { CanaryResult, MetricValue, ProbeRound, ServerResult, ServerSummary } from './probe-round.ts';
+import type { CanaryResult, MetricValue, ProbeRound, ServerResult, ServerSummary } from '../../contract/probe-round.ts';
 import { fitRoundToBudget } from './round-budget.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { metricNumber } from './classify-server.ts';
 import { splitZxid } from './four-letter-words.ts';
-import type { EnsembleView, ServerResult } from './probe-round.ts';
-import { isServing } from './probe-round.ts';
+import type { EnsembleView, ServerResult } from '../../contract/probe-round.ts';
+import { isServing } from '../../contract/probe-round.ts';
 
 /**
  * The ensemble as a whole from one round. It records, it does not judge: two leaders in

@@ -1,4 +1,4 @@
-import type { FourLetterWord, Latency, MetricValue, ServerSummary } from './probe-round.ts';
+import type { FourLetterWord, Latency, MetricValue, ServerSummary } from '../../contract/probe-round.ts';
 
 /**
  * Parsers for ZooKeeper's four-letter words, 3.4 through 3.9. They never throw: a reply is

@@ -17,7 +17,7 @@
  *
  * `trimmed` on the round says which step it took.
  */
-import type { ProbeRound, ServerResult, ZnodeCheckResult } from './probe-round.ts';
+import type { ProbeRound, ServerResult, ZnodeCheckResult } from '../../contract/probe-round.ts';
 
 /** DynamoDB's item limit is 400 KB; the round attribute gets well under it, leaving room for keys and other attributes. */
 export const ROUND_BUDGET_BYTES = 256 * 1024;

@@ -6,8 +6,8 @@
  * second import of the same file adds nothing. Rounds of older versions are upgraded
  * (`read-probe-round.ts`).
  */
-import type { ProbeRound } from './probe-round.ts';
-import { isReadableRoundVersion, upgradeProbeRound } from './read-probe-round.ts';
+import type { ProbeRound } from '../../contract/probe-round.ts';
+import { isReadableRoundVersion, upgradeProbeRound } from '../../contract/read-probe-round.ts';
 
 export interface RoundLine {
   scheduledAt: string;

@@ -14,7 +14,7 @@
  */
 import type { AdminCommand, AdminExchange, Exchange, ServerObservation } from './classify-server.ts';
 import { parseWord } from './four-letter-words.ts';
-import type { BlindSpot, BlindSpotReason, FourLetterWord, ProbeErrorKind, RefusedExchange, ServerResult } from './probe-round.ts';
+import type { BlindSpot, BlindSpotReason, FourLetterWord, ProbeErrorKind, RefusedExchange, ServerResult } from '../../contract/probe-round.ts';
 
 /** The server's own text is kept to this length in a blind spot. */
 export const BLIND_SPOT_MESSAGE_CHARS = 200;

@@ -1,4 +1,4 @@
-import type { AlertMessage, Severity } from '../alert-message.ts';
+import type { AlertMessage, Severity } from '../../../contract/alert-message.ts';
 import { severityLabel } from '../build-alert-message.ts';
 import { changeParts, evaluatedLine, omittedLine } from '../describe-change.ts';
 import { escapeHtml, plainInline, safeUrl, truncateChars, utf8Length } from '../escape.ts';

@@ -1,4 +1,4 @@
-import type { AlertChange, AlertMessage } from '../alert-message.ts';
+import type { AlertChange, AlertMessage } from '../../../contract/alert-message.ts';
 import { severityLabel } from '../build-alert-message.ts';
 import { changeParts, evaluatedLine, omittedLine } from '../describe-change.ts';
 import { joinLinesWithin, plainInline, safeUrl, truncateChars } from '../escape.ts';

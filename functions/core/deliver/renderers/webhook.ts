@@ -1,4 +1,4 @@
-import type { AlertMessage } from '../alert-message.ts';
+import type { AlertMessage } from '../../../contract/alert-message.ts';
 import { escapeMarkdown, truncateChars } from '../escape.ts';
 
 /**

@@ -1,0 +1,176 @@
+/**
+ * `EnsembleState`: what the evaluator remembers about one ensemble between rounds. It is
+ * one DynamoDB item, read and conditionally written once per round; a calm 3-server
+ * ensemble's item stays under 4 KB (one read unit, `npm run bench:evaluator` prints it),
+ * so the memory is compact: series are packed integer deltas, keys are short, and only
+ * signals that read P keep a baseline.
+ *
+ * History: 1 the first (round-count history of samples, a baseline per signal, one
+ * `early-warning` alert); 2 per-server memory (counters for per-interval values, packed
+ * forecast series at two resolutions, time-based baselines) and one warning per cause.
+ * `read-ensemble-state.ts` upgrades a stored 1 and refuses anything else it cannot read.
+ */
+import type { AlertLevel, AlertName, AlertStatus } from './transition.ts';
+import type { ZnodeDataDigest } from './probe-round.ts';
+
+/** What the evaluator keeps of a watched znode's data to tell a change from the last round. */
+export type ZnodeDigest = Pick<ZnodeDataDigest, 'version' | 'sha256' | 'keyHashes' | 'mtime'>;
+
+export const ENSEMBLE_STATE_VERSION = 2 as const;
+
+/** Round ids remembered for idempotency; older redeliveries are caught by `lastRoundAt`. */
+export const MAX_ROUND_IDS = 5;
+/** Election times kept: enough to count elections per hour well past any sane threshold. */
+export const MAX_ELECTIONS = 20;
+
+/** One alert's lifecycle. Alerts that are `ok` are not stored. */
+export interface AlertRecord {
+  alertKey: string;
+  alertName: AlertName;
+  level: AlertLevel;
+  server?: string;
+  status: Exclude<AlertStatus, 'ok'>;
+  /** When the alert entered its current status (ISO). */
+  since: string;
+  /** Consecutive rounds the condition has been raised (counts towards forRounds). */
+  pendingRounds: number;
+  /** Whether a person has been told about this episode (a notified `fired` or reminder). */
+  notified: boolean;
+  lastNotifiedAt?: string;
+  summary: string;
+  silencedBy?: string;
+  inhibitedBy?: string;
+}
+
+/** A signal's baseline: exponentially weighted `[mean, deviation, seconds learned]`. */
+export type Baseline = [number, number, number];
+
+/**
+ * A series packed into a short string: times in 10-s units and integer values (scaled
+ * per series), first absolute then as deltas, each a zigzag varint written 5 bits to a
+ * URL-safe character. A sample of a 1-minute series costs ~2 characters instead of ~12
+ * as JSON numbers; that is what keeps the state item within one read unit.
+ */
+export type PackedSeries = string;
+/**
+ * What the evaluator remembers of one server (or `*`, the ensemble) between rounds.
+ * `k`: last round's time (epoch s), cumulative counters, a restart's time (`rt`, while settling) and smoothed rates by short name (see
+ * signals.ts COUNTERS); `s`: packed series by code; `ip`: the client IP the `i`/`I`
+ * series follow; `b`: baselines by signal.
+ */
+export interface ServerMemory {
+  k?: Record<string, number>;
+  s?: Record<string, PackedSeries>;
+  ip?: string;
+  b?: Record<string, Baseline>;
+}
+
+export interface EnsembleState {
+  stateVersion: typeof ENSEMBLE_STATE_VERSION;
+  ensembleName: string;
+  /** By alert key (`server-down:127.0.0.1:2181`, `early-warning:fd-exhaustion-hours:127.0.0.1:2181`). */
+  alerts: Record<string, AlertRecord>;
+  /** By server address, or `*` for the ensemble. Servers no longer probed are dropped. */
+  mem: Record<string, ServerMemory>;
+  /** Times (ISO) of epoch increases, newest last, at most MAX_ELECTIONS. */
+  elections: string[];
+  lastEpoch?: number;
+  /** Consecutive rounds that showed two or more leaders (two make the alarm). */
+  multiLeaderRounds: number;
+  /** Last round's noisy-OR warning probability: the ensemble's summary figure (warnings are per cause). */
+  lastProbability?: number;
+  lastRoundIds: string[];
+  /** `startedAt` of the newest round evaluated. */
+  lastRoundAt?: string;
+  /** Estimated time between rounds. */
+  intervalMs?: number;
+  /** Configuration znodes' last digests by rule id (no content), to notice changes. */
+  znodeDigests?: Record<string, ZnodeDigest>;
+}
+
+export function initialState(ensembleName: string): EnsembleState {
+  return {
+    stateVersion: ENSEMBLE_STATE_VERSION,
+    ensembleName,
+    alerts: {},
+    mem: {},
+    elections: [],
+    multiLeaderRounds: 0,
+    lastRoundIds: [],
+  };
+}
+
+/** `[epoch seconds, value]` samples of one series, unpacked. */
+export type Sample = [number, number];
+
+const DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+const DIGIT_VALUE = new Map([...DIGITS].map((c, i) => [c, i]));
+/** Times are kept to this many seconds. */
+export const SERIES_TIME_UNIT_S = 10;
+
+/** Unpacks a series stored with `scale` (values were multiplied by it and rounded). */
+export function unpackSeries(packed: PackedSeries | undefined, scale = 1): Sample[] {
+  if (!packed) return [];
+  const numbers: number[] = [];
+  let n = 0;
+  let shift = 1;
+  for (const c of packed) {
+    const d = DIGIT_VALUE.get(c);
+    if (d === undefined) return [];
+    n += (d & 31) * shift;
+    if (d & 32) {
+      shift *= 32;
+    } else {
+      numbers.push(n % 2 === 0 ? n / 2 : -(n + 1) / 2);
+      n = 0;
+      shift = 1;
+    }
+  }
+  const out: Sample[] = [];
+  let t = 0;
+  let v = 0;
+  for (let i = 0; i + 1 < numbers.length; i += 2) {
+    t += numbers[i] as number;
+    v += numbers[i + 1] as number;
+    out.push([t * SERIES_TIME_UNIT_S, v / scale]);
+  }
+  return out;
+}
+
+export function packSeries(samples: readonly Sample[], scale = 1): PackedSeries {
+  const out: string[] = [];
+  let t = 0;
+  let v = 0;
+  for (const [st, sv] of samples) {
+    const ti = Math.round(st / SERIES_TIME_UNIT_S);
+    const vi = Math.round(sv * scale);
+    putNumber(out, ti - t);
+    putNumber(out, vi - v);
+    t = ti;
+    v = vi;
+  }
+  return out.join('');
+}
+
+function putNumber(out: string[], value: number): void {
+  let n = value >= 0 ? 2 * value : -2 * value - 1;
+  do {
+    const low = n % 32;
+    n = Math.floor(n / 32);
+    out.push(DIGITS[n > 0 ? low + 32 : low] as string);
+  } while (n > 0);
+}
+
+/**
+ * Appends a sample. The last sample floats (each newer one replaces it) until it lies
+ * `spacingS` after the one before; then it stays and the next is appended. At most
+ * `maxPoints` are kept, so the series spans about spacing × (maxPoints − 1).
+ */
+export function appendSample(series: readonly Sample[] | undefined, sample: Sample, spacingS: number, maxPoints: number): Sample[] {
+  const out = [...(series ?? [])];
+  const last = out.at(-1);
+  const previous = out.at(-2);
+  if (last && previous && last[0] - previous[0] < spacingS) out[out.length - 1] = sample;
+  else out.push(sample);
+  return out.slice(-maxPoints);
+}
