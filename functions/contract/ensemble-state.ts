@@ -104,61 +104,68 @@ export function initialState(ensembleName: string): EnsembleState {
 export type Sample = [number, number];
 
 const DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-const DIGIT_VALUE = new Map([...DIGITS].map((c, i) => [c, i]));
+/** Each digit's value by character code (-1: not a digit). */
+const DIGIT_VALUE = new Int8Array(128).fill(-1);
+for (let i = 0; i < DIGITS.length; i++) DIGIT_VALUE[DIGITS.charCodeAt(i)] = i;
 /** Times are kept to this many seconds. */
 export const SERIES_TIME_UNIT_S = 10;
 
 /** Unpacks a series stored with `scale` (values were multiplied by it and rounded). */
 export function unpackSeries(packed: PackedSeries | undefined, scale = 1): Sample[] {
   if (!packed) return [];
-  const numbers: number[] = [];
-  let n = 0;
-  let shift = 1;
-  for (const c of packed) {
-    const d = DIGIT_VALUE.get(c);
-    if (d === undefined) return [];
-    n += (d & 31) * shift;
-    if (d & 32) {
-      shift *= 32;
-    } else {
-      numbers.push(n % 2 === 0 ? n / 2 : -(n + 1) / 2);
-      n = 0;
-      shift = 1;
-    }
-  }
+  // Numbers alternate: a time delta, then a value delta; a trailing time without its value is dropped.
   const out: Sample[] = [];
   let t = 0;
   let v = 0;
-  for (let i = 0; i + 1 < numbers.length; i += 2) {
-    t += numbers[i] as number;
-    v += numbers[i + 1] as number;
-    out.push([t * SERIES_TIME_UNIT_S, v / scale]);
+  let isTime = true;
+  let n = 0;
+  let shift = 1;
+  for (let i = 0; i < packed.length; i++) {
+    const code = packed.charCodeAt(i);
+    const d = code < 128 ? (DIGIT_VALUE[code] as number) : -1;
+    if (d < 0) return [];
+    n += (d & 31) * shift;
+    if (d & 32) {
+      shift *= 32;
+      continue;
+    }
+    const delta = n % 2 === 0 ? n / 2 : -(n + 1) / 2;
+    if (isTime) t += delta;
+    else {
+      v += delta;
+      out.push([t * SERIES_TIME_UNIT_S, v / scale]);
+    }
+    isTime = !isTime;
+    n = 0;
+    shift = 1;
   }
   return out;
 }
 
 export function packSeries(samples: readonly Sample[], scale = 1): PackedSeries {
-  const out: string[] = [];
+  let out = '';
   let t = 0;
   let v = 0;
   for (const [st, sv] of samples) {
     const ti = Math.round(st / SERIES_TIME_UNIT_S);
     const vi = Math.round(sv * scale);
-    putNumber(out, ti - t);
-    putNumber(out, vi - v);
+    out += packedNumber(ti - t) + packedNumber(vi - v);
     t = ti;
     v = vi;
   }
-  return out.join('');
+  return out;
 }
 
-function putNumber(out: string[], value: number): void {
+function packedNumber(value: number): string {
   let n = value >= 0 ? 2 * value : -2 * value - 1;
+  let out = '';
   do {
     const low = n % 32;
     n = Math.floor(n / 32);
-    out.push(DIGITS[n > 0 ? low + 32 : low] as string);
+    // A NaN has no digit and writes nothing (as the array join this replaced did).
+    out += DIGITS[n > 0 ? low + 32 : low] ?? '';
   } while (n > 0);
+  return out;
 }
 
 /**

@@ -28,17 +28,16 @@ export interface AlarmChecks {
 
 export function checkAlarms(round: ProbeRound, previous: Pick<EnsembleState, 'multiLeaderRounds'>): AlarmChecks {
   const e = round.ensemble;
-  const peersAnswer = (s: ServerResult) => round.servers.some((other) => other !== s && isServing(other.mode));
-  const conditions: AlertCondition[] = round.servers.flatMap((s) => serverAlarms(s, peersAnswer(s)));
+  const conditions: AlertCondition[] = round.servers.flatMap((s) => serverAlarms(s, round.servers.some((other) => other !== s && isServing(other.mode))));
   // Servers the checker could not ask (its own EMFILE, ENOBUFS…) are unknown, not down: an
   // ensemble-level alarm is raised only when the servers that were asked prove it, cleared
   // only when they disprove it, and otherwise held as it was.
   const unprobed = round.servers.filter((s) => s.mode === 'unprobed');
-  const unknown = (c: AlertCondition, proven: boolean): AlertCondition => (unprobed.length === 0 || proven || c.state === 'clear' ? c : { ...c, state: 'hold' });
   const votingServing = round.servers.filter((s) => s.mode === 'leader' || s.mode === 'follower').length;
 
   conditions.push(
     unknown(
+      unprobed.length,
       alarm(
         'no-leader',
         e.size > 1 && e.leaderCount === 0,
@@ -63,6 +62,7 @@ export function checkAlarms(round: ProbeRound, previous: Pick<EnsembleState, 'mu
 
   conditions.push(
     unknown(
+      unprobed.length,
       alarm(
         'quorum-lost',
         !e.hasQuorum,
@@ -93,6 +93,10 @@ export function checkAlarms(round: ProbeRound, previous: Pick<EnsembleState, 'mu
   );
   conditions.push(failure?.kind === 'checker-fault' ? { ...canaryCondition, state: 'hold' } : canaryCondition);
   return { conditions, multiLeaderRounds };
+}
+
+function unknown(unprobed: number, c: AlertCondition, proven: boolean): AlertCondition {
+  return unprobed === 0 || proven || c.state === 'clear' ? c : { ...c, state: 'hold' };
 }
 
 function serverAlarms(s: ServerResult, peersAnswer: boolean): AlertCondition[] {

@@ -119,21 +119,9 @@ export type SignalModes = Partial<Record<SignalName, { mode: string }>>;
 /** What one server cannot tell this round, by word. Empty when every signal in use has its input. */
 export function blindWords(server: ServerResult, modes: SignalModes = {}): BlindWord[] {
   if (!isServing(server.mode) && server.mode !== 'not-whitelisted') return [];
-  // A server refusing srvr and mntr has no known role: whatever a leader reports is missing too.
-  const reports = (needs: SignalInputs) => needs.modes === undefined || server.mode === 'not-whitelisted' || needs.modes.includes(server.mode);
   const byWord = new Map<InputWord, BlindWord>();
-  const entry = (word: InputWord): BlindWord => {
-    let found = byWord.get(word);
-    if (!found) {
-      found = { word, signals: [] };
-      const spot = spotOf(server, word);
-      if (spot) found.spot = spot;
-      byWord.set(word, found);
-    }
-    return found;
-  };
-  for (const [signal, needs] of Object.entries(SIGNAL_INPUTS) as [SignalName, SignalInputs][]) {
-    if (modes[signal]?.mode === 'off' || !reports(needs)) continue;
+  for (const [signal, needs] of SIGNAL_INPUT_ENTRIES) {
+    if (modes[signal]?.mode === 'off' || !reports(server, needs)) continue;
     for (const input of needs.inputs) {
       if (input.present(server)) continue;
       const blind = input.words.filter((w) => spotOf(server, w) !== undefined);
@@ -141,13 +129,31 @@ export function blindWords(server: ServerResult, modes: SignalModes = {}): Blind
       // word that neither failed nor answered was not asked (the probe's `words` option).
       const lacking = input.absentIn === undefined ? input.words.filter((w) => ANSWERED[w](server)).slice(0, 1) : [];
       for (const word of blind.length > 0 ? blind : lacking) {
-        const e = entry(word);
+        const e = entry(byWord, server, word);
         if (!e.signals.includes(signal)) e.signals.push(signal);
         if (!e.spot) e.missingFields = [...new Set([...(e.missingFields ?? []), ...fieldsOf(input, word)])];
       }
     }
   }
   return [...byWord.values()].filter((w) => w.signals.length > 0).sort((a, b) => a.word.localeCompare(b.word));
+}
+
+const SIGNAL_INPUT_ENTRIES = Object.entries(SIGNAL_INPUTS) as [SignalName, SignalInputs][];
+
+/** A server refusing srvr and mntr has no known role: whatever a leader reports is missing too. */
+function reports(server: ServerResult, needs: SignalInputs): boolean {
+  return needs.modes === undefined || server.mode === 'not-whitelisted' || needs.modes.includes(server.mode);
+}
+
+function entry(byWord: Map<InputWord, BlindWord>, server: ServerResult, word: InputWord): BlindWord {
+  let found = byWord.get(word);
+  if (!found) {
+    found = { word, signals: [] };
+    const spot = spotOf(server, word);
+    if (spot) found.spot = spot;
+    byWord.set(word, found);
+  }
+  return found;
 }
 
 /** The AdminServer command the probe asks in place of a refused word. */

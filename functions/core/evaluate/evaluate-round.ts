@@ -70,13 +70,14 @@ export function evaluateRound(
   const stored = previous === undefined ? undefined : readEnsembleState(previous, `state of ensemble "${round.ensembleName}"`);
   if (stored !== previous) previous = stored;
   const state = previous ?? initialState(round.ensembleName);
-  const noChange = (s: EnsembleState) => ({ state: s, evaluation: emptyEvaluation(round.ensembleName, round.roundId, now) });
-  if (previous && previous.lastRoundIds.includes(round.roundId)) return noChange(previous);
+  if (previous && previous.lastRoundIds.includes(round.roundId)) return { state: previous, evaluation: emptyEvaluation(round.ensembleName, round.roundId, now) };
 
   const parsedAt = Date.parse(round.startedAt);
   const at = Number.isFinite(parsedAt) ? parsedAt : now.getTime();
   const lastAt = state.lastRoundAt === undefined ? undefined : Date.parse(state.lastRoundAt);
-  if (lastAt !== undefined && at <= lastAt) return noChange({ ...state, lastRoundIds: remember(state.lastRoundIds, round.roundId) });
+  if (lastAt !== undefined && at <= lastAt) {
+    return { state: { ...state, lastRoundIds: remember(state.lastRoundIds, round.roundId) }, evaluation: emptyEvaluation(round.ensembleName, round.roundId, now) };
+  }
 
   const thresholds = settings.thresholds;
   const intervalMs = state.intervalMs ?? (lastAt !== undefined && at > lastAt ? at - lastAt : DEFAULT_INTERVAL_MS);
