@@ -146,7 +146,8 @@ export function packSeries(samples: readonly Sample[], scale = 1): PackedSeries 
   let out = '';
   let t = 0;
   let v = 0;
-  for (const [st, sv] of samples) {
+  for (let i = 0; i < samples.length; i++) {
+    const [st, sv] = samples[i] as Sample;
     const ti = Math.round(st / SERIES_TIME_UNIT_S);
     const vi = Math.round(sv * scale);
     out += packedNumber(ti - t) + packedNumber(vi - v);
@@ -156,8 +157,13 @@ export function packSeries(samples: readonly Sample[], scale = 1): PackedSeries 
   return out;
 }
 
+/** The digits of every zigzag number below 1024 (one or two digits): most deltas are. */
+const SHORT_NUMBERS = Array.from({ length: 1024 }, (_, n) => (n < 32 ? DIGITS[n] : `${DIGITS[(n & 31) + 32]}${DIGITS[n >> 5]}`) as string);
+
 function packedNumber(value: number): string {
   let n = value >= 0 ? 2 * value : -2 * value - 1;
+  const short = SHORT_NUMBERS[n];
+  if (short !== undefined) return short;
   let out = '';
   do {
     const low = n % 32;

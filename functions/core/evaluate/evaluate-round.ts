@@ -80,6 +80,7 @@ export function evaluateRound(
   }
 
   const thresholds = settings.thresholds;
+  const atIso = new Date(at).toISOString();
   const intervalMs = state.intervalMs ?? (lastAt !== undefined && at > lastAt ? at - lastAt : DEFAULT_INTERVAL_MS);
   const extraction = extractSignals(round, state, at, thresholds);
   const baselines: Baselines = {};
@@ -107,7 +108,7 @@ export function evaluateRound(
     ...earlyWarnings(risk, thresholds, state, round, at, persistenceRounds(thresholds, intervalMs)),
     ...blindSpotConditions(round, thresholds.signals),
     configInvalid,
-    alarm('probe-stale', false, '', `probe rounds arriving again (round at ${new Date(at).toISOString()})`),
+    alarm('probe-stale', false, '', `probe rounds arriving again (round at ${atIso})`),
   ]);
 
   const { alerts, transitions } = advanceAlerts(state.alerts, conditions, {
@@ -134,7 +135,7 @@ export function evaluateRound(
     multiLeaderRounds: alarms.multiLeaderRounds,
     lastProbability: risk.probability,
     lastRoundIds: remember(state.lastRoundIds, round.roundId),
-    lastRoundAt: new Date(at).toISOString(),
+    lastRoundAt: atIso,
   };
   if (extraction.lastEpoch !== undefined) next.lastEpoch = extraction.lastEpoch;
   if (znodes) next.znodeDigests = znodes.digests;
@@ -193,9 +194,12 @@ export function evaluateStaleness(
 function earlyWarnings(risk: RiskAssessment, t: ResolvedThresholds, state: EnsembleState, round: ProbeRound, at: number, forRounds: number): AlertCondition[] {
   const conditions: AlertCondition[] = [];
   const seen = new Set<string>();
+  // Most signals are calm and have no warning to clear; building and looking up their keys was a tenth of an evaluation.
+  const anyWarning = Object.values(state.alerts).some((r) => r.alertName === 'early-warning');
   for (const s of risk.signals) {
-    const alertKey = warningKey(s.signal, s.server);
     const condition = s.risk >= t.warnAt ? 'raise' : s.risk >= t.clearAt ? 'hold' : 'clear';
+    if (condition === 'clear' && !anyWarning) continue;
+    const alertKey = warningKey(s.signal, s.server);
     if (condition === 'clear' && !state.alerts[alertKey]) continue;
     seen.add(alertKey);
     conditions.push(cause(alertKey, s, condition, condition === 'clear' ? clearedSummary(s, t.clearAt) : causeSummary(s, at), forRounds, t));
