@@ -1,12 +1,13 @@
 /**
  * The packed series encoding was rewritten for speed (string building and a character-code
- * table instead of array joins and a Map). Stored states must read and write the same, so
- * the first implementation is kept here as the reference and both are compared on
- * arbitrary series and arbitrary packed strings.
+ * table instead of array joins and a Map, and appendPacked re-encoding only the end that
+ * changed). Stored states must read and write the same, so the first implementation is
+ * kept here as the reference and both are compared on arbitrary series and arbitrary
+ * packed strings.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { packSeries, SERIES_TIME_UNIT_S, unpackSeries, type Sample } from '../../functions/contract/ensemble-state.ts';
+import { appendPacked, appendSample, packSeries, SERIES_TIME_UNIT_S, unpackSeries, type Sample } from '../../functions/contract/ensemble-state.ts';
 
 const DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 const DIGIT_VALUE = new Map([...DIGITS].map((c, i) => [c, i]));
@@ -87,6 +88,33 @@ describe('packed series: the rewritten encoding agrees with the first one', () =
         expect(unpackSeries(text, s)).toEqual(referenceUnpack(text, s));
       }),
       { numRuns: 5_000 },
+    );
+  });
+
+  it('appends to any string as unpack, appendSample and pack do, and gives the samples', () => {
+    // Series as the evaluator grows them (times a round apart, some rounds missing), then packed; and strings it never wrote.
+    const grown = fc
+      .record({ start: fc.integer({ min: 1_700_000_000, max: 2_000_000_000 }), steps: fc.array(fc.tuple(fc.integer({ min: 1, max: 2000 }), fc.integer({ min: -5000, max: 5000 })), { maxLength: 40 }) })
+      .map(({ start, steps }) => {
+        let t = start;
+        return steps.map(([dt, v]): Sample => [(t += dt), v]);
+      });
+    const packed = fc.oneof(
+      fc.tuple(grown, scale).map(([samples, s]) => referencePack(samples, s)),
+      fc.array(sample, { maxLength: 30 }).map((samples) => referencePack(samples as Sample[])),
+      fc.string({ unit: fc.constantFrom(...DIGITS), maxLength: 60 }),
+      fc.constantFrom('gA', 'AgA', 'g', 'AAA', '__________A', 'A'.repeat(3)),
+      fc.constant(undefined),
+    );
+    const next = fc.tuple(fc.integer({ min: 1_700_000_000, max: 2_100_000_000 }), fc.oneof(fc.integer({ min: -1e6, max: 1e6 }), fc.double({ min: -1e6, max: 1e6, noNaN: true })));
+    fc.assert(
+      fc.property(packed, next, fc.integer({ min: 1, max: 2000 }), fc.integer({ min: 1, max: 30 }), scale, (text, x, spacingS, maxPoints, s) => {
+        const expected = appendSample(referenceUnpack(text, s), x as Sample, spacingS, maxPoints);
+        const got = appendPacked(text, x as Sample, spacingS, maxPoints, s);
+        expect(got.samples).toEqual(expected);
+        expect(got.packed).toBe(referencePack(expected, s));
+      }),
+      { numRuns: 20_000 },
     );
   });
 });

@@ -11,7 +11,7 @@
  */
 import { metricNumber } from '../probe/classify-server.ts';
 import { isServing, type ProbeRound, type ServerResult } from '../../contract/probe-round.ts';
-import { appendSample, MAX_ELECTIONS, packSeries, unpackSeries, type EnsembleState, type ServerMemory } from '../../contract/ensemble-state.ts';
+import { appendPacked, MAX_ELECTIONS, type EnsembleState, type ServerMemory } from '../../contract/ensemble-state.ts';
 import { robustLine, timeToLimit, type Forecast, type ForecastSettings } from './forecast.ts';
 import type { SignalName } from '../../contract/signal-catalog.ts';
 import { DEFAULT_FORECAST } from '../../contract/thresholds.ts';
@@ -178,8 +178,8 @@ function serverSignals(
     const dCnt = deltas[cnt];
     // A handful of requests is no average: one slow read among five would look like a trend.
     if (dSum === undefined || dCnt === undefined || dCnt < MIN_INTERVAL_REQUESTS) continue;
-    const samples = appendSample(unpackSeries(series[code], LATENCY_SCALE), [t, dSum / dCnt], LATENCY_SERIES.spacingS, LATENCY_SERIES.points);
-    series[code] = packSeries(samples, LATENCY_SCALE);
+    const { samples, packed } = appendPacked(series[code], [t, dSum / dCnt], LATENCY_SERIES.spacingS, LATENCY_SERIES.points, LATENCY_SCALE);
+    series[code] = packed;
     const line = robustLine(samples, t, LATENCY_WINDOW_S);
     if (line) pushValue(values, address, signal, Math.max(0, line.value + (line.slope * LATENCY_LEAD_S) / 3600));
   }
@@ -271,11 +271,11 @@ function busiestIp(server: ServerResult, followed: string | undefined): { ip: st
 
 /** Appends `value` to the fine and coarse series `fine`/`coarse` in `series` and forecasts time to `limit`. */
 function forecastSeries(series: Record<string, string>, fine: string, coarse: string, t: number, value: number, limit: number, s: ForecastSettings): Forecast | undefined {
-  const short = appendSample(unpackSeries(series[fine]), [t, value], FINE_SERIES.spacingS, FINE_SERIES.points);
-  const long = appendSample(unpackSeries(series[coarse]), [t, value], COARSE_SERIES.spacingS, COARSE_SERIES.points);
-  series[fine] = packSeries(short);
-  series[coarse] = packSeries(long);
-  return timeToLimit(long, short, t, limit, s);
+  const short = appendPacked(series[fine], [t, value], FINE_SERIES.spacingS, FINE_SERIES.points);
+  const long = appendPacked(series[coarse], [t, value], COARSE_SERIES.spacingS, COARSE_SERIES.points);
+  series[fine] = short.packed;
+  series[coarse] = long.packed;
+  return timeToLimit(long.samples, short.samples, t, limit, s);
 }
 
 /**
@@ -289,9 +289,9 @@ function replyTimeExcess(serving: readonly ServerResult[], mem: EnsembleState['m
   for (const s of serving) {
     const peers = serving.filter((p) => p !== s).map((p) => p.durationMs);
     const memory = mem[s.address] ?? {};
-    const samples = appendSample(unpackSeries(memory.s?.x), [t, s.durationMs - median(peers)], REPLY_SERIES.spacingS, REPLY_SERIES.points);
-    mem[s.address] = { ...memory, s: { ...memory.s, x: packSeries(samples) } };
-    if (samples.length >= MIN_REPLY_SAMPLES) out.push({ signal: 'reply-time-excess-ms', server: s.address, value: median(samples.map(([, v]) => v)) });
+    const { samples, packed } = appendPacked(memory.s?.x, [t, s.durationMs - median(peers)], REPLY_SERIES.spacingS, REPLY_SERIES.points);
+    mem[s.address] = { ...memory, s: { ...memory.s, x: packed } };
+    if (samples.length >= MIN_REPLY_SAMPLES) out.push({ signal: 'reply-time-excess-ms', server: s.address, value: median(samples.map((sample) => sample[1])) });
   }
   return out;
 }
