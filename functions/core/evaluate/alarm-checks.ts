@@ -28,7 +28,8 @@ export interface AlarmChecks {
 
 export function checkAlarms(round: ProbeRound, previous: Pick<EnsembleState, 'multiLeaderRounds'>): AlarmChecks {
   const e = round.ensemble;
-  const conditions: AlertCondition[] = round.servers.flatMap((s) => serverAlarms(s, round.servers.some((other) => other !== s && isServing(other.mode))));
+  const conditions: AlertCondition[] = [];
+  for (const s of round.servers) conditions.push(...serverAlarms(s, round.servers.some((other) => other !== s && isServing(other.mode))));
   // Servers the checker could not ask (its own EMFILE, ENOBUFS…) are unknown, not down: an
   // ensemble-level alarm is raised only when the servers that were asked prove it, cleared
   // only when they disprove it, and otherwise held as it was.

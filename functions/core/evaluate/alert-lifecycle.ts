@@ -76,10 +76,9 @@ export function advanceAlerts(
 ): { alerts: Record<string, AlertRecord>; transitions: Transition[] } {
   const alerts: Record<string, AlertRecord> = { ...previous };
   const transitions: Transition[] = [];
-  const seen = new Set(conditions.map((c) => c.alertKey));
-  const gone = Object.values(previous)
-    .filter((r) => ctx.scope.includes(r.alertName) && !seen.has(r.alertKey))
-    .map((r): AlertCondition => ({ ...conditionOf(r), state: 'clear', summary: `${r.alertKey} no longer observed` }));
+  const stored = Object.values(previous).filter((r) => ctx.scope.includes(r.alertName));
+  const seen = stored.length > 0 ? new Set(conditions.map((c) => c.alertKey)) : undefined;
+  const gone = stored.filter((r) => !seen?.has(r.alertKey)).map((r): AlertCondition => ({ ...conditionOf(r), state: 'clear', summary: `${r.alertKey} no longer observed` }));
 
   // One clock reading per evaluation: every record and transition of it carries the same time.
   const clock: Clock = { iso: ctx.now.toISOString(), ms: ctx.now.getTime() };

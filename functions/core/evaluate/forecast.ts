@@ -55,23 +55,29 @@ export const MIN_LINE_POINTS = 4;
 
 /** Least squares over the samples within `windowS` before `at`; undefined when too few or too short. */
 export function leastSquares(samples: readonly Sample[], at: number, windowS: number): Line | undefined {
-  const used = within(samples, at, windowS);
-  const first = used[0];
-  const last = used.at(-1);
-  if (used.length < MIN_LINE_POINTS || !first || !last || last[0] - first[0] < windowS / 3) return undefined;
-  const n = used.length;
+  // The samples in the window, in order, without building the filtered array (four fits per forecast, every round).
+  const from = at - windowS - 1;
+  let n = 0;
+  let first: Sample | undefined;
+  let last: Sample | undefined;
   let mx = 0;
   let my = 0;
-  for (const sample of used) {
+  for (const sample of samples) {
+    if (!(sample[0] > from && sample[0] <= at)) continue;
+    n++;
+    first ??= sample;
+    last = sample;
     mx += (sample[0] - at) / HOUR_S;
     my += sample[1];
   }
+  if (n < MIN_LINE_POINTS || !first || !last || last[0] - first[0] < windowS / 3) return undefined;
   mx /= n;
   my /= n;
   let sxx = 0;
   let sxy = 0;
   let syy = 0;
-  for (const sample of used) {
+  for (const sample of samples) {
+    if (!(sample[0] > from && sample[0] <= at)) continue;
     const dx = (sample[0] - at) / HOUR_S - mx;
     const dy = sample[1] - my;
     sxx += dx * dx;
