@@ -6,6 +6,7 @@ import { isServing, type ProbeRound, type ServerResult } from '../../contract/pr
 import type { AlertCondition } from './alert-lifecycle.ts';
 import type { EnsembleState } from '../../contract/ensemble-state.ts';
 import type { AlertName } from '../../contract/transition.ts';
+import { serverAlertKey } from './server-alert-key.ts';
 
 /** Every alert name the per-round alarm checks decide (probe-stale comes from the sweep). */
 export const ROUND_ALARMS: readonly AlertName[] = [
@@ -128,7 +129,7 @@ function serverAlarms(s: ServerResult, peersAnswer: boolean): AlertCondition[] {
 
 export function alarm(alertName: AlertName, raised: boolean, raisedSummary: string, clearSummary: string, server?: string): AlertCondition {
   const condition: AlertCondition = {
-    alertKey: server ? `${alertName}:${server}` : alertName,
+    alertKey: server ? serverAlertKey(alertName, server) : alertName,
     alertName,
     level: 'alarm',
     state: raised ? 'raise' : 'clear',

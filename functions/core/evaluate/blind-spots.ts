@@ -15,6 +15,7 @@ import { metricNumber } from '../probe/classify-server.ts';
 import { isServing, type BlindSpot, type ProbeRound, type ServerMode, type ServerResult } from '../../contract/probe-round.ts';
 import type { AlertCondition } from './alert-lifecycle.ts';
 import type { SignalName } from '../../contract/signal-catalog.ts';
+import { serverAlertKey } from './server-alert-key.ts';
 import { serverText } from '../text/server-text.ts';
 
 /** The words whose replies carry signal inputs. */
@@ -190,7 +191,7 @@ export function blindSpotCondition(server: ServerResult, modes: SignalModes = {}
     // Down or not serving (an alarm says so): nothing to learn about its words, so a blind
     // spot neither resolves nor starts. Otherwise each restart would resolve and refire it.
     return {
-      alertKey: `blind-spot:${server.address}`,
+      alertKey: serverAlertKey('blind-spot', server.address),
       alertName: 'blind-spot',
       level: 'info',
       server: server.address,
@@ -202,7 +203,7 @@ export function blindSpotCondition(server: ServerResult, modes: SignalModes = {}
   }
   const words = blindWords(server, modes);
   return {
-    alertKey: `blind-spot:${server.address}`,
+    alertKey: serverAlertKey('blind-spot', server.address),
     alertName: 'blind-spot',
     level: 'info',
     server: server.address,
