@@ -17,6 +17,7 @@
  */
 import type { AlertRecord } from '../../contract/ensemble-state.ts';
 import { describeSilence, matchSilence, type Silence } from '../../contract/silences.ts';
+import { isoTime } from './iso-time.ts';
 import {
   TRANSITION_VERSION,
   type AlertLevel,
@@ -81,7 +82,7 @@ export function advanceAlerts(
   const gone = stored.filter((r) => !seen?.has(r.alertKey)).map((r): AlertCondition => ({ ...conditionOf(r), state: 'clear', summary: `${r.alertKey} no longer observed` }));
 
   // One clock reading per evaluation: every record and transition of it carries the same time.
-  const clock: Clock = { iso: ctx.now.toISOString(), ms: ctx.now.getTime() };
+  const clock: Clock = { iso: isoTime(ctx.now.getTime()), ms: ctx.now.getTime() };
   for (const condition of [...conditions, ...gone]) {
     const result = step(previous[condition.alertKey], condition, ctx, clock);
     if (result.record) alerts[condition.alertKey] = result.record;

@@ -21,6 +21,7 @@ import { readEnsembleState } from '../../contract/read-ensemble-state.ts';
 import { rejectedConnections } from './rejected-connections.ts';
 import type { Silence } from '../../contract/silences.ts';
 import type { SignalName } from '../../contract/signal-catalog.ts';
+import { isoTime } from './iso-time.ts';
 import { extractSignals } from './signals.ts';
 import { znodeFindings } from './znode-conditions.ts';
 import { baselineAt, DEFAULT_THRESHOLDS, persistenceRounds, resolveThresholds, type ResolvedThresholds } from '../../contract/thresholds.ts';
@@ -80,7 +81,7 @@ export function evaluateRound(
   }
 
   const thresholds = settings.thresholds;
-  const atIso = new Date(at).toISOString();
+  const atIso = isoTime(at);
   const intervalMs = state.intervalMs ?? (lastAt !== undefined && at > lastAt ? at - lastAt : DEFAULT_INTERVAL_MS);
   const extraction = extractSignals(round, state, at, thresholds);
   const baselines: Baselines = {};
@@ -145,7 +146,7 @@ export function evaluateRound(
   const all = [...transitions, ...(znodes?.notices ?? [])];
   return {
     state: next,
-    evaluation: { ensembleName: state.ensembleName, roundId: round.roundId, evaluatedAt: now.toISOString(), transitions: all },
+    evaluation: { ensembleName: state.ensembleName, roundId: round.roundId, evaluatedAt: isoTime(now.getTime()), transitions: all },
     assessment: risk,
   };
 }
@@ -253,7 +254,7 @@ function estimateInterval(previous: number | undefined, delta: number | undefine
 }
 
 function emptyEvaluation(ensembleName: string, roundId: string, now: Date): Evaluation {
-  return { ensembleName, roundId, evaluatedAt: now.toISOString(), transitions: [] };
+  return { ensembleName, roundId, evaluatedAt: isoTime(now.getTime()), transitions: [] };
 }
 
 function formatDuration(ms: number): string {
