@@ -86,7 +86,8 @@ export function advanceAlerts(
   for (const condition of [...conditions, ...gone]) {
     const result = step(previous[condition.alertKey], condition, ctx, clock);
     if (result.record) alerts[condition.alertKey] = result.record;
-    else delete alerts[condition.alertKey];
+    // Most conditions are clear with nothing stored; deleting what is not there still costs a runtime call.
+    else if (Object.hasOwn(alerts, condition.alertKey)) delete alerts[condition.alertKey];
     if (result.transition) transitions.push(result.transition);
   }
   transitions.sort((a, b) => LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level] || a.alertKey.localeCompare(b.alertKey));
@@ -99,12 +100,15 @@ interface Clock {
   ms: number;
 }
 
+type StepResult = { record?: AlertRecord; transition?: Transition };
+const NO_CHANGE: Readonly<StepResult> = Object.freeze({});
+
 function step(
   record: AlertRecord | undefined,
   c: AlertCondition,
   ctx: LifecycleContext,
   clock: Clock,
-): { record?: AlertRecord; transition?: Transition } {
+): StepResult {
   const now = clock.iso;
   const silence =
     ctx.silences.length === 0
@@ -114,7 +118,7 @@ function step(
   const suppressed = silencedBy !== undefined || c.inhibitedBy !== undefined;
 
   if (!record || record.status === 'pending') {
-    if (c.state !== 'raise') return {};
+    if (c.state !== 'raise') return NO_CHANGE;
     const pendingRounds = (record?.pendingRounds ?? 0) + 1;
     if (pendingRounds < c.forRounds) return { record: recordOf(c, 'pending', record?.since ?? now, pendingRounds, false, silencedBy) };
     const fired = recordOf(c, 'firing', now, pendingRounds, !suppressed, silencedBy);

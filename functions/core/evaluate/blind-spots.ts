@@ -50,8 +50,13 @@ const LEADER_OR_STANDALONE: readonly ServerMode[] = ['leader', 'standalone'];
 const metric = (...keys: string[]): SignalInput => ({
   words: ['mntr'],
   fields: keys,
-  present: (s) => keys.every((k) => metricNumber(s.metrics, k) !== undefined),
+  present: (s) => hasMetrics(s, keys),
 });
+
+function hasMetrics(s: ServerResult, keys: readonly string[]): boolean {
+  for (const k of keys) if (metricNumber(s.metrics, k) === undefined) return false;
+  return true;
+}
 
 const zxid: SignalInput = { words: ['srvr'], fields: ['Zxid'], present: (s) => s.summary.zxid !== undefined };
 const maxClientCnxns: SignalInput = { words: ['conf'], fields: ['maxClientCnxns'], present: (s) => s.conf?.maxClientCnxns !== undefined };

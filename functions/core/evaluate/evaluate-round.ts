@@ -87,7 +87,8 @@ export function evaluateRound(
   const baselines: Baselines = {};
   for (const [where, memory] of Object.entries(state.mem)) if (memory.b) baselines[where] = memory.b;
   const dtS = lastAt !== undefined ? (at - lastAt) / 1000 : intervalMs / 1000;
-  const risk = assessRisk(extraction.values, baselines, thresholds, { ...baselineAt(thresholds, intervalMs), dtS });
+  const { timeConstantS, warmupS } = baselineAt(thresholds, intervalMs);
+  const risk = assessRisk(extraction.values, baselines, thresholds, { timeConstantS, warmupS, dtS });
   const alarms = checkAlarms(round, state);
   const configInvalid: AlertCondition = {
     ...alarm(

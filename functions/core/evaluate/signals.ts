@@ -338,6 +338,8 @@ export function fdFraction(metrics: ServerResult['metrics']): number | undefined
 }
 
 function median(xs: readonly number[]): number {
+  // Two values (a 3-server ensemble's peers) need no sorted copy: their mean is the same either way round.
+  if (xs.length === 2) return ((xs[0] as number) + (xs[1] as number)) / 2;
   const sorted = [...xs].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
