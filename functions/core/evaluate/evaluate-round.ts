@@ -90,13 +90,9 @@ export function evaluateRound(
   const { timeConstantS, warmupS } = baselineAt(thresholds, intervalMs);
   const risk = assessRisk(extraction.values, baselines, thresholds, { timeConstantS, warmupS, dtS });
   const alarms = checkAlarms(round, state);
+  const invalid = settings.configProblems.length > 0;
   const configInvalid: AlertCondition = {
-    ...alarm(
-      'config-invalid',
-      settings.configProblems.length > 0,
-      `settings invalid, evaluating with the last good ones: ${settings.configProblems.join('; ')}`,
-      'settings valid again',
-    ),
+    ...alarm('config-invalid', invalid, invalid ? `settings invalid, evaluating with the last good ones: ${settings.configProblems.join('; ')}` : 'settings valid again'),
     level: 'warning',
   };
   const znodes = round.znodes
@@ -110,7 +106,7 @@ export function evaluateRound(
     ...earlyWarnings(risk, thresholds, state, round, at, persistenceRounds(thresholds, intervalMs)),
     ...blindSpotConditions(round, thresholds.signals),
     configInvalid,
-    alarm('probe-stale', false, '', `probe rounds arriving again (round at ${atIso})`),
+    alarm('probe-stale', false, `probe rounds arriving again (round at ${atIso})`),
   ]);
 
   const { alerts, transitions } = advanceAlerts(state.alerts, conditions, {
@@ -167,11 +163,11 @@ export function evaluateStaleness(
   const lastAt = previous.lastRoundAt === undefined ? undefined : Date.parse(previous.lastRoundAt);
   if (lastAt === undefined || !Number.isFinite(lastAt)) return { state: previous, evaluation: emptyEvaluation(previous.ensembleName, roundId, now) };
   const silentMs = now.getTime() - lastAt;
+  const stale = silentMs >= STALE_INTERVALS * intervalMs;
   const condition = alarm(
     'probe-stale',
-    silentMs >= STALE_INTERVALS * intervalMs,
-    `no probe round for ${formatDuration(silentMs)} (last at ${previous.lastRoundAt}, expected every ${formatDuration(intervalMs)})`,
-    'probe rounds arriving again',
+    stale,
+    stale ? `no probe round for ${formatDuration(silentMs)} (last at ${previous.lastRoundAt}, expected every ${formatDuration(intervalMs)})` : 'probe rounds arriving again',
   );
   const thresholds = settings?.thresholds ?? resolveThresholds(DEFAULT_THRESHOLDS, previous.ensembleName);
   const { alerts, transitions } = advanceAlerts(previous.alerts, [condition], {
