@@ -55,7 +55,7 @@ export const MIN_LINE_POINTS = 4;
 
 /** Least squares over the samples within `windowS` before `at`; undefined when too few or too short. */
 export function leastSquares(samples: readonly Sample[], at: number, windowS: number): Line | undefined {
-  // The samples in the window, in order, without building the filtered array (four fits per forecast, every round).
+  // The samples in the window, in order, without building the filtered array (up to four fits per forecast, every round).
   const from = at - windowS - 1;
   let n = 0;
   let first: Sample | undefined;
