@@ -94,7 +94,7 @@ try {
     },
     join(work, 'config.json'),
   );
-  const pipeline = new LocalPipeline({ config, table: store.table, notifier: new LocalNotifier({ channels: config.channels, secrets: new FileWebhookSecrets(), show: () => undefined }) });
+  const pipeline = new LocalPipeline({ config, table: store.table, notifier: new LocalNotifier({ channels: config.channels, secrets: new FileWebhookSecrets(), ledger: store.ledger, show: () => undefined }) });
   pipelineRun = pipeline.run(stop.signal, () => undefined);
 
   console.log(`detection latency: ${reps} repetition(s) of ${FAULTS.length} faults, probe/scrape/eval every ${intervalSeconds} s, per-server deadline ${DEADLINE_MS} ms, node ${process.version}`);

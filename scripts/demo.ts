@@ -86,7 +86,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<FaultResult[]>
       },
       'demo config',
     );
-    const notifier = new LocalNotifier({ channels: [], secrets: { get: () => Promise.reject(new Error('no channels in the demo')) }, show: (m) => record(m, events, say) });
+    const notifier = new LocalNotifier({ channels: [], secrets: { get: () => Promise.reject(new Error('no channels in the demo')) }, ledger: store.ledger, show: (m) => record(m, events, say) });
     const pipeline = new LocalPipeline({ config, table: store.table, notifier });
     let quietTicks = 0;
     loop = pipeline.run(stop.signal, (ticks) => {

@@ -49,6 +49,7 @@ export async function run(argv: string[]): Promise<number> {
   const notifier = new LocalNotifier({
     channels: config.channels,
     secrets: new FileWebhookSecrets(),
+    ledger: store.ledger,
     show: (message) => {
       if (values.json) console.log(JSON.stringify({ alert: message }));
       else console.log(`\n${terminalSafe(renderText(message), true)}\n`);

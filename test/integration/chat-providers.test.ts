@@ -11,7 +11,7 @@ import { WebhookSecrets } from '../../functions/adapters/aws/secrets.ts';
 import type { ChannelConfig } from '../../functions/contract/chat-channels.ts';
 import { deliver } from '../../functions/adapters/chat/deliver-to-channels.ts';
 import type { DeliverOptions } from '../../functions/adapters/chat/deliver-to-channels.ts';
-import { MemoryDeliveryLedger } from '../../functions/app/delivery-ledger.ts';
+import { MemoryDeliveryLedger } from '../support/memory-delivery-ledger.ts';
 import { createRelayHandler } from '../../functions/handlers/chat-relay.ts';
 import { chatProviders } from '../../functions/adapters/chat/index.ts';
 import type { ChatKind } from '../../functions/contract/chat-channels.ts';
