@@ -1,0 +1,83 @@
+/**
+ * Local mode's chat fan-out is the relay's (`relayToChannels`): channels chosen by their
+ * severity and ensemble filters, and a ledger that skips the channels that already have a
+ * message. Locally the ledger lives in the embedded store next to the outbox, so a
+ * message still in the outbox when `run` restarts goes only to the channels it missed.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openEmbeddedStore } from '../../cli/local/embedded-store.ts';
+import { LocalNotifier } from '../../cli/local/local-notifier.ts';
+import type { AlertMessage } from '../../functions/contract/alert-message.ts';
+import type { ChannelConfig } from '../../functions/contract/chat-channels.ts';
+import { sampleMessage } from '../support/alert-fixtures.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'zk-lookout-notifier-'));
+let server: Server;
+let base: string;
+const posts: string[] = [];
+let failing = new Set<string>(['/down']);
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      posts.push(req.url ?? '');
+      res.statusCode = failing.has(req.url ?? '') ? 400 : 200;
+      res.end(failing.has(req.url ?? '') ? 'no' : 'ok');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const channels: ChannelConfig[] = [
+  { name: 'up', kind: 'webhook', secretId: 'up' },
+  { name: 'down', kind: 'webhook', secretId: 'down' },
+  { name: 'warnings-only', kind: 'webhook', secretId: 'warnings', severities: ['warning'] },
+  { name: 'other-team', kind: 'webhook', secretId: 'other', ensembles: ['other-zk'] },
+];
+
+/** A notifier as `run` builds it on a store folder: one per process. */
+async function startRun(shown: AlertMessage[]) {
+  const store = await openEmbeddedStore(join(dir, 'store'));
+  const notifier = new LocalNotifier({ channels, secrets: { get: async (id) => ({ url: `${base}/${id}` }) }, ledger: store.ledger, show: (m) => shown.push(m) });
+  return { store, notifier };
+}
+
+describe('local notifier', () => {
+  it('posts to the channels whose filters take the message and, after a restart, only to the one that failed', async () => {
+    const message = sampleMessage('prod-zk');
+    expect(message.severity).toBe('alarm');
+    const shown: AlertMessage[] = [];
+
+    const first = await startRun(shown);
+    await expect(first.notifier.publish(message)).rejects.toThrow(/^delivery failed for down \(.*400/);
+    await first.store.close();
+    expect(posts.filter((p) => p === '/up')).toHaveLength(1);
+    expect(posts.filter((p) => p === '/down').length).toBeGreaterThanOrEqual(1);
+    expect(posts.filter((p) => p === '/warnings' || p === '/other')).toEqual([]);
+
+    failing = new Set();
+    const downBefore = posts.filter((p) => p === '/down').length;
+    const second = await startRun(shown);
+    try {
+      await second.notifier.publish(message);
+      // Published again (an outbox whose removal was not written): every channel has it already.
+      await second.notifier.publish(message);
+    } finally {
+      await second.store.close();
+    }
+    expect(posts.filter((p) => p === '/up')).toHaveLength(1);
+    expect(posts.filter((p) => p === '/down')).toHaveLength(downBefore + 1);
+    expect(shown[0]).toBe(message);
+  });
+});
