@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FileWebhookSecrets } from '../functions/adapters/local/file-secrets.ts';
 import type { AlertMessage } from '../functions/contract/alert-message.ts';
-import { openEmbeddedStore } from '../cli/local/embedded-store.ts';
+import { openEmbeddedStore } from '../functions/adapters/local/embedded-store.ts';
 import { parseLocalConfig } from '../cli/local/local-config.ts';
 import { LocalNotifier } from '../cli/local/local-notifier.ts';
 import { LocalPipeline } from '../cli/local/local-pipeline.ts';

@@ -9,7 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import type { AlertMessage } from '../functions/contract/alert-message.ts';
-import { openEmbeddedStore } from '../cli/local/embedded-store.ts';
+import { openEmbeddedStore } from '../functions/adapters/local/embedded-store.ts';
 import { parseLocalConfig } from '../cli/local/local-config.ts';
 import { LocalNotifier } from '../cli/local/local-notifier.ts';
 import { LocalPipeline } from '../cli/local/local-pipeline.ts';

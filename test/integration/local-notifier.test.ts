@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openEmbeddedStore } from '../../cli/local/embedded-store.ts';
+import { openEmbeddedStore } from '../../functions/adapters/local/embedded-store.ts';
 import { LocalNotifier } from '../../cli/local/local-notifier.ts';
 import type { AlertMessage } from '../../functions/contract/alert-message.ts';
 import type { ChannelConfig } from '../../functions/contract/chat-channels.ts';

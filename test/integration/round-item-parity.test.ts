@@ -7,7 +7,7 @@
  */
 import { QueryCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { LOCAL_TABLE, openEmbeddedStore, type EmbeddedStore } from '../../cli/local/embedded-store.ts';
+import { LOCAL_TABLE, openEmbeddedStore, type EmbeddedStore } from '../../functions/adapters/local/embedded-store.ts';
 import { parseLocalConfig } from '../../cli/local/local-config.ts';
 import { LocalPipeline } from '../../cli/local/local-pipeline.ts';
 import { decodeRoundItem, roundPartitionKey } from '../../functions/adapters/aws/results-table.ts';

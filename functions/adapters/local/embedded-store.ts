@@ -7,16 +7,12 @@ import { DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from 
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import dynalite from 'dynalite';
-import { DynamoDeliveryLedger } from '../../functions/adapters/aws/delivery-ledger.ts';
-import { createResultsTable, ResultsTable } from '../../functions/adapters/aws/results-table.ts';
-import type { DeliveryLedger } from '../../functions/app/delivery-ledger.ts';
-import { ConfigError } from '../config-error.ts';
+import type { DeliveryLedger } from '../../app/delivery-ledger.ts';
+import { DynamoDeliveryLedger } from '../aws/delivery-ledger.ts';
+import { createResultsTable, ResultsTable } from '../aws/results-table.ts';
+import { StoreFolderError } from './store-folder-error.ts';
 
 export const LOCAL_TABLE = 'zk-lookout-results';
-
-export class StoreFolderError extends ConfigError {
-  override name = 'StoreFolderError';
-}
 
 export interface EmbeddedStore {
   table: ResultsTable;
