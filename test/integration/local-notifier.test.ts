@@ -5,8 +5,6 @@
  * message still in the outbox when `run` restarts goes only to the channels it missed.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,29 +13,15 @@ import { LocalNotifier } from '../../cli/local/local-notifier.ts';
 import type { AlertMessage } from '../../functions/contract/alert-message.ts';
 import type { ChannelConfig } from '../../functions/contract/chat-channels.ts';
 import { sampleMessage } from '../support/alert-fixtures.ts';
+import { webhookSink, type WebhookSink } from '../support/webhook-sink.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'zk-lookout-notifier-'));
-let server: Server;
-let base: string;
-const posts: string[] = [];
-let failing = new Set<string>(['/down']);
+let hooks: WebhookSink;
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      posts.push(req.url ?? '');
-      res.statusCode = failing.has(req.url ?? '') ? 400 : 200;
-      res.end(failing.has(req.url ?? '') ? 'no' : 'ok');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  hooks = await webhookSink(['/down']);
 });
-afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const channels: ChannelConfig[] = [
   { name: 'up', kind: 'webhook', secretId: 'up' },
@@ -49,7 +33,7 @@ const channels: ChannelConfig[] = [
 /** A notifier as `run` builds it on a store folder: one per process. */
 async function startRun(shown: AlertMessage[]) {
   const store = await openEmbeddedStore(join(dir, 'store'));
-  const notifier = new LocalNotifier({ channels, secrets: { get: async (id) => ({ url: `${base}/${id}` }) }, ledger: store.ledger, show: (m) => shown.push(m) });
+  const notifier = new LocalNotifier({ channels, secrets: { get: async (id) => ({ url: `${hooks.base}/${id}` }) }, ledger: store.ledger, show: (m) => shown.push(m) });
   return { store, notifier };
 }
 
@@ -62,12 +46,12 @@ describe('local notifier', () => {
     const first = await startRun(shown);
     await expect(first.notifier.publish(message)).rejects.toThrow(/^delivery failed for down \(.*400/);
     await first.store.close();
-    expect(posts.filter((p) => p === '/up')).toHaveLength(1);
-    expect(posts.filter((p) => p === '/down').length).toBeGreaterThanOrEqual(1);
-    expect(posts.filter((p) => p === '/warnings' || p === '/other')).toEqual([]);
+    expect(hooks.count('/up')).toBe(1);
+    expect(hooks.count('/down')).toBeGreaterThanOrEqual(1);
+    expect(hooks.posts.filter((p) => p === '/warnings' || p === '/other')).toEqual([]);
 
-    failing = new Set();
-    const downBefore = posts.filter((p) => p === '/down').length;
+    hooks.failing.clear();
+    const downBefore = hooks.count('/down');
     const second = await startRun(shown);
     try {
       await second.notifier.publish(message);
@@ -76,8 +60,8 @@ describe('local notifier', () => {
     } finally {
       await second.store.close();
     }
-    expect(posts.filter((p) => p === '/up')).toHaveLength(1);
-    expect(posts.filter((p) => p === '/down')).toHaveLength(downBefore + 1);
+    expect(hooks.count('/up')).toBe(1);
+    expect(hooks.count('/down')).toBe(downBefore + 1);
     expect(shown[0]).toBe(message);
   });
 });
