@@ -1,4 +1,5 @@
 /** One message per severity a chat shows differently, and one too big for any chat. */
+import { expect } from 'vitest';
 import type { AlertMessage } from '../../../functions/contract/alert-message.ts';
 import { buildAlertMessage } from '../../../functions/core/deliver/build-alert-message.ts';
 import type { Transition } from '../../../functions/contract/transition.ts';
@@ -33,5 +34,8 @@ export const resolvedMessage = (): AlertMessage => message([transition({ alertKe
 export const oversizedMessage = (): AlertMessage =>
   message(Array.from({ length: 300 }, (_, i) => transition({ alertKey: `server-down:zk${i}`, alertName: 'server-down', server: `zk${i}:2181`, summary: `zk${i} down ${'x'.repeat(300)}` })));
 
-/** What every oversized rendering must still say: the most important change, and that others were left out. */
-export const OMITTED = /more changes? not shown/;
+/** What an oversized rendering must still say: the most important change, and that others were left out. */
+export function expectTrimmed(text: string | undefined): void {
+  expect(text).toContain('zk0:2181');
+  expect(text).toMatch(/more changes? not shown/);
+}

@@ -2,34 +2,22 @@ import { createHmac } from 'node:crypto';
 import { expect } from 'vitest';
 import type { WebhookBody } from '../../../functions/adapters/chat/webhook/render.ts';
 import { NOW } from './fake-clock.ts';
-import { oversizedMessage, resolvedMessage, warningMessage } from './messages.ts';
-import { providerTable } from './provider-table.ts';
+import { oversizedMessage } from './messages.ts';
+import { providerTable, serverError, severityCases } from './provider-table.ts';
 
 providerTable<WebhookBody>('webhook', '/hooks/zk', [
   {
-    name: 'alarm: the structured message and an escaped text line',
+    name: 'the structured message and an escaped text line',
     check: ({ result, body }) => {
       expect(result.ok).toBe(true);
-      expect(body).toMatchObject({ source: 'zk-lookout', type: 'alert', message: { ensembleName: 'prod-zk', severity: 'alarm' } });
-      expect(body.text.startsWith('\\[ALARM\\] prod-zk')).toBe(true);
+      expect(body).toMatchObject({ source: 'zk-lookout', type: 'alert', message: { ensembleName: 'prod-zk' } });
     },
   },
-  {
-    name: 'warning',
-    message: warningMessage,
-    check: ({ body }) => {
-      expect(body.message.severity).toBe('warning');
-      expect(body.text.startsWith('\\[WARNING\\] prod-zk')).toBe(true);
-    },
-  },
-  {
-    name: 'resolved',
-    message: resolvedMessage,
-    check: ({ body }) => {
-      expect(body.message.severity).toBe('resolved');
-      expect(body.text.startsWith('\\[RESOLVED\\] prod-zk')).toBe(true);
-    },
-  },
+  // The text line is escaped markdown: the title's brackets carry backslashes.
+  ...severityCases<WebhookBody, [string, string]>({ alarm: ['alarm', 'ALARM'], warning: ['warning', 'WARNING'], resolved: ['resolved', 'RESOLVED'] }, (body, [severity, label]) => {
+    expect(body.message.severity).toBe(severity);
+    expect(body.text.startsWith(`\\[${label}\\] prod-zk`)).toBe(true);
+  }),
   {
     name: 'oversized: every change for programs, the text line within 400 characters',
     message: oversizedMessage,
@@ -56,15 +44,7 @@ providerTable<WebhookBody>('webhook', '/hooks/zk', [
     path: '/hooks/plain',
     check: ({ requests }) => expect(requests[0]?.headers).not.toHaveProperty('x-zk-lookout-signature'),
   },
-  {
-    name: 'server error: 500 retried, then reported',
-    replies: [{ status: 500, body: 'receiver down' }],
-    maxAttempts: 3,
-    check: ({ result, requests }) => {
-      expect(result).toMatchObject({ ok: false, attempts: 3, error: 'HTTP 500: receiver down' });
-      expect(requests).toHaveLength(3);
-    },
-  },
+  serverError(500, 'receiver down'),
   {
     name: 'rate-limited: 429 retried after Retry-After',
     replies: [{ status: 429, headers: { 'retry-after': '1' } }, { status: 200 }],
