@@ -10,8 +10,14 @@ import { z } from 'zod';
 /** Longest ensemble name a config may give. */
 export const MAX_ENSEMBLE_NAME = 48;
 
-export const EnsembleName = z
-  .string()
-  .regex(new RegExp(`^[a-z0-9-]{1,${MAX_ENSEMBLE_NAME}}$`), { error: (iss) => `≤ ${MAX_ENSEMBLE_NAME} chars of [a-z0-9-], got ${JSON.stringify(iss.input)}` });
+const CHARACTERS = new RegExp(`^[a-z0-9-]{1,${MAX_ENSEMBLE_NAME}}$`);
+
+/** No leading `-`: the name is also a command-line value (`silence add --ensemble NAME`). */
+export const EnsembleName = z.string().regex(new RegExp(`^[a-z0-9][a-z0-9-]{0,${MAX_ENSEMBLE_NAME - 1}}$`), {
+  error: (iss) =>
+    typeof iss.input === 'string' && CHARACTERS.test(iss.input)
+      ? `must start with a letter or digit, got ${JSON.stringify(iss.input)}`
+      : `≤ ${MAX_ENSEMBLE_NAME} chars of [a-z0-9-], got ${JSON.stringify(iss.input)}`,
+});
 
 export const ReceivedEnsembleName = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'expected 1-64 characters of letters, digits, ".", "_" or "-"');

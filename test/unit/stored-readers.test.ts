@@ -87,11 +87,16 @@ describe('parseWith: one parse, one error format', () => {
 describe('one rule per name', () => {
   it('a name every config allows, every reader accepts', () => {
     fc.assert(
-      fc.property(fc.stringMatching(/^[a-z0-9-]{1,48}$/), (name) => {
+      fc.property(fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,47}$/), (name) => {
         expect(EnsembleName.safeParse(name).success).toBe(true);
         expect(ReceivedEnsembleName.safeParse(name).success).toBe(true);
       }),
     );
+  });
+
+  it('an ensemble name starts with a letter or digit (it is also a command-line value)', () => {
+    expect(EnsembleName.safeParse('-orders').error?.issues[0]?.message).toBe('must start with a letter or digit, got "-orders"');
+    expect(ReceivedEnsembleName.safeParse('-orders').success).toBe(true);
   });
 
   it('the deployment config and the local config refuse the same ensemble and channel names, in the same words', () => {
