@@ -46,13 +46,13 @@ export function parseValue<S extends z.ZodType>(schema: S, value: unknown, where
   return orThrow(checkValue(schema, value, options), where, options);
 }
 
-/** `parseWith`, returning the problems instead of throwing (documents that report every problem their own way). */
-export function checkText<S extends z.ZodType>(schema: S, text: string, options: CheckOptions = {}): ParseResult<z.output<S>> {
+function checkText<S extends z.ZodType>(schema: S, text: string, options: CheckOptions = {}): ParseResult<z.output<S>> {
   const json = readJson(text);
   if (json.ok) return checkValue(schema, json.value, options);
   return fail('$', options.secret ? 'is not JSON (the text is a credential, so it is not quoted)' : `invalid JSON at ${json.at}`);
 }
 
+/** `parseValue`, returning the problems instead of throwing: for documents that list every problem their own way. */
 export function checkValue<S extends z.ZodType>(schema: S, value: unknown, options: CheckOptions = {}): ParseResult<z.output<S>> {
   const parsed = schema.safeParse(value, { reportInput: options.reportInput ?? false });
   if (parsed.success) return { ok: true, value: parsed.data };
