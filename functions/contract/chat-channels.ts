@@ -4,7 +4,7 @@ import type { AlertMessage } from './alert-message.ts';
 import { EnsembleName } from './ensemble-name.ts';
 import { parseWith } from './parse-with.ts';
 
-/** The chats the relay can post to; one provider file per kind in `functions/adapters/chat/`. */
+/** The chats the relay can post to; one provider folder per kind in `functions/adapters/chat/`. */
 export const ChatKinds = ['slack', 'teams', 'discord', 'google-chat', 'feishu', 'dingtalk', 'wecom', 'webhook'] as const;
 export type ChatKind = (typeof ChatKinds)[number];
 

@@ -61,7 +61,7 @@ afterAll(async () => {
 });
 
 async function evaluateNow(clockMs: number) {
-  const round = await probeEnsemble(addressesOf(ensemble), { ensembleName: 'orders-zk', timeoutMs: 1000, canary: {} });
+  const round = await probeEnsemble(addressesOf(ensemble), { ensembleName: 'orders-zk', timeoutMs: 3000, canary: {} });
   const now = new Date(clockMs);
   const timed = { ...round, startedAt: now.toISOString() };
   await table.putRound(timed, now);

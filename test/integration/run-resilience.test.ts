@@ -139,9 +139,11 @@ describe('zk-lookout run, resilience', () => {
   });
 
   it('(c) a malformed thresholds file raises config-invalid, keeps the last good thresholds, and fixing it resolves', async () => {
-    await run.waitFor('the early warning firing again after the outage', () => {
-      const warning = run.changes().filter(isWarning);
-      return warning.at(-1)?.change === 'fired';
+    // Each server's warning is its own cause and fires again when that server is back with a
+    // latency interval; wait for all three, or a late one would fire during the check below.
+    await run.waitFor('the early warning firing again on every server after the outage', () => {
+      const last = new Map(run.changes().filter(isWarning).map((c) => [c.alertKey, c.change]));
+      return ensemble.servers.every((s) => last.get(`early-warning:latency-avg:${s.address}`) === 'fired');
     });
     const from = run.lines.length;
     writeFileSync(thresholdsFile, '{ "forRounds": 1, "signals": ');
