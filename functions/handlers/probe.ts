@@ -52,7 +52,6 @@ export async function handler(event: unknown, context?: Context): Promise<ProbeH
       const round = await probeEnsemble(probedServers(ensemble), {
         ensembleName: ensemble.name,
         roundId: slot.roundId,
-        timeoutMs: ensemble.timeoutMs,
         tls: ensemble.securePort !== undefined,
         canary: ensemble.canary && {
           root: ensemble.canary.root,
