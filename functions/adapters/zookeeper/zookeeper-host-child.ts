@@ -1,7 +1,7 @@
 /**
  * The zookeeper client process that zookeeper-host.ts spawns (it says why): it holds one
  * native client per session and answers the requests of zookeeper-host-protocol.ts. It
- * exits when its parent's channel closes, and it is the only place that loads the addon.
+ * exits when its parent's channel closes. Nothing else in zk-lookout's runtime loads the addon.
  */
 import ZooKeeper from 'zookeeper';
 import type { AclGrant, CallName, CallRequest, ChildMessage, CreateMode, HostRequest, Permission, SessionCalls } from './zookeeper-host-protocol.ts';
