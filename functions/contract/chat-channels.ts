@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Severities } from './alert-message.ts';
 import type { AlertMessage } from './alert-message.ts';
 
-/** The chats the relay can post to; one provider file per kind in `functions/adapters/chat/`. */
+/** The chats the relay can post to; one provider folder per kind in `functions/adapters/chat/`. */
 export const ChatKinds = ['slack', 'teams', 'discord', 'google-chat', 'feishu', 'dingtalk', 'wecom', 'webhook'] as const;
 export type ChatKind = (typeof ChatKinds)[number];
 

@@ -26,7 +26,7 @@ import { ensureZookeeperLayerBuild, LAYER_ADDON, type ZookeeperLayerBuild } from
 import { decodeRoundItem, roundPartitionKey, streamImage, type ItemImage } from '../../functions/adapters/aws/results-table.ts';
 import { parseAlertMessage } from '../../functions/contract/read-alert-message.ts';
 import type { AlertMessage } from '../../functions/contract/alert-message.ts';
-import type { WebhookBody } from '../../functions/core/deliver/renderers/webhook.ts';
+import type { WebhookBody } from '../../functions/adapters/chat/webhook/render.ts';
 import { CloudAssembly } from '../support/cloud-assembly.ts';
 import { localDynamo, TEST_CREDENTIALS } from '../support/dynalite-table.ts';
 import { FakeAwsEndpoint } from '../support/fake-aws-endpoint.ts';

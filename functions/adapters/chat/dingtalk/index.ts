@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
-import { renderDingTalk } from '../../core/deliver/renderers/dingtalk.ts';
-import type { DingTalkBody } from '../../core/deliver/renderers/dingtalk.ts';
-import { codeInBody, postJson } from './provider.ts';
-import type { ChatProvider } from './provider.ts';
+import { renderDingTalk } from './render.ts';
+import type { DingTalkBody } from './render.ts';
+import { codeInBody, postJson } from '../provider.ts';
+import type { ChatProvider } from '../provider.ts';
 
 /**
  * DingTalk custom robot. With "加签" (signing) on, the URL gets `timestamp` (Unix

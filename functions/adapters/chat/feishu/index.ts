@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
-import { renderFeishu } from '../../core/deliver/renderers/feishu.ts';
-import type { FeishuBody } from '../../core/deliver/renderers/feishu.ts';
-import { codeInBody, postJson } from './provider.ts';
-import type { ChatProvider } from './provider.ts';
+import { renderFeishu } from './render.ts';
+import type { FeishuBody } from './render.ts';
+import { codeInBody, postJson } from '../provider.ts';
+import type { ChatProvider } from '../provider.ts';
 
 /**
  * Feishu/Lark custom bot. With "signature verification" on, the body carries

@@ -1,7 +1,7 @@
-import type { AlertChange, AlertMessage } from '../../../contract/alert-message.ts';
-import { severityLabel } from '../build-alert-message.ts';
-import { changeParts, evaluatedLine, omittedLine } from '../describe-change.ts';
-import { joinLinesWithin, plainInline, safeUrl, truncateChars } from '../escape.ts';
+import type { AlertChange, AlertMessage } from '../../contract/alert-message.ts';
+import { severityLabel } from './build-alert-message.ts';
+import { changeParts, evaluatedLine, omittedLine } from './describe-change.ts';
+import { joinLinesWithin, plainInline, safeUrl, truncateChars } from './escape.ts';
 
 /** How one markdown dialect writes what the document needs. */
 export interface MarkdownFlavour {

@@ -1,7 +1,7 @@
 import type { AlertMessage, Severity } from '../../../contract/alert-message.ts';
-import { escapeMarkdown, truncateBytes, utf8Length } from '../escape.ts';
-import { fitChanges } from '../fit-changes.ts';
-import { markdownBlocks } from './markdown-document.ts';
+import { escapeMarkdown, truncateBytes, utf8Length } from '../../../core/deliver/escape.ts';
+import { fitChanges } from '../../../core/deliver/fit-changes.ts';
+import { markdownBlocks } from '../../../core/deliver/markdown-document.ts';
 
 /** WeCom group robots reject markdown content over 4096 bytes of UTF-8. */
 export const WECOM_MAX_CONTENT_BYTES = 4096;

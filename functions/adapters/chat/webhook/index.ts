@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
-import { renderWebhook } from '../../core/deliver/renderers/webhook.ts';
-import type { WebhookBody } from '../../core/deliver/renderers/webhook.ts';
-import { JSON_HEADERS } from './provider.ts';
-import type { ChatProvider } from './provider.ts';
+import { renderWebhook } from './render.ts';
+import type { WebhookBody } from './render.ts';
+import { JSON_HEADERS } from '../provider.ts';
+import type { ChatProvider } from '../provider.ts';
 
 export const SIGNATURE_HEADER = 'x-zk-lookout-signature';
 export const TIMESTAMP_HEADER = 'x-zk-lookout-timestamp';

@@ -1,7 +1,7 @@
-import { renderSlack } from '../../core/deliver/renderers/slack.ts';
-import type { SlackBody } from '../../core/deliver/renderers/slack.ts';
-import { postJson } from './provider.ts';
-import type { ChatProvider } from './provider.ts';
+import { renderSlack } from './render.ts';
+import type { SlackBody } from './render.ts';
+import { postJson } from '../provider.ts';
+import type { ChatProvider } from '../provider.ts';
 
 /** Slack incoming webhook: answers 200 `ok`, or an error status with a short reason (`invalid_blocks`). */
 export const slackProvider: ChatProvider<SlackBody> = {

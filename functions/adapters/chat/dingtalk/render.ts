@@ -1,7 +1,7 @@
 import type { AlertMessage, Severity } from '../../../contract/alert-message.ts';
-import { escapeMarkdown, plainInline, truncateChars, utf8Length } from '../escape.ts';
-import { fitChanges } from '../fit-changes.ts';
-import { markdownBlocks } from './markdown-document.ts';
+import { escapeMarkdown, plainInline, truncateChars, utf8Length } from '../../../core/deliver/escape.ts';
+import { fitChanges } from '../../../core/deliver/fit-changes.ts';
+import { markdownBlocks } from '../../../core/deliver/markdown-document.ts';
 
 /** DingTalk custom robots take markdown text of about 20,000 bytes; stay under it. */
 export const DINGTALK_MAX_TEXT_BYTES = 18_000;

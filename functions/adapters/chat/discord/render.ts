@@ -1,7 +1,7 @@
 import type { AlertMessage, Severity } from '../../../contract/alert-message.ts';
-import { escapeMarkdown, plainInline, truncateChars } from '../escape.ts';
-import { fitChanges } from '../fit-changes.ts';
-import { markdownBlocks } from './markdown-document.ts';
+import { escapeMarkdown, plainInline, truncateChars } from '../../../core/deliver/escape.ts';
+import { fitChanges } from '../../../core/deliver/fit-changes.ts';
+import { markdownBlocks } from '../../../core/deliver/markdown-document.ts';
 
 /** Discord limits (API reference, Message and Embed objects). */
 export const DISCORD_MAX_CONTENT = 2000;

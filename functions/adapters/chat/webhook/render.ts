@@ -1,5 +1,5 @@
 import type { AlertMessage } from '../../../contract/alert-message.ts';
-import { escapeMarkdown, truncateChars } from '../escape.ts';
+import { escapeMarkdown, truncateChars } from '../../../core/deliver/escape.ts';
 
 /**
  * The generic webhook body: the structured `AlertMessage` for programs, and a `text`

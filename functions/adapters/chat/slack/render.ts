@@ -1,8 +1,8 @@
 import type { AlertMessage, Severity } from '../../../contract/alert-message.ts';
-import { severityLabel } from '../build-alert-message.ts';
-import { changeParts, evaluatedLine, omittedLine } from '../describe-change.ts';
-import { codeSafe, escapeSlack, joinLinesWithin, plainInline, safeUrl, truncateChars } from '../escape.ts';
-import { fitChanges } from '../fit-changes.ts';
+import { severityLabel } from '../../../core/deliver/build-alert-message.ts';
+import { changeParts, evaluatedLine, omittedLine } from '../../../core/deliver/describe-change.ts';
+import { codeSafe, escapeSlack, joinLinesWithin, plainInline, safeUrl, truncateChars } from '../../../core/deliver/escape.ts';
+import { fitChanges } from '../../../core/deliver/fit-changes.ts';
 
 /** Slack limits (Block Kit reference): 50 blocks, 3000 characters of section text, 150 of header text. */
 export const SLACK_MAX_BLOCKS = 50;

@@ -1,8 +1,8 @@
 import type { AlertMessage, Severity } from '../../../contract/alert-message.ts';
-import { severityLabel } from '../build-alert-message.ts';
-import { changeParts, evaluatedLine, omittedLine } from '../describe-change.ts';
-import { escapeMarkdownEntities, plainInline, safeUrl, truncateChars, utf8Length } from '../escape.ts';
-import { fitChanges } from '../fit-changes.ts';
+import { severityLabel } from '../../../core/deliver/build-alert-message.ts';
+import { changeParts, evaluatedLine, omittedLine } from '../../../core/deliver/describe-change.ts';
+import { escapeMarkdownEntities, plainInline, safeUrl, truncateChars, utf8Length } from '../../../core/deliver/escape.ts';
+import { fitChanges } from '../../../core/deliver/fit-changes.ts';
 
 /** A Feishu/Lark custom bot request body may be at most 20 KB; leave room for the signature fields. */
 export const FEISHU_MAX_BYTES = 18_000;
