@@ -4,7 +4,7 @@ import { basename } from 'node:path';
 import { readArchivedRounds } from '../../functions/adapters/aws/round-archive.ts';
 import { compareEpisodes } from '../../functions/core/evaluate/compare-replays.ts';
 import { replayRounds, type EnsembleReplay } from '../../functions/core/evaluate/replay.ts';
-import { formatErrors, type ParseResult } from '../../functions/contract/settings-document.ts';
+import { formatErrors, type ParseResult } from '../../functions/contract/parse-with.ts';
 import { parseSilences, type Silence } from '../../functions/contract/silences.ts';
 import { parseThresholds, type ThresholdsDocument } from '../../functions/contract/thresholds.ts';
 import type { ProbeRound } from '../../functions/contract/probe-round.ts';

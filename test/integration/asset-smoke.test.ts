@@ -202,6 +202,12 @@ describe('bundled handlers from the synthesized cloud assembly', () => {
     console.info(`asset smoke: bundles run under ${layerBuild.nodeBinary} with the assembly's layer asset ${layerDir}`);
   });
 
+  it('the probe bundle carries its zookeeper client process next to index.js, CommonJS, with zookeeper left to the layer', () => {
+    const { assetDir } = assembly.function(ServiceNames.Probe);
+    expect(readFileSync(join(assetDir, 'zookeeper-host-child.js'), 'utf8')).toContain('require("zookeeper")');
+    expect(readFileSync(join(assetDir, 'package.json'), 'utf8')).toContain('"commonjs"');
+  });
+
   it('the probe bundle leaves zookeeper to the layer: without it on NODE_PATH the canary says so', async () => {
     const [input] = assembly.scheduleInputs(SCHEDULED_TIME) as { ensemble: { name: string } }[];
     const alone = { ...input, ensemble: { ...input!.ensemble, name: 'no-layer' } };

@@ -21,6 +21,7 @@ import { probeEnsemble } from '../../functions/adapters/zookeeper/probe-ensemble
 import type { LocalEnsemble } from '../../scripts/local-ensemble.ts';
 import { addressesOf, privateEnsemble } from '../support/ensembles.ts';
 import { localDynamo } from '../support/dynalite-table.ts';
+import { waitUntil } from '../support/wait-until.ts';
 
 interface Captured {
   url: string;
@@ -105,7 +106,8 @@ describe('quorum lost on a real ensemble reaches chat', () => {
     const t0 = Date.now();
     expect((await evaluateNow(t0)).published).toEqual([]);
     await Promise.all([ensemble.stop(1), ensemble.stop(2)]);
-    await new Promise((r) => setTimeout(r, 1500));
+    // The survivor notices it lost its followers only after its sync limit.
+    await waitUntil(async () => (await ensemble.modes()).get(3) === undefined, 'the survivor to stop serving');
     const outcome = await evaluateNow(t0 + 60_000);
 
     expect(outcome.published).toHaveLength(1);

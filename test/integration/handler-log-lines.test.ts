@@ -67,7 +67,7 @@ async function handlersAt(level: 'INFO' | 'DEBUG'): Promise<{ probe: Handler; ev
   return { probe: await load('../../functions/handlers/probe.ts'), evaluate: await load('../../functions/handlers/evaluate.ts'), sweep: await load('../../functions/handlers/sweep.ts') };
 }
 
-const probeEvent = (name: string, scheduledTime: string) => ({ ensemble: { name, servers: inject('trio').servers.map(({ host, port }) => ({ host, port })), timeoutMs: 3000, canary: {} }, scheduledTime });
+const probeEvent = (name: string, scheduledTime: string) => ({ ensemble: { name, servers: inject('trio').servers.map(({ host, port }) => ({ host, port })), canary: {} }, scheduledTime });
 
 function streamEvent(rounds: ProbeRound[]): DynamoDBStreamEvent {
   return {

@@ -56,7 +56,7 @@ async function roundItems(client: DynamoDBClient, tableName: string): Promise<Re
 describe('one probe result, two shells', () => {
   it('the probe Lambda and `run` write byte-identical round items: the compact round, keyed and aged alike', async () => {
     const { createProbeHandler } = await import('../../functions/handlers/probe.ts');
-    expect(await createProbeHandler(fixedProber)({ ensemble: { name: NAME, servers: trio(), timeoutMs: 3000, canary: {} }, scheduledTime: SCHEDULED })).toEqual({
+    expect(await createProbeHandler(fixedProber)({ ensemble: { name: NAME, servers: trio(), canary: {} }, scheduledTime: SCHEDULED })).toEqual({
       written: 1,
       alreadyWritten: 0,
     });

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalEnsemble } from '../../scripts/local-ensemble.ts';
 import { privateEnsemble } from '../support/ensembles.ts';
 import { forgetProcess, recordProcess } from '../../scripts/process-registry.ts';
+import { waitUntil } from '../support/wait-until.ts';
 
 const ENSEMBLE = 'resilient';
 const dir = mkdtempSync(join(tmpdir(), 'run-resilience-'));
@@ -70,11 +71,14 @@ class RunProcess {
   }
 
   async waitFor(what: string, predicate: () => boolean, timeoutMs = 30_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!predicate()) {
+    const running = () => {
       if (this.exit) throw new Error(`zk-lookout run exited (${this.exit.code ?? this.exit.signal}) while waiting for ${what}: ${this.stderr.slice(-800)}`);
-      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; stderr: ${this.stderr.slice(-800)}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      return true;
+    };
+    try {
+      await waitUntil(() => running() && predicate(), what, { timeoutMs, everyMs: 50 });
+    } catch (err) {
+      throw this.exit ? err : new Error(`${(err as Error).message}; stderr: ${this.stderr.slice(-800)}`);
     }
   }
 

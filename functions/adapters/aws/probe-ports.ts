@@ -36,9 +36,9 @@ export function probePorts(prober: Prober, logger: Logger, metrics: Metrics, env
 }
 
 /** The event's ensemble as `probeAndStore` takes it. */
-export async function probeTargetOf({ name, servers, securePort, timeoutMs, canary }: ProbeEvent['ensemble']): Promise<ProbeTarget> {
+export async function probeTargetOf({ name, servers, securePort, canary }: ProbeEvent['ensemble']): Promise<ProbeTarget> {
   const digest = canary?.digestSecretId === undefined ? undefined : await digestCredentials(canary.digestSecretId);
-  return { name, servers, securePort, timeoutMs, ...(canary ? { canary: { root: canary.root, digest, znodeRules: canary.znodeRules } } : {}) };
+  return { name, servers, securePort, ...(canary ? { canary: { root: canary.root, digest, znodeRules: canary.znodeRules } } : {}) };
 }
 
 export function probeScheduleOf({ ensemble, scheduledTime }: ProbeEvent): ProbeSchedule {

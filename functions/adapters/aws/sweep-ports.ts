@@ -6,6 +6,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { z } from 'zod';
 import { DeploymentListPaths, HandlerEnv, type SweepEnsemble } from '../../contract/handler-environment.ts';
+import { parseValue, zodWording } from '../../contract/parse-with.ts';
 import type { SweepReport } from '../../app/sweep-ensembles.ts';
 import { DeploymentList } from './deployment-list.ts';
 import { requiredEnv } from './required-env.ts';
@@ -17,9 +18,7 @@ const deploymentList = new DeploymentList();
 
 export async function sweepEnsemblesOf(env: NodeJS.ProcessEnv = process.env): Promise<SweepEnsemble[]> {
   const path = DeploymentListPaths.sweepEnsembles(requiredEnv(HandlerEnv.Stage, env));
-  const parsed = SweepEnsembles.safeParse(await deploymentList.read(path));
-  if (!parsed.success) throw new Error(`${path}: ${parsed.error.issues.map((i) => `[${i.path.join('.')}] ${i.message}`).join('; ')}`);
-  return parsed.data;
+  return parseValue(SweepEnsembles, await deploymentList.read(path), path, { describe: zodWording });
 }
 
 /** An error per failed ensemble or dropped message, and the one INFO line per run, so a quiet sweep is told apart from one that did not run. */
