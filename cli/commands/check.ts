@@ -2,6 +2,7 @@ import { loadLocalSettings } from '../../functions/adapters/local/file-settings.
 import { evaluateRound } from '../../functions/core/evaluate/evaluate-round.ts';
 import { settingsFor } from '../../functions/core/evaluate/settings-snapshot.ts';
 import { probeEnsemble } from '../../functions/adapters/zookeeper/probe-ensemble.ts';
+import { probeOptionsFor } from '../../functions/app/probe-options.ts';
 import { nagiosResult, NagiosStatus, oneLine } from '../format-nagios.ts';
 import { parseCommandOptions } from '../parse-options.ts';
 import { PROBE_TARGET_HELP, PROBE_TARGET_OPTIONS, probeTargetFrom } from '../probe-target.ts';
@@ -49,7 +50,7 @@ async function check(argv: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  const { servers, options } = probeTargetFrom('check', values);
+  const { servers, options } = probeOptionsFor(probeTargetFrom('check', values));
 
   const snapshot = await loadLocalSettings(values.thresholds);
   if (snapshot.configProblems.length > 0) throw new UsageError(`invalid thresholds: ${snapshot.configProblems.join('; ')}`);

@@ -1,4 +1,5 @@
 import { probeEnsemble } from '../../functions/adapters/zookeeper/probe-ensemble.ts';
+import { probeOptionsFor } from '../../functions/app/probe-options.ts';
 import { formatRound } from '../format-round.ts';
 import { parseCommandOptions } from '../parse-options.ts';
 import { PROBE_TARGET_HELP, PROBE_TARGET_OPTIONS, probeTargetFrom } from '../probe-target.ts';
@@ -25,7 +26,7 @@ export async function run(argv: string[]): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  const { servers, options } = probeTargetFrom('probe', values);
+  const { servers, options } = probeOptionsFor(probeTargetFrom('probe', values));
   const round = await probeEnsemble(servers, options);
   console.log(values.json ? JSON.stringify(round, null, 2) : formatRound(round));
   return 0;

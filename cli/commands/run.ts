@@ -1,6 +1,6 @@
 import { renderText } from '../../functions/core/deliver/render-text.ts';
 import { FileWebhookSecrets } from '../../functions/adapters/local/file-secrets.ts';
-import { openEmbeddedStore } from '../local/embedded-store.ts';
+import { openEmbeddedStore } from '../../functions/adapters/local/embedded-store.ts';
 import { loadLocalConfig } from '../local/local-config.ts';
 import { LocalNotifier } from '../local/local-notifier.ts';
 import { LocalPipeline } from '../local/local-pipeline.ts';
@@ -49,6 +49,7 @@ export async function run(argv: string[]): Promise<number> {
   const notifier = new LocalNotifier({
     channels: config.channels,
     secrets: new FileWebhookSecrets(),
+    ledger: store.ledger,
     show: (message) => {
       if (values.json) console.log(JSON.stringify({ alert: message }));
       else console.log(`\n${terminalSafe(renderText(message), true)}\n`);

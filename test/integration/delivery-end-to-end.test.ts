@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ResultsTable } from '../../functions/adapters/aws/results-table.ts';
 import { SnsNotifier } from '../../functions/adapters/aws/sns-notifier.ts';
 import { createRelayHandler } from '../../functions/handlers/chat-relay.ts';
-import { MemoryDeliveryLedger } from '../../functions/app/delivery-ledger.ts';
+import { MemoryDeliveryLedger } from '../support/memory-delivery-ledger.ts';
 import { settingsFor } from '../../functions/core/evaluate/settings-snapshot.ts';
 import { evaluateEnsembleRound } from '../../functions/app/evaluate-ensemble.ts';
 import { probeEnsemble } from '../../functions/adapters/zookeeper/probe-ensemble.ts';

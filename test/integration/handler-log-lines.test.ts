@@ -14,7 +14,7 @@ import type { DynamoDBStreamEvent, SNSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { roundItem } from '../../functions/adapters/aws/results-table.ts';
-import { MemoryDeliveryLedger } from '../../functions/app/delivery-ledger.ts';
+import { MemoryDeliveryLedger } from '../support/memory-delivery-ledger.ts';
 import { createRelayHandler } from '../../functions/handlers/chat-relay.ts';
 import type { ProbeRound } from '../../functions/contract/probe-round.ts';
 import { sampleMessage } from '../support/alert-fixtures.ts';

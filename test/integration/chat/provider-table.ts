@@ -5,7 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { deliver } from '../../../functions/adapters/chat/deliver-to-channels.ts';
-import type { DeliveryResult } from '../../../functions/adapters/chat/deliver-to-channels.ts';
+import type { DeliveryResult } from '../../../functions/app/relay-to-channels.ts';
 import { chatProviders } from '../../../functions/adapters/chat/index.ts';
 import type { AlertMessage } from '../../../functions/contract/alert-message.ts';
 import type { ChatKind } from '../../../functions/contract/chat-channels.ts';

@@ -4,7 +4,7 @@ import type { SNSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebhookSecrets } from '../../../functions/adapters/aws/secrets.ts';
-import { MemoryDeliveryLedger } from '../../../functions/app/delivery-ledger.ts';
+import { MemoryDeliveryLedger } from '../../support/memory-delivery-ledger.ts';
 import type { ChannelConfig } from '../../../functions/contract/chat-channels.ts';
 import { createRelayHandler } from '../../../functions/handlers/chat-relay.ts';
 import { sampleMessage } from '../../support/alert-fixtures.ts';

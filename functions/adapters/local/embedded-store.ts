@@ -1,23 +1,23 @@
 /**
  * The embedded store for local mode: dynalite (a DynamoDB wire-protocol server) in this
- * process, persisted to a folder or kept in memory, behind the same `ResultsTable` adapter
- * the Lambdas use. It listens on loopback only.
+ * process, persisted to a folder or kept in memory, behind the same `ResultsTable` and
+ * delivery ledger adapters the Lambdas use. It listens on loopback only.
  */
 import { DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import dynalite from 'dynalite';
-import { createResultsTable, ResultsTable } from '../../functions/adapters/aws/results-table.ts';
-import { ConfigError } from '../config-error.ts';
+import type { DeliveryLedger } from '../../app/delivery-ledger.ts';
+import { DynamoDeliveryLedger } from '../aws/delivery-ledger.ts';
+import { createResultsTable, ResultsTable } from '../aws/results-table.ts';
+import { StoreFolderError } from './store-folder-error.ts';
 
 export const LOCAL_TABLE = 'zk-lookout-results';
 
-export class StoreFolderError extends ConfigError {
-  override name = 'StoreFolderError';
-}
-
 export interface EmbeddedStore {
   table: ResultsTable;
+  /** Which chat channels have which message, next to the outbox (dynalite keeps its items: it has no TTL). */
+  ledger: DeliveryLedger;
   client: DynamoDBClient;
   endpoint: string;
   close(): Promise<void>;
@@ -55,7 +55,7 @@ export async function openEmbeddedStore(dir: string | null): Promise<EmbeddedSto
     if (dir !== null) throw new StoreFolderError(`store folder ${dir} cannot be used: ${(err as Error).message}`);
     throw err;
   }
-  return { table: new ResultsTable({ tableName: LOCAL_TABLE, client }), client, endpoint, close };
+  return { table: new ResultsTable({ tableName: LOCAL_TABLE, client }), ledger: new DynamoDeliveryLedger({ tableName: LOCAL_TABLE, client }), client, endpoint, close };
 }
 
 async function ensureTable(client: DynamoDBClient): Promise<void> {
