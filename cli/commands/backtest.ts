@@ -16,6 +16,7 @@ import { Progress } from '../progress.ts';
 import { timeOption } from '../time-option.ts';
 import { UsageError } from '../usage-error.ts';
 import { parseCommandOptions } from '../parse-options.ts';
+import { FAILURE_EXIT_CODES } from '../exit-codes.ts';
 
 const HELP = `usage: zk-lookout backtest (--rounds FILE | --store DIR) [options]
 
@@ -37,9 +38,7 @@ options:
   -h, --help          this text
 
 exit codes: 0 done, 1 some rounds could not be read (reported on stderr), 64 bad options,
-70 internal error (a bug; the message has the stack), 78 bad configuration (unreadable
-or invalid config or thresholds, store folder, AWS credentials or permissions, a missing
-table or parameter)`;
+${FAILURE_EXIT_CODES}`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseOptions(argv);

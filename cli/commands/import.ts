@@ -5,6 +5,7 @@ import { readRoundsFile } from '../local/rounds-file.ts';
 import { Progress } from '../progress.ts';
 import { intOption, UsageError } from '../usage-error.ts';
 import { parseCommandOptions } from '../parse-options.ts';
+import { FAILURE_EXIT_CODES } from '../exit-codes.ts';
 
 const HELP = `usage: zk-lookout import (--table NAME [--region R] | --store DIR) [options]
 
@@ -28,9 +29,7 @@ A line that is not a round is reported on stderr with its line number and skippe
 the others are still imported, and the exit code is then 1.
 
 exit codes: 0 done, 1 some lines invalid (skipped), 64 bad options,
-70 internal error (a bug; the message has the stack), 78 bad configuration (unreadable
-or invalid config or thresholds, store folder, AWS credentials or permissions, a missing
-table or parameter)`;
+${FAILURE_EXIT_CODES}`;
 
 export interface ImportCounts {
   imported: number;

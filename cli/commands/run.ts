@@ -10,6 +10,7 @@ import { intOption, UsageError } from '../usage-error.ts';
 import { parseCommandOptions } from '../parse-options.ts';
 import { terminalSafe } from '../../functions/core/text/terminal-safe.ts';
 import { resolve } from 'node:path';
+import { FAILURE_EXIT_CODES } from '../exit-codes.ts';
 
 const HELP = `usage: zk-lookout run --config FILE [options]
 
@@ -32,9 +33,7 @@ options:
 Alerts also go to Alertmanager when the config has "alertmanager": { "url": … }.
 
 exit codes: 0 stopped by SIGINT/SIGTERM after finishing its round, 64 bad options,
-70 internal error (a bug; the message has the stack), 78 bad configuration (unreadable
-or invalid config or thresholds, store folder, AWS credentials or permissions, a missing
-table or parameter)`;
+${FAILURE_EXIT_CODES}`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseOptions(argv);

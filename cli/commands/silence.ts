@@ -11,6 +11,7 @@ import { timeOption } from '../time-option.ts';
 import { UsageError } from '../usage-error.ts';
 import { parseCommandOptions } from '../parse-options.ts';
 import { noteAwsResource } from '../aws-errors.ts';
+import { FAILURE_EXIT_CODES } from '../exit-codes.ts';
 
 /** Where local mode's silences go when nothing says otherwise: next to the default store folder. */
 export const DEFAULT_SILENCES_FILE = '.zk-lookout/silences.json';
@@ -42,9 +43,7 @@ add options:
   --by WHO          who (default: the user name)
 
 exit codes: 0 done, 1 no such silence / invalid silence, 64 bad options,
-70 internal error (a bug; the message has the stack), 78 bad configuration (unreadable
-or invalid config or thresholds, store folder, AWS credentials or permissions, a missing
-table or parameter)`;
+${FAILURE_EXIT_CODES}`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseOptions(argv);
