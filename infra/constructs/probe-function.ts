@@ -20,6 +20,11 @@ import { LookoutFunction } from './lookout-function.ts';
 import type { ResultsTable } from './results-table.ts';
 import { reachSecretsManager } from './secrets-manager-endpoint.ts';
 
+/** The host finds the child through import.meta.url, which a CommonJS bundle leaves empty: make it the bundle's own. */
+export const PROBE_BUNDLE_URL = {
+  define: { 'import.meta.url': '__zkBundleUrl' },
+  banner: "const __zkBundleUrl = require('node:url').pathToFileURL(__filename).href;",
+};
 export const PROBE_ENTRY = 'functions/handlers/probe.ts';
 /**
  * The zookeeper client process the probe starts (functions/adapters/zookeeper/zookeeper-host.ts)
@@ -136,9 +141,7 @@ export class ProbeFunction extends Construct {
       timeout: probeTimeout(props.ensembles),
       externalModules: ['zookeeper'],
       bundling: {
-        // The host finds the child through import.meta.url, which a CommonJS bundle leaves empty: make it the bundle's own.
-        define: { 'import.meta.url': '__zkBundleUrl' },
-        banner: "const __zkBundleUrl = require('node:url').pathToFileURL(__filename).href;",
+        ...PROBE_BUNDLE_URL,
         afterBundling: (inputDir, outputDir) => [
           `"${inputDir}/node_modules/.bin/esbuild" "${inputDir}/${PROBE_CLIENT_PROCESS_ENTRY}" --bundle --platform=node --format=cjs --target=node${LAMBDA_NODE_MAJOR} --sourcemap --external:zookeeper --log-level=warning --outfile="${outputDir}/zookeeper-host-child.js"`,
         ],
