@@ -15,7 +15,7 @@ import { readRoundsFile } from '../local/rounds-file.ts';
 import { Progress } from '../progress.ts';
 import { timeOption } from '../time-option.ts';
 import { UsageError } from '../usage-error.ts';
-import { parseCommandOptions } from '../parse-options.ts';
+import { parseCommandOptions, printedHelp } from '../parse-options.ts';
 import { FAILURE_EXIT_CODES } from '../exit-codes.ts';
 
 const HELP = `usage: zk-lookout backtest (--rounds FILE | --store DIR) [options]
@@ -42,10 +42,7 @@ ${FAILURE_EXIT_CODES}`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseOptions(argv);
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  if (printedHelp(values, HELP)) return 0;
   if ((values.rounds === undefined) === (values.store === undefined)) throw new UsageError('backtest: give exactly one of --rounds FILE or --store DIR');
   if (values.rounds !== undefined && (values.ensemble || values.from || values.to)) throw new UsageError('backtest: --ensemble, --from and --to go with --store');
   const a = await thresholdsFile(values.thresholds);

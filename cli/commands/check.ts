@@ -4,7 +4,7 @@ import { settingsFor } from '../../functions/core/evaluate/settings-snapshot.ts'
 import { probeEnsemble } from '../../functions/adapters/zookeeper/probe-ensemble.ts';
 import { probeOptionsFor } from '../../functions/app/probe-options.ts';
 import { nagiosResult, NagiosStatus, oneLine } from '../format-nagios.ts';
-import { parseCommandOptions } from '../parse-options.ts';
+import { parseCommandOptions, printedHelp } from '../parse-options.ts';
 import { PROBE_TARGET_HELP, PROBE_TARGET_OPTIONS, probeTargetFrom } from '../probe-target.ts';
 import { UsageError } from '../usage-error.ts';
 
@@ -46,10 +46,7 @@ export async function run(argv: string[]): Promise<number> {
 
 async function check(argv: string[]): Promise<number> {
   const { values } = parseOptions(argv);
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  if (printedHelp(values, HELP)) return 0;
   const { servers, options } = probeOptionsFor(probeTargetFrom('check', values));
 
   const snapshot = await loadLocalSettings(values.thresholds);

@@ -6,7 +6,7 @@ import { openResultsTarget } from '../local/results-target.ts';
 import { Progress } from '../progress.ts';
 import { timeOption } from '../time-option.ts';
 import { intOption, UsageError } from '../usage-error.ts';
-import { parseCommandOptions } from '../parse-options.ts';
+import { parseCommandOptions, printedHelp } from '../parse-options.ts';
 import { FAILURE_EXIT_CODES } from '../exit-codes.ts';
 
 const HELP = `usage: zk-lookout export (--table NAME [--region R] | --store DIR) [options]
@@ -36,10 +36,7 @@ ${FAILURE_EXIT_CODES}`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseOptions(argv);
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  if (printedHelp(values, HELP)) return 0;
   const now = new Date();
   const from = values.from === undefined ? undefined : timeOption('from', values.from, now);
   const to = values.to === undefined ? undefined : timeOption('to', values.to, now);

@@ -7,7 +7,7 @@ import { LocalPipeline } from '../local/local-pipeline.ts';
 import { PrometheusOutputs } from '../local/prometheus-outputs.ts';
 import { statusLine } from '../local/status-line.ts';
 import { intOption, UsageError } from '../usage-error.ts';
-import { parseCommandOptions } from '../parse-options.ts';
+import { parseCommandOptions, printedHelp } from '../parse-options.ts';
 import { terminalSafe } from '../../functions/core/text/terminal-safe.ts';
 import { resolve } from 'node:path';
 import { FAILURE_EXIT_CODES } from '../exit-codes.ts';
@@ -37,10 +37,7 @@ ${FAILURE_EXIT_CODES}`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseOptions(argv);
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  if (printedHelp(values, HELP)) return 0;
   if (!values.config) throw new UsageError('run needs --config FILE (see zk-lookout run --help)');
   const metricsPort = values['metrics-port'] === undefined ? undefined : intOption('metrics-port', values['metrics-port'], 0, 0, 65535);
   const config = loadLocalConfig(values.config);

@@ -9,7 +9,7 @@ import type { Silence } from '../../functions/contract/silences.ts';
 import { loadLocalConfig } from '../local/local-config.ts';
 import { timeOption } from '../time-option.ts';
 import { UsageError } from '../usage-error.ts';
-import { parseCommandOptions } from '../parse-options.ts';
+import { parseCommandOptions, printedHelp } from '../parse-options.ts';
 import { noteAwsResource } from '../aws-errors.ts';
 import { FAILURE_EXIT_CODES } from '../exit-codes.ts';
 
@@ -48,10 +48,7 @@ ${FAILURE_EXIT_CODES}`;
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseOptions(argv);
   const [action, ...rest] = positionals;
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  if (printedHelp(values, HELP)) return 0;
   if (action !== 'add' && action !== 'list' && action !== 'remove') throw new UsageError(`silence: expected add, list or remove, got "${positionals.join(' ')}"\n\n${HELP}`);
   if (action === 'remove' ? rest.length !== 1 : rest.length !== 0) throw new UsageError(`silence ${action}: unexpected arguments "${rest.join(' ')}"`);
   const store = silencesStore(values);
