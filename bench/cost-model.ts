@@ -21,7 +21,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { LOCAL_TABLE, openEmbeddedStore } from '../cli/local/embedded-store.ts';
+import { LOCAL_TABLE, openEmbeddedStore } from '../functions/adapters/local/embedded-store.ts';
 import { settingsFor } from '../functions/core/evaluate/settings-snapshot.ts';
 import { SWEEP_RATE_MINUTES } from '../infra/constructs/evaluator-function.ts';
 import { MetricNames } from '../functions/contract/handler-environment.ts';

@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FileWebhookSecrets } from '../functions/adapters/local/file-secrets.ts';
 import type { AlertMessage } from '../functions/contract/alert-message.ts';
-import { openEmbeddedStore } from '../cli/local/embedded-store.ts';
+import { openEmbeddedStore } from '../functions/adapters/local/embedded-store.ts';
 import { parseLocalConfig } from '../cli/local/local-config.ts';
 import { LocalNotifier } from '../cli/local/local-notifier.ts';
 import { LocalPipeline } from '../cli/local/local-pipeline.ts';
@@ -94,7 +94,7 @@ try {
     },
     join(work, 'config.json'),
   );
-  const pipeline = new LocalPipeline({ config, table: store.table, notifier: new LocalNotifier({ channels: config.channels, secrets: new FileWebhookSecrets(), show: () => undefined }) });
+  const pipeline = new LocalPipeline({ config, table: store.table, notifier: new LocalNotifier({ channels: config.channels, secrets: new FileWebhookSecrets(), ledger: store.ledger, show: () => undefined }) });
   pipelineRun = pipeline.run(stop.signal, () => undefined);
 
   console.log(`detection latency: ${reps} repetition(s) of ${FAULTS.length} faults, probe/scrape/eval every ${intervalSeconds} s, per-server deadline ${DEADLINE_MS} ms, node ${process.version}`);

@@ -20,7 +20,7 @@
  *   npm run bench:evaluator [-- --rounds 2000 --runs 9]
  */
 import { parseArgs } from 'node:util';
-import { openEmbeddedStore } from '../cli/local/embedded-store.ts';
+import { openEmbeddedStore } from '../functions/adapters/local/embedded-store.ts';
 import { evaluateRound } from '../functions/core/evaluate/evaluate-round.ts';
 import type { EnsembleState } from '../functions/contract/ensemble-state.ts';
 import { settingsFor } from '../functions/core/evaluate/settings-snapshot.ts';

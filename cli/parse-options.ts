@@ -16,3 +16,9 @@ export function parseCommandOptions<T extends Options, P extends boolean = false
     throw new UsageError(`${command}: ${message.split('. To specify')[0]}${hint}`);
   }
 }
+
+/** Prints the command's help when `--help` was given; the command then exits 0. */
+export function printedHelp(values: { help?: boolean | undefined }, help: string): boolean {
+  if (values.help) console.log(help);
+  return values.help === true;
+}

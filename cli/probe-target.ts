@@ -1,12 +1,14 @@
 /**
  * The options of every command that probes an ensemble (`probe`, `check`): one set, one
- * help text, one translation into `probeEnsemble`'s arguments.
+ * help text, read into the `ProbeTarget` that `probeOptionsFor` turns into the prober's
+ * arguments, as it does for the Lambda and local mode.
  */
 import { readFileSync } from 'node:fs';
 import { FourLetterWords, type FourLetterWord } from '../functions/contract/probe-round.ts';
 import { AddressError, parseServerList, type ServerAddress } from '../functions/contract/server-address.ts';
 import { DEFAULT_CANARY_ROOT } from '../functions/adapters/zookeeper/canary-session.ts';
-import { DEFAULT_TIMEOUT_MS, DEFAULT_WORDS, type AdminMode, type ProbeOptions } from '../functions/adapters/zookeeper/probe-ensemble.ts';
+import { DEFAULT_TIMEOUT_MS, DEFAULT_WORDS } from '../functions/adapters/zookeeper/probe-ensemble.ts';
+import type { AdminMode, ProbeTarget } from '../functions/app/probe-options.ts';
 import { intOption, UsageError } from './usage-error.ts';
 
 export const PROBE_TARGET_OPTIONS = {
@@ -51,22 +53,21 @@ export interface ProbeTargetValues {
   name?: string;
 }
 
-/** The servers and probe options the values name; a UsageError names the option that is wrong. */
-export function probeTargetFrom(command: string, values: ProbeTargetValues): { servers: ServerAddress[]; options: ProbeOptions } {
+/** The ensemble the values name; a UsageError names the option that is wrong. */
+export function probeTargetFrom(command: string, values: ProbeTargetValues): ProbeTarget {
   if (!values.servers) throw new UsageError(`${command} needs --servers host:port[,host:port...] (see zk-lookout ${command} --help)`);
-  const servers = withAdminPorts(parseServers(values.servers), values['admin-port']);
-  const options: ProbeOptions = {
-    ensembleName: values.name ?? 'default',
+  const target: ProbeTarget = {
+    name: values.name ?? 'default',
+    servers: withAdminPorts(parseServers(values.servers), values['admin-port']),
     timeoutMs: intOption('timeout-ms', values['timeout-ms'], DEFAULT_TIMEOUT_MS, 10, 600_000),
-    tls: values.tls === true || values['tls-ca'] !== undefined,
+    tls: values['tls-ca'] ? { ca: readOptionFile('tls-ca', values['tls-ca']) } : values.tls === true || values['tls-ca'] !== undefined,
   };
   const words = parseWords(values.words);
-  if (words) options.words = words;
+  if (words) target.words = words;
   const admin = parseAdminMode(values.admin);
-  if (admin) options.admin = admin;
-  if (values['tls-ca']) options.tlsOptions = { ca: readOptionFile('tls-ca', values['tls-ca']) };
-  if (values.canary) options.canary = { root: values['canary-root'], digest: digestFrom(values['digest-file']) };
-  return { servers, options };
+  if (admin) target.admin = admin;
+  if (values.canary) target.canary = { root: values['canary-root'], digest: digestFrom(values['digest-file']) };
+  return target;
 }
 
 function readOptionFile(option: string, path: string): string {

@@ -4,6 +4,7 @@
  */
 import { explainAwsError } from './aws-errors.ts';
 import { ConfigError } from './config-error.ts';
+import { StoreFolderError } from '../functions/adapters/local/store-folder-error.ts';
 import { UsageError } from './usage-error.ts';
 
 export interface ErrorReport {
@@ -13,7 +14,7 @@ export interface ErrorReport {
 
 export async function reportError(err: unknown): Promise<ErrorReport> {
   if (err instanceof UsageError) return { code: 64, message: `zk-lookout: ${err.message}` };
-  const config = err instanceof ConfigError ? err : await explainAwsError(err);
+  const config = err instanceof ConfigError || err instanceof StoreFolderError ? err : await explainAwsError(err);
   if (config) return { code: 78, message: `zk-lookout: ${config.message}` };
   return { code: 70, message: `zk-lookout: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}` };
 }

@@ -37,6 +37,14 @@ const englishOnlyZod = {
 
 export const CLI_OUT_DIR = join(root, 'dist', 'cli');
 
+/**
+ * The zookeeper client process is a program of its own, which zookeeper-host.ts starts from
+ * the folder of the file it was bundled into: a chunk, so the child goes to chunks/ (the
+ * build checks that it landed next to the host).
+ */
+const HOST = 'functions/adapters/zookeeper/zookeeper-host.ts';
+const HOST_CHILD = 'functions/adapters/zookeeper/zookeeper-host-child.ts';
+
 export async function buildCli() {
   // Chunk names carry hashes: clear the old ones so dist/ holds one build.
   rmSync(CLI_OUT_DIR, { recursive: true, force: true });
@@ -44,7 +52,7 @@ export async function buildCli() {
   const result = await build({
     absWorkingDir: root,
     metafile: true,
-    entryPoints: { main: 'cli/main.ts' },
+    entryPoints: { main: 'cli/main.ts', 'chunks/zookeeper-host-child': HOST_CHILD },
     outdir: CLI_OUT_DIR,
     bundle: true,
     splitting: true,
@@ -61,6 +69,9 @@ export async function buildCli() {
     logLevel: 'warning',
     legalComments: 'none',
   });
+  const outputWith = (input) => Object.keys(result.metafile.outputs).find((out) => out.endsWith('.js') && input in result.metafile.outputs[out].inputs);
+  const [host, child] = [outputWith(HOST), outputWith(HOST_CHILD)];
+  if (!host || !child || dirname(host) !== dirname(child)) throw new Error(`build-cli: ${HOST} is in ${host}, ${HOST_CHILD} in ${child}: the host starts the child from its own folder`);
   // The project's own sources in this build, for bin/zk-lookout.mjs to notice a stale build.
   const sources = Object.keys(result.metafile.inputs).filter((p) => !p.includes('node_modules') && !p.includes(':'));
   writeFileSync(join(CLI_OUT_DIR, 'sources.json'), JSON.stringify({ builtAt: startedAt, sources }));

@@ -9,7 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import type { AlertMessage } from '../functions/contract/alert-message.ts';
-import { openEmbeddedStore } from '../cli/local/embedded-store.ts';
+import { openEmbeddedStore } from '../functions/adapters/local/embedded-store.ts';
 import { parseLocalConfig } from '../cli/local/local-config.ts';
 import { LocalNotifier } from '../cli/local/local-notifier.ts';
 import { LocalPipeline } from '../cli/local/local-pipeline.ts';
@@ -86,7 +86,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<FaultResult[]>
       },
       'demo config',
     );
-    const notifier = new LocalNotifier({ channels: [], secrets: { get: () => Promise.reject(new Error('no channels in the demo')) }, show: (m) => record(m, events, say) });
+    const notifier = new LocalNotifier({ channels: [], secrets: { get: () => Promise.reject(new Error('no channels in the demo')) }, ledger: store.ledger, show: (m) => record(m, events, say) });
     const pipeline = new LocalPipeline({ config, table: store.table, notifier });
     let quietTicks = 0;
     loop = pipeline.run(stop.signal, (ticks) => {

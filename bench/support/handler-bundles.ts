@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { CHAT_RELAY_ENTRY } from '../../infra/constructs/chat-relay.ts';
 import { EVALUATOR_ENTRY, SWEEP_ENTRY } from '../../infra/constructs/evaluator-function.ts';
-import { PROBE_ENTRY } from '../../infra/constructs/probe-function.ts';
+import { PROBE_BUNDLE_URL, PROBE_ENTRY } from '../../infra/constructs/probe-function.ts';
 import { LAMBDA_NODE_MAJOR } from '../../infra/lambda-platform.ts';
 import { repoPath } from '../../infra/repo-path.ts';
 
@@ -48,9 +48,9 @@ export const BUNDLE_TARGET = `node${LAMBDA_NODE_MAJOR}`;
 export async function bundleHandlers(dir: string): Promise<HandlerBundle[]> {
   writeFileSync(join(dir, 'empty-handler.ts'), 'export const handler = async () => ({});\n');
   writeFileSync(join(dir, 'package.json'), '{"type":"commonjs"}');
-  const entries: { name: HandlerName; entry: string; external: string[] }[] = [
+  const entries: { name: HandlerName; entry: string; external: string[]; define?: Record<string, string>; banner?: string }[] = [
     { name: 'empty', entry: join(dir, 'empty-handler.ts'), external: [] },
-    { name: 'probe', entry: repoPath(PROBE_ENTRY), external: ['zookeeper'] },
+    { name: 'probe', entry: repoPath(PROBE_ENTRY), external: ['zookeeper'], define: PROBE_BUNDLE_URL.define, banner: PROBE_BUNDLE_URL.banner },
     { name: 'evaluator', entry: repoPath(EVALUATOR_ENTRY), external: [] },
     { name: 'sweep', entry: repoPath(SWEEP_ENTRY), external: [] },
     { name: 'chat-relay', entry: repoPath(CHAT_RELAY_ENTRY), external: [] },
@@ -58,7 +58,7 @@ export async function bundleHandlers(dir: string): Promise<HandlerBundle[]> {
   const bundles: HandlerBundle[] = [];
   for (const e of entries) {
     const file = join(dir, `${e.name}.js`);
-    await build({ entryPoints: [e.entry], outfile: file, bundle: true, platform: 'node', format: 'cjs', target: BUNDLE_TARGET, sourcemap: true, external: e.external, logLevel: 'error' });
+    await build({ entryPoints: [e.entry], outfile: file, bundle: true, platform: 'node', format: 'cjs', target: BUNDLE_TARGET, sourcemap: true, external: e.external, define: e.define, banner: e.banner ? { js: e.banner } : undefined, logLevel: 'error' });
     bundles.push({ name: e.name, file, bytes: statSync(file).size });
   }
   return bundles;

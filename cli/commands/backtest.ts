@@ -4,7 +4,7 @@ import { basename } from 'node:path';
 import { readArchivedRounds } from '../../functions/adapters/aws/round-archive.ts';
 import { compareEpisodes } from '../../functions/core/evaluate/compare-replays.ts';
 import { replayRounds, type EnsembleReplay } from '../../functions/core/evaluate/replay.ts';
-import { formatErrors, type ParseResult } from '../../functions/contract/settings-document.ts';
+import { formatErrors, type ParseResult } from '../../functions/contract/parse-with.ts';
 import { parseSilences, type Silence } from '../../functions/contract/silences.ts';
 import { parseThresholds, type ThresholdsDocument } from '../../functions/contract/thresholds.ts';
 import type { ProbeRound } from '../../functions/contract/probe-round.ts';
@@ -15,7 +15,8 @@ import { readRoundsFile } from '../local/rounds-file.ts';
 import { Progress } from '../progress.ts';
 import { timeOption } from '../time-option.ts';
 import { UsageError } from '../usage-error.ts';
-import { parseCommandOptions } from '../parse-options.ts';
+import { parseCommandOptions, printedHelp } from '../parse-options.ts';
+import { FAILURE_EXIT_CODES } from '../exit-codes.ts';
 
 const HELP = `usage: zk-lookout backtest (--rounds FILE | --store DIR) [options]
 
@@ -37,16 +38,11 @@ options:
   -h, --help          this text
 
 exit codes: 0 done, 1 some rounds could not be read (reported on stderr), 64 bad options,
-70 internal error (a bug; the message has the stack), 78 bad configuration (unreadable
-or invalid config or thresholds, store folder, AWS credentials or permissions, a missing
-table or parameter)`;
+${FAILURE_EXIT_CODES}`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseOptions(argv);
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  if (printedHelp(values, HELP)) return 0;
   if ((values.rounds === undefined) === (values.store === undefined)) throw new UsageError('backtest: give exactly one of --rounds FILE or --store DIR');
   if (values.rounds !== undefined && (values.ensemble || values.from || values.to)) throw new UsageError('backtest: --ensemble, --from and --to go with --store');
   const a = await thresholdsFile(values.thresholds);

@@ -2,8 +2,9 @@ import { loadLocalSettings } from '../../functions/adapters/local/file-settings.
 import { evaluateRound } from '../../functions/core/evaluate/evaluate-round.ts';
 import { settingsFor } from '../../functions/core/evaluate/settings-snapshot.ts';
 import { probeEnsemble } from '../../functions/adapters/zookeeper/probe-ensemble.ts';
+import { probeOptionsFor } from '../../functions/app/probe-options.ts';
 import { nagiosResult, NagiosStatus, oneLine } from '../format-nagios.ts';
-import { parseCommandOptions } from '../parse-options.ts';
+import { parseCommandOptions, printedHelp } from '../parse-options.ts';
 import { PROBE_TARGET_HELP, PROBE_TARGET_OPTIONS, probeTargetFrom } from '../probe-target.ts';
 import { UsageError } from '../usage-error.ts';
 
@@ -45,11 +46,8 @@ export async function run(argv: string[]): Promise<number> {
 
 async function check(argv: string[]): Promise<number> {
   const { values } = parseOptions(argv);
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  const { servers, options } = probeTargetFrom('check', values);
+  if (printedHelp(values, HELP)) return 0;
+  const { servers, options } = probeOptionsFor(probeTargetFrom('check', values));
 
   const snapshot = await loadLocalSettings(values.thresholds);
   if (snapshot.configProblems.length > 0) throw new UsageError(`invalid thresholds: ${snapshot.configProblems.join('; ')}`);

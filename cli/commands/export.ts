@@ -6,7 +6,8 @@ import { openResultsTarget } from '../local/results-target.ts';
 import { Progress } from '../progress.ts';
 import { timeOption } from '../time-option.ts';
 import { intOption, UsageError } from '../usage-error.ts';
-import { parseCommandOptions } from '../parse-options.ts';
+import { parseCommandOptions, printedHelp } from '../parse-options.ts';
+import { FAILURE_EXIT_CODES } from '../exit-codes.ts';
 
 const HELP = `usage: zk-lookout export (--table NAME [--region R] | --store DIR) [options]
 
@@ -31,16 +32,11 @@ Progress goes to stderr. Items this version cannot read are reported and
 skipped; the exit code is then 1.
 
 exit codes: 0 done, 1 some items unreadable (skipped), 64 bad options,
-70 internal error (a bug; the message has the stack), 78 bad configuration (unreadable
-or invalid config or thresholds, store folder, AWS credentials or permissions, a missing
-table or parameter)`;
+${FAILURE_EXIT_CODES}`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseOptions(argv);
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  if (printedHelp(values, HELP)) return 0;
   const now = new Date();
   const from = values.from === undefined ? undefined : timeOption('from', values.from, now);
   const to = values.to === undefined ? undefined : timeOption('to', values.to, now);

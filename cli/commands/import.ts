@@ -4,7 +4,8 @@ import { openResultsTarget } from '../local/results-target.ts';
 import { readRoundsFile } from '../local/rounds-file.ts';
 import { Progress } from '../progress.ts';
 import { intOption, UsageError } from '../usage-error.ts';
-import { parseCommandOptions } from '../parse-options.ts';
+import { parseCommandOptions, printedHelp } from '../parse-options.ts';
+import { FAILURE_EXIT_CODES } from '../exit-codes.ts';
 
 const HELP = `usage: zk-lookout import (--table NAME [--region R] | --store DIR) [options]
 
@@ -28,9 +29,7 @@ A line that is not a round is reported on stderr with its line number and skippe
 the others are still imported, and the exit code is then 1.
 
 exit codes: 0 done, 1 some lines invalid (skipped), 64 bad options,
-70 internal error (a bug; the message has the stack), 78 bad configuration (unreadable
-or invalid config or thresholds, store folder, AWS credentials or permissions, a missing
-table or parameter)`;
+${FAILURE_EXIT_CODES}`;
 
 export interface ImportCounts {
   imported: number;
@@ -40,10 +39,7 @@ export interface ImportCounts {
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseOptions(argv);
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  if (printedHelp(values, HELP)) return 0;
   if (values.in !== undefined && values.in !== '-' && !existsSync(values.in)) throw new UsageError(`import: --in ${values.in}: no such file`);
   const roundTtlDays = values['ttl-days'] === undefined ? undefined : intOption('ttl-days', values['ttl-days'], 14, 1, 36_500);
   const concurrency = intOption('concurrency', values.concurrency, 8, 1, 64);

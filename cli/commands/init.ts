@@ -6,7 +6,7 @@ import { existsSync, realpathSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { parseServerList } from '../../functions/contract/server-address.ts';
 import { DEFAULT_SILENCES_FILE, parseLocalConfig } from '../local/local-config.ts';
-import { parseCommandOptions } from '../parse-options.ts';
+import { parseCommandOptions, printedHelp } from '../parse-options.ts';
 import { intOption, UsageError } from '../usage-error.ts';
 
 export const DEFAULT_CONFIG_FILE = 'zk-lookout.local.json';
@@ -34,10 +34,7 @@ export async function run(argv: string[]): Promise<number> {
     out: { type: 'string', default: DEFAULT_CONFIG_FILE },
     help: { type: 'boolean', short: 'h', default: false },
   });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  if (printedHelp(values, HELP)) return 0;
   if (!values.servers) throw new UsageError('init needs --servers host:port[,host:port...] (see zk-lookout init --help)');
   let servers: string[];
   try {

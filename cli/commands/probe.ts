@@ -1,6 +1,7 @@
 import { probeEnsemble } from '../../functions/adapters/zookeeper/probe-ensemble.ts';
+import { probeOptionsFor } from '../../functions/app/probe-options.ts';
 import { formatRound } from '../format-round.ts';
-import { parseCommandOptions } from '../parse-options.ts';
+import { parseCommandOptions, printedHelp } from '../parse-options.ts';
 import { PROBE_TARGET_HELP, PROBE_TARGET_OPTIONS, probeTargetFrom } from '../probe-target.ts';
 
 const HELP = `usage: zk-lookout probe --servers host:port[,host:port...] [options]
@@ -21,11 +22,8 @@ export async function run(argv: string[]): Promise<number> {
     json: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  const { servers, options } = probeTargetFrom('probe', values);
+  if (printedHelp(values, HELP)) return 0;
+  const { servers, options } = probeOptionsFor(probeTargetFrom('probe', values));
   const round = await probeEnsemble(servers, options);
   console.log(values.json ? JSON.stringify(round, null, 2) : formatRound(round));
   return 0;

@@ -1,15 +1,16 @@
 import { renderText } from '../../functions/core/deliver/render-text.ts';
 import { FileWebhookSecrets } from '../../functions/adapters/local/file-secrets.ts';
-import { openEmbeddedStore } from '../local/embedded-store.ts';
+import { openEmbeddedStore } from '../../functions/adapters/local/embedded-store.ts';
 import { loadLocalConfig } from '../local/local-config.ts';
 import { LocalNotifier } from '../local/local-notifier.ts';
 import { LocalPipeline } from '../local/local-pipeline.ts';
 import { PrometheusOutputs } from '../local/prometheus-outputs.ts';
 import { statusLine } from '../local/status-line.ts';
 import { intOption, UsageError } from '../usage-error.ts';
-import { parseCommandOptions } from '../parse-options.ts';
+import { parseCommandOptions, printedHelp } from '../parse-options.ts';
 import { terminalSafe } from '../../functions/core/text/terminal-safe.ts';
 import { resolve } from 'node:path';
+import { FAILURE_EXIT_CODES } from '../exit-codes.ts';
 
 const HELP = `usage: zk-lookout run --config FILE [options]
 
@@ -32,16 +33,11 @@ options:
 Alerts also go to Alertmanager when the config has "alertmanager": { "url": … }.
 
 exit codes: 0 stopped by SIGINT/SIGTERM after finishing its round, 64 bad options,
-70 internal error (a bug; the message has the stack), 78 bad configuration (unreadable
-or invalid config or thresholds, store folder, AWS credentials or permissions, a missing
-table or parameter)`;
+${FAILURE_EXIT_CODES}`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseOptions(argv);
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  if (printedHelp(values, HELP)) return 0;
   if (!values.config) throw new UsageError('run needs --config FILE (see zk-lookout run --help)');
   const metricsPort = values['metrics-port'] === undefined ? undefined : intOption('metrics-port', values['metrics-port'], 0, 0, 65535);
   const config = loadLocalConfig(values.config);
@@ -49,6 +45,7 @@ export async function run(argv: string[]): Promise<number> {
   const notifier = new LocalNotifier({
     channels: config.channels,
     secrets: new FileWebhookSecrets(),
+    ledger: store.ledger,
     show: (message) => {
       if (values.json) console.log(JSON.stringify({ alert: message }));
       else console.log(`\n${terminalSafe(renderText(message), true)}\n`);

@@ -9,8 +9,9 @@ import type { Silence } from '../../functions/contract/silences.ts';
 import { loadLocalConfig } from '../local/local-config.ts';
 import { timeOption } from '../time-option.ts';
 import { UsageError } from '../usage-error.ts';
-import { parseCommandOptions } from '../parse-options.ts';
+import { parseCommandOptions, printedHelp } from '../parse-options.ts';
 import { noteAwsResource } from '../aws-errors.ts';
+import { FAILURE_EXIT_CODES } from '../exit-codes.ts';
 
 /** Where local mode's silences go when nothing says otherwise: next to the default store folder. */
 export const DEFAULT_SILENCES_FILE = '.zk-lookout/silences.json';
@@ -42,17 +43,12 @@ add options:
   --by WHO          who (default: the user name)
 
 exit codes: 0 done, 1 no such silence / invalid silence, 64 bad options,
-70 internal error (a bug; the message has the stack), 78 bad configuration (unreadable
-or invalid config or thresholds, store folder, AWS credentials or permissions, a missing
-table or parameter)`;
+${FAILURE_EXIT_CODES}`;
 
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseOptions(argv);
   const [action, ...rest] = positionals;
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  if (printedHelp(values, HELP)) return 0;
   if (action !== 'add' && action !== 'list' && action !== 'remove') throw new UsageError(`silence: expected add, list or remove, got "${positionals.join(' ')}"\n\n${HELP}`);
   if (action === 'remove' ? rest.length !== 1 : rest.length !== 0) throw new UsageError(`silence ${action}: unexpected arguments "${rest.join(' ')}"`);
   const store = silencesStore(values);

@@ -3,7 +3,7 @@ import { parseSilences } from '../../functions/contract/silences.ts';
 import { DEFAULT_THRESHOLDS, parseThresholds, thresholdNotices } from '../../functions/contract/thresholds.ts';
 import { didYouMean } from '../../functions/contract/did-you-mean.ts';
 import { UsageError } from '../usage-error.ts';
-import { parseCommandOptions } from '../parse-options.ts';
+import { parseCommandOptions, printedHelp } from '../parse-options.ts';
 
 const HELP = `usage: zk-lookout thresholds defaults
        zk-lookout thresholds validate [--silences] FILE   (FILE - reads stdin)
@@ -18,10 +18,7 @@ exit codes: 0 valid, 1 invalid, 64 bad options or unreadable FILE, 70 internal e
 export async function run(argv: string[]): Promise<number> {
   const { values, positionals } = parseOptions(argv);
   const [action, ...rest] = positionals;
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
+  if (printedHelp(values, HELP)) return 0;
   if (action === 'defaults' && rest.length === 0) {
     console.log(JSON.stringify(DEFAULT_THRESHOLDS, null, 2));
     return 0;

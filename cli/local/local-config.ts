@@ -10,8 +10,8 @@ import { ZnodeRulesSchema } from '../../functions/contract/znode-rules.ts';
 import { FourLetterWords } from '../../functions/contract/probe-round.ts';
 import { ChannelConfigSchema } from '../../functions/contract/chat-channels.ts';
 import { hasUserInfo, userInfoRefused } from '../../functions/contract/credential-free-url.ts';
-import { describeJsonError } from '../../functions/contract/json-error-position.ts';
-import { zodErrors } from '../../functions/contract/settings-document.ts';
+import { EnsembleName } from '../../functions/contract/ensemble-name.ts';
+import { checkValue, readJson } from '../../functions/contract/parse-with.ts';
 import { ConfigError } from '../config-error.ts';
 
 const Address = z.string().superRefine((text, ctx) => {
@@ -24,7 +24,7 @@ const Address = z.string().superRefine((text, ctx) => {
 
 const EnsembleSchema = z.strictObject({
   /** Names key the store and the alerts: keep them stable. */
-  name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,47}$/, 'must be 1-48 chars of [a-z0-9-], starting with a letter or digit'),
+  name: EnsembleName,
   servers: z.array(Address).min(1).max(15),
   /** One AdminServer port for all servers, or one per server in order. */
   adminPorts: z.array(z.int().min(1).max(65535)).optional(),
@@ -120,26 +120,21 @@ export function loadLocalConfig(path: string): LocalConfig {
   } catch (err) {
     throw new LocalConfigError(`cannot read config ${path}: ${(err as Error).message}`);
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new LocalConfigError(`${path}: not valid JSON at ${describeJsonError(text, err)}`);
-  }
-  return parseLocalConfig(json, path);
+  const json = readJson(text);
+  if (!json.ok) throw new LocalConfigError(`${path}: not valid JSON at ${json.at}`);
+  return parseLocalConfig(json.value, path);
 }
 
 export function parseLocalConfig(json: unknown, source: string): LocalConfig {
-  const parsed = LocalConfigSchema.safeParse(json);
-  if (!parsed.success) {
-    // Every problem at once, in plain words, unknown keys with the key probably meant.
-    const errors = zodErrors(parsed.error, (_path, key) => `unknown field "${key}"`, LocalConfigSchema);
-    const lines = errors.map((e) => `  ${e.path === '$' ? '(top level)' : e.path}: ${e.message}`);
+  const parsed = checkValue(LocalConfigSchema, json);
+  if (!parsed.ok) {
+    // Every problem at once, one a line: a config is read by a person at a terminal.
+    const lines = parsed.errors.map((e) => `  ${e.path === '$' ? '(top level)' : e.path}: ${e.message}`);
     throw new LocalConfigError(`${source} is not a valid zk-lookout config:\n${lines.join('\n')}`);
   }
   const base = dirname(resolve(source));
   const at = (p: string | undefined) => (p === undefined || isAbsolute(p) ? p : resolve(base, p));
-  const config = parsed.data;
+  const config = parsed.value;
   return {
     ...config,
     storeDir: config.storeDir === null ? null : (at(config.storeDir) as string),

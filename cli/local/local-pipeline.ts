@@ -5,20 +5,22 @@
  * the next tick tries again, so an ensemble that vanishes and returns is simply watched.
  */
 import { readFileSync } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { ResultsTable } from '../../functions/adapters/aws/results-table.ts';
 import { loadLocalSettings } from '../../functions/adapters/local/file-settings.ts';
 import { settingsFor } from '../../functions/core/evaluate/settings-snapshot.ts';
 import type { EvaluationSettings } from '../../functions/core/evaluate/evaluate-round.ts';
 import type { ProbeRound } from '../../functions/contract/probe-round.ts';
-import { fitRoundToBudget } from '../../functions/core/probe/round-budget.ts';
-import { roundIdOf } from '../../functions/core/probe/round-slots.ts';
-import { parseServerAddress, type ServerAddress } from '../../functions/contract/server-address.ts';
+import { parseServerAddress } from '../../functions/contract/server-address.ts';
 import { evaluateEnsembleRound, type AlertNotifier, type EnsembleOutcome } from '../../functions/app/evaluate-ensemble.ts';
-import { probeEnsemble, type ProbeOptions } from '../../functions/adapters/zookeeper/probe-ensemble.ts';
+import { probeAndStore, RoundNotStoredError, type ProbeAndStorePorts, type Prober } from '../../functions/app/probe-and-store.ts';
+import type { ProbeTarget } from '../../functions/app/probe-options.ts';
+import { probeEnsemble } from '../../functions/adapters/zookeeper/probe-ensemble.ts';
 import { silencesFileOf, type LocalConfig, type LocalEnsembleConfig } from './local-config.ts';
 
 export interface EnsembleTick {
   ensembleName: string;
+  /** The round as probed (held to the item budget); the evaluation reads the stored, compacted one. */
   round?: ProbeRound;
   outcome?: EnsembleOutcome;
   /** What went wrong in this tick for this ensemble (store, evaluation, delivery). */
@@ -34,22 +36,21 @@ export interface LocalPipelineOptions {
   clock?: () => Date;
   /** The config file, absolute: the silence command pasted from an alert edits its silences. */
   configPath?: string;
-}
-
-interface Target {
-  config: LocalEnsembleConfig;
-  servers: ServerAddress[];
-  probe: ProbeOptions;
+  /** @default the ZooKeeper adapter's `probeEnsemble` */
+  prober?: Prober;
 }
 
 export class LocalPipeline {
-  private readonly targets: Target[];
+  private readonly targets: ProbeTarget[];
   private readonly clock: () => Date;
+  private readonly probePorts: ProbeAndStorePorts;
   ticks = 0;
 
   constructor(private readonly options: LocalPipelineOptions) {
-    this.clock = options.clock ?? (() => new Date());
+    const clock = options.clock ?? (() => new Date());
+    this.clock = clock;
     this.targets = options.config.ensembles.map(targetOf);
+    this.probePorts = { prober: options.prober ?? probeEnsemble, rounds: options.table, clock: { now: clock, sleep: (ms) => delay(ms) } };
   }
 
   /** One round of every ensemble, concurrently; resolves when all are evaluated. */
@@ -57,17 +58,19 @@ export class LocalPipeline {
     const scheduledAt = this.clock();
     this.ticks++;
     const snapshot = await loadLocalSettings(this.options.config.thresholdsFile, silencesFileOf(this.options.config));
-    return Promise.all(this.targets.map((t) => this.tickOne(t, scheduledAt, settingsFor(snapshot, t.config.name))));
+    return Promise.all(this.targets.map((t) => this.tickOne(t, scheduledAt, settingsFor(snapshot, t.name))));
   }
 
-  private async tickOne(target: Target, scheduledAt: Date, settings: EvaluationSettings): Promise<EnsembleTick> {
-    const name = target.config.name;
-    // Held to the stored item's budget, as on AWS: a round too big to store is never evaluated.
-    const round = fitRoundToBudget(await probeEnsemble(target.servers, { ...target.probe, roundId: roundIdOf(name, scheduledAt) }));
+  private async tickOne(target: ProbeTarget, scheduledAt: Date, settings: EvaluationSettings): Promise<EnsembleTick> {
+    const name = target.name;
+    let round: ProbeRound | undefined;
     try {
-      await this.options.table.putRound(round, scheduledAt);
+      // Stored exactly as the probe Lambda stores it, and evaluated as the evaluator reads it back.
+      // One slot, so exactly one round.
+      const probed = (await probeAndStore(target, { scheduledTime: scheduledAt }, this.probePorts)).rounds[0]!;
+      round = probed.round;
       const evaluationStarted = performance.now();
-      const outcome = await evaluateEnsembleRound(round, {
+      const outcome = await evaluateEnsembleRound(probed.stored, {
         store: this.options.table,
         settings: async () => settings,
         notifier: this.options.notifier,
@@ -76,7 +79,8 @@ export class LocalPipeline {
       });
       return { ensembleName: name, round, outcome, evaluationMs: performance.now() - evaluationStarted };
     } catch (err) {
-      return { ensembleName: name, round, error: (err as Error).message };
+      round ??= err instanceof RoundNotStoredError ? err.round : undefined;
+      return { ensembleName: name, ...(round ? { round } : {}), error: (err as Error).message };
     }
   }
 
@@ -92,7 +96,7 @@ export class LocalPipeline {
   }
 }
 
-function targetOf(config: LocalEnsembleConfig): Target {
+function targetOf(config: LocalEnsembleConfig): ProbeTarget {
   const ports = config.adminPorts ?? [];
   const servers = config.servers.map((text, i) => {
     const address = parseServerAddress(text);
@@ -101,17 +105,12 @@ function targetOf(config: LocalEnsembleConfig): Target {
   });
   const digest = config.canary.digestFile ? readFileSync(config.canary.digestFile, 'utf8').trim() : undefined;
   return {
-    config,
+    name: config.name,
     servers,
-    probe: {
-      ensembleName: config.name,
-      timeoutMs: config.timeoutMs,
-      tls: config.tls,
-      ...(config.words ? { words: config.words } : {}),
-      ...(config.canary.enabled
-        ? { canary: { ...(config.canary.root ? { root: config.canary.root } : {}), ...(digest ? { digest } : {}), znodeRules: config.znodeRules } }
-        : {}),
-    },
+    timeoutMs: config.timeoutMs,
+    tls: config.tls,
+    ...(config.words ? { words: config.words } : {}),
+    ...(config.canary.enabled ? { canary: { ...(config.canary.root ? { root: config.canary.root } : {}), ...(digest ? { digest } : {}), znodeRules: config.znodeRules } } : {}),
   };
 }
 

@@ -10,12 +10,13 @@ import type { RiskAssessment } from '../../functions/core/evaluate/assess-risk.t
 import { ensembleSamples, type EnsembleSnapshot } from '../../functions/core/metrics/ensemble-samples.ts';
 import { DURATION_BUCKETS, HealthMetrics, LOOKOUT_GAUGES, type LookoutGauge } from '../../functions/contract/metric-names.ts';
 import { tidyExposition } from '../../functions/core/metrics/tidy-number.ts';
+import { STALE_INTERVALS } from '../../functions/core/evaluate/evaluate-round.ts';
 import type { EnsembleTick } from './local-pipeline.ts';
 
 export interface LookoutMetricsOptions {
   /** The ensembles `run` watches: each must have fresh rounds for `/healthz` to answer 200. */
   ensembles?: readonly string[];
-  /** The round interval; a round older than three of them is stale (as the sweep's probe-stale). */
+  /** The round interval; a round older than STALE_INTERVALS of them is stale (as the sweep's probe-stale). */
   intervalSeconds?: number;
   clock?: () => number;
 }
@@ -26,9 +27,6 @@ export interface HealthReport {
   staleAfterSeconds: number;
   ensembles: { name: string; lastRoundAt: string | null; fresh: boolean }[];
 }
-
-/** Rounds older than this many intervals are stale (the sweep's probe-stale uses the same). */
-export const STALE_AFTER_INTERVALS = 3;
 
 export class LookoutMetrics {
   readonly registry = new Registry();
@@ -49,7 +47,7 @@ export class LookoutMetrics {
     this.clock = options.clock ?? Date.now;
     this.startedAt = this.clock();
     this.ensembles = options.ensembles ?? [];
-    this.staleAfterMs = STALE_AFTER_INTERVALS * (options.intervalSeconds ?? 60) * 1000;
+    this.staleAfterMs = STALE_INTERVALS * (options.intervalSeconds ?? 60) * 1000;
     const snapshots = this.snapshots;
     for (const [name, spec] of Object.entries(LOOKOUT_GAUGES) as [LookoutGauge, (typeof LOOKOUT_GAUGES)[LookoutGauge]][]) {
       new Gauge({

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { ResultsTable } from '../../functions/adapters/aws/results-table.ts';
 import { noteAwsResource } from '../aws-errors.ts';
 import { UsageError } from '../usage-error.ts';
-import { LOCAL_TABLE, openEmbeddedStore } from './embedded-store.ts';
+import { LOCAL_TABLE, openEmbeddedStore } from '../../functions/adapters/local/embedded-store.ts';
 
 export interface ResultsTargetOptions {
   table?: string;

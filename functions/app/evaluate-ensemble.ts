@@ -28,7 +28,7 @@ import type { AlertMessage } from '../contract/alert-message.ts';
 import { buildAlertMessage, type AlertMessageOptions } from '../core/deliver/build-alert-message.ts';
 import type { RiskAssessment } from '../core/evaluate/assess-risk.ts';
 import type { EnsembleState } from '../contract/ensemble-state.ts';
-import { evaluateRound, evaluateStaleness, STALE_INTERVALS, type EvaluationSettings } from '../core/evaluate/evaluate-round.ts';
+import { evaluateRound, evaluateStaleness, type EvaluationSettings } from '../core/evaluate/evaluate-round.ts';
 import type { Evaluation } from '../contract/transition.ts';
 import type { ProbeRound } from '../contract/probe-round.ts';
 import { StateConflictError, type StateRecord, type StateWrite } from './state-store.ts';
@@ -100,17 +100,13 @@ export async function evaluateEnsembleRound(round: ProbeRound, ports: Evaluation
 }
 
 /**
- * The sweep's check of one ensemble: stale when its last round is more than
- * STALE_INTERVALS intervals old. Any leftover outbox is published either way; an
- * ensemble never probed has no state and is left alone.
+ * The sweep's check of one ensemble (`evaluateStaleness` decides whether it is stale).
+ * Any leftover outbox is published either way; an ensemble never probed has no state and
+ * is left alone.
  */
 export async function sweepEnsemble(ensembleName: string, intervalMs: number, ports: EvaluationPorts): Promise<EnsembleOutcome> {
   const settings = await ports.settings(ensembleName);
-  return decideAndDeliver(ensembleName, ports, (previous, now) => {
-    if (previous?.lastRoundAt === undefined) return undefined;
-    const silentMs = now.getTime() - Date.parse(previous.lastRoundAt);
-    return silentMs >= STALE_INTERVALS * intervalMs ? evaluateStaleness(previous, now, intervalMs, settings) : undefined;
-  });
+  return decideAndDeliver(ensembleName, ports, (previous, now) => previous && evaluateStaleness(previous, now, intervalMs, settings));
 }
 
 async function decideAndDeliver(ensembleName: string, ports: EvaluationPorts, decide: Decide): Promise<EnsembleOutcome> {

@@ -4,7 +4,7 @@
  * version, and written only if that version is still current; when someone else wrote in
  * between, the edit is applied again to their list.
  */
-import { formatErrors } from '../contract/settings-document.ts';
+import { formatErrors } from '../contract/parse-with.ts';
 import { parseSilences, type Silence } from '../contract/silences.ts';
 
 export interface SilencesRead {

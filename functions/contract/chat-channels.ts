@@ -1,24 +1,35 @@
 import { z } from 'zod';
 import { Severities } from './alert-message.ts';
 import type { AlertMessage } from './alert-message.ts';
+import { EnsembleName } from './ensemble-name.ts';
+import { parseWith } from './parse-with.ts';
 
-/** The chats the relay can post to; one provider file per kind in `functions/adapters/chat/`. */
+/** The chats the relay can post to; one provider folder per kind in `functions/adapters/chat/`. */
 export const ChatKinds = ['slack', 'teams', 'discord', 'google-chat', 'feishu', 'dingtalk', 'wecom', 'webhook'] as const;
 export type ChatKind = (typeof ChatKinds)[number];
 
 /**
+ * A channel's name, as the deployment and the local config give it; the relay records
+ * each delivery in its ledger under it. The relay reads the list the stack wrote from
+ * the deployment config, so one rule holds on both sides.
+ */
+export const ChannelName = z
+  .string()
+  .regex(/^[a-z0-9-]{1,48}$/, { error: (iss) => `≤ 48 chars of [a-z0-9-], got ${JSON.stringify(iss.input)}` });
+
+/**
  * A chat channel as configured for the relay. It holds no secret: `secretId` names the
  * Secrets Manager secret with the webhook URL (and signing secret), so this document can
- * sit in an environment variable and in the stack's template.
+ * sit in an SSM parameter and in the stack's template.
  */
 export const ChannelConfigSchema = z.strictObject({
-  name: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1-64 characters of [A-Za-z0-9._-]'),
+  name: ChannelName,
   kind: z.enum(ChatKinds),
   secretId: z.string().min(1).max(2048),
   /** Only messages of these severities; all when absent. */
   severities: z.array(z.enum(Severities)).min(1).optional(),
   /** Only messages about these ensembles; all when absent. */
-  ensembles: z.array(z.string().min(1)).min(1).optional(),
+  ensembles: z.array(EnsembleName).min(1).optional(),
 });
 export type ChannelConfig = z.infer<typeof ChannelConfigSchema>;
 
@@ -36,18 +47,7 @@ export class ChannelConfigError extends Error {
 
 /** Parses the channel list; the error names the source and each bad path (`[2].kind: …`). */
 export function parseChannels(json: string, source: string): ChannelConfig[] {
-  let value: unknown;
-  try {
-    value = JSON.parse(json);
-  } catch (err) {
-    throw new ChannelConfigError(`${source}: not JSON (${(err as Error).message})`);
-  }
-  const parsed = ChannelListSchema.safeParse(value);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')}: ${i.message}`);
-    throw new ChannelConfigError(`${source}: invalid channel list: ${issues.join('; ')}`);
-  }
-  return parsed.data;
+  return parseWith(ChannelListSchema, json, source, { error: ChannelConfigError });
 }
 
 export function channelWants(channel: ChannelConfig, msg: AlertMessage): boolean {

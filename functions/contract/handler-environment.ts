@@ -4,8 +4,6 @@
  * stack writes these and the handlers read them, so both import this file; it has no CDK
  * import and bundles into a handler as plain constants.
  */
-import type { ChatKind } from './chat-channels.ts';
-import type { Severity } from './alert-message.ts';
 import type { ServerAddress } from './server-address.ts';
 import type { ZnodeRule } from './znode-rules.ts';
 
@@ -46,7 +44,7 @@ export const SettingsParameterNames = {
 export const DeploymentListPaths = {
   /** `SweepEnsemble[]`: which ensembles should be reporting and how often. Sweep. */
   sweepEnsembles: (stage: string) => `/zk-lookout/${stage}/deployment/sweep-ensembles`,
-  /** `ChatChannelSpec[]`: non-secret channel config; URLs and keys live in Secrets Manager. Chat relay. */
+  /** `ChannelConfig[]` (`chat-channels.ts`): non-secret channel config; URLs and keys live in Secrets Manager. Chat relay. */
   chatChannels: (stage: string) => `/zk-lookout/${stage}/deployment/chat-channels`,
 } as const;
 
@@ -142,16 +140,4 @@ export interface SweepEnsemble {
   name: string;
   /** The schedule rate in seconds: a missed invocation, not a missed sub-minute round, is the unit. */
   intervalSeconds: number;
-}
-
-/** One entry of the chat relay's channel list (`DeploymentListPaths.chatChannels`). The secret holds the webhook URL (and a signing key where the provider has one). */
-export interface ChatChannelSpec {
-  name: string;
-  kind: ChatKind;
-  /** Secrets Manager secret name, under `zk-lookout/<stage>/`. */
-  secretId: string;
-  /** Only these severities; all when absent. */
-  severities?: Severity[];
-  /** Only these ensembles; all when absent. */
-  ensembles?: string[];
 }

@@ -8,7 +8,7 @@ import type { z } from 'zod';
 
 type Issue = z.core.$ZodIssue;
 
-const ZOD_WORDING = /^(Too small|Too big|Invalid (input|option|string|number|value|key|element|union|format|[A-Za-z ]+ string)|Unrecognized key)/;
+const ZOD_WORDING = /^(Too small|Too big|Invalid (input|option|string|number|value|key|element|union|format|URL|[A-Za-z ]+ string)|Unrecognized key)/;
 
 export function plainIssue(issue: Issue): string {
   if (!ZOD_WORDING.test(issue.message)) return issue.message;

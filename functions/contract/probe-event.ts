@@ -9,18 +9,18 @@
  * of one scheduled invocation carries the same time, which makes round keys retry-safe.
  */
 import { z } from 'zod';
+import { ReceivedEnsembleName } from './ensemble-name.ts';
+import { parseValue, zodWording } from './parse-with.ts';
 import { ZnodeRulesSchema } from './znode-rules.ts';
 
 const Port = z.number().int().min(1).max(65_535);
 
 const EnsembleSpec = z
   .strictObject({
-    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'expected 1-64 characters of letters, digits, ".", "_" or "-"'),
+    name: ReceivedEnsembleName,
     servers: z.array(z.strictObject({ host: z.string().min(1), port: Port, adminPort: Port.optional() })).min(1),
     /** TLS client port: four-letter words go over TLS to it; the canary keeps the client ports. */
     securePort: Port.optional(),
-    /** Deadline per server and for the canary. */
-    timeoutMs: z.number().int().min(10).max(60_000).optional(),
     canary: z
       .strictObject({
         root: z.string().regex(/^\/\S*$/, 'expected an absolute znode path').optional(),
@@ -46,13 +46,7 @@ export class ProbeEventError extends Error {
   override name = 'ProbeEventError';
 }
 
+/** The event, or `ProbeEventError` naming each bad field in zod's words (`ensemble.servers: Too small: …`). */
 export function parseProbeEvent(event: unknown): ProbeEvent {
-  const result = ProbeEventSchema.safeParse(event);
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => {
-    const path = issue.path.map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i === 0 ? '' : '.'}${String(key)}`)).join('');
-    const keys = issue.code === 'unrecognized_keys' ? ` (${issue.keys.join(', ')})` : '';
-    return `${path || '(event)'}: ${issue.message}${keys}`;
-  });
-  throw new ProbeEventError(`probe event is invalid: ${problems.join('; ')}`);
+  return parseValue(ProbeEventSchema, event, 'probe event is invalid', { describe: zodWording, error: ProbeEventError });
 }

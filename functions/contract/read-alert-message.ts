@@ -1,9 +1,18 @@
+/**
+ * Reading an `AlertMessage` wherever one arrives or was kept: the SNS payload the relays
+ * receive and the messages waiting in a state item's outbox. A message of a version this
+ * code does not know is refused before its fields are looked at, with both versions named.
+ *
+ * The changes in a message are its transitions as published; they carry no version of
+ * their own (a `Transition` never leaves the evaluator's process), so the message's
+ * version covers them.
+ */
 import { z } from 'zod';
-import { ALERT_MESSAGE_VERSION, Severities } from './alert-message.ts';
-import type { AlertMessage } from './alert-message.ts';
-import { AlertLevels, AlertNames, ChangeKinds } from './transition.ts';
+import { ALERT_MESSAGE_VERSION, Severities, type AlertMessage } from './alert-message.ts';
+import { parseValue, parseWith } from './parse-with.ts';
+import { AlertLevels, AlertNames, ChangeKinds, type DrivingSignal } from './transition.ts';
 
-const SignalSchema = z.object({
+const SignalSchema: z.ZodType<DrivingSignal> = z.object({
   signal: z.string(),
   server: z.string().optional(),
   value: z.number(),
@@ -13,9 +22,12 @@ const SignalSchema = z.object({
   p: z.number().optional(),
   risk: z.number(),
   mode: z.string(),
+  unit: z.string().optional(),
+  subject: z.string().optional(),
+  forecast: z.object({ tier: z.enum(['long', 'short']), current: z.number(), limit: z.number(), perHour: z.number() }).optional(),
 });
 
-const AlertMessageSchema = z.object({
+const AlertMessageSchema: z.ZodType<AlertMessage> = z.object({
   version: z.literal(ALERT_MESSAGE_VERSION),
   ensembleName: z.string().min(1),
   severity: z.enum(Severities),
@@ -46,16 +58,16 @@ export class AlertMessageFormatError extends Error {
 
 /** The `lambda` protocol payload of an alert publish, checked before anything is sent. */
 export function parseAlertMessage(text: string, where: string): AlertMessage {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new AlertMessageFormatError(`${where}: the SNS message is not JSON`);
+  return readAlertMessage(parseWith(z.unknown(), text, where, { error: AlertMessageFormatError }), where);
+}
+
+/** An already parsed message (an outbox entry); `where` names the item and entry in the error. */
+export function readAlertMessage(value: unknown, where: string): AlertMessage {
+  const version = typeof value === 'object' && value !== null ? (value as { version?: unknown }).version : undefined;
+  if (version !== ALERT_MESSAGE_VERSION) {
+    throw new AlertMessageFormatError(
+      `${where}: AlertMessage version ${JSON.stringify(version)} is not one this code reads (${ALERT_MESSAGE_VERSION})${typeof version === 'number' && version > ALERT_MESSAGE_VERSION ? '; a newer zk-lookout wrote it, so deploy that version' : ''}`,
+    );
   }
-  const parsed = AlertMessageSchema.safeParse(value);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-    throw new AlertMessageFormatError(`${where}: not an AlertMessage v${ALERT_MESSAGE_VERSION}: ${issues.join('; ')}`);
-  }
-  return parsed.data;
+  return parseValue(AlertMessageSchema, value, where, { error: AlertMessageFormatError });
 }

@@ -21,8 +21,9 @@ export function readEnsembleState(value: unknown, where: string): EnsembleState 
   const v = value as Record<string, unknown>;
   if (v.stateVersion === ENSEMBLE_STATE_VERSION) return value as EnsembleState;
   if (v.stateVersion === 1) return fromVersion1(v, where);
+  const newer = typeof v.stateVersion === 'number' && v.stateVersion > ENSEMBLE_STATE_VERSION;
   throw new EnsembleStateVersionError(
-    `${where}: stateVersion ${JSON.stringify(v.stateVersion)} is not one this evaluator reads (1 or ${ENSEMBLE_STATE_VERSION}); a newer evaluator wrote it, so deploy that version or delete the state item to start over`,
+    `${where}: stateVersion ${JSON.stringify(v.stateVersion)} is not one this evaluator reads (1 or ${ENSEMBLE_STATE_VERSION}); ${newer ? 'a newer evaluator wrote it, so deploy that version or' : 'no evaluator writes that, so'} delete the state item to start over`,
   );
 }
 

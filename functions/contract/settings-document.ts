@@ -1,19 +1,8 @@
 /**
- * What the thresholds and silences parsers share: the result shape, the size cap, JSON
- * parsing that names where a document is wrong, and zod issues as `path: reason`.
+ * What the thresholds and silences parsers add to `parse-with.ts`: the size cap, bare
+ * NaN/Infinity named by path, and falling back to the last good document.
  */
-import type { z } from 'zod';
-import { didYouMean } from './did-you-mean.ts';
-import { describeJsonError } from './json-error-position.ts';
-import { knownKeysAt, plainIssue } from './plain-zod-issue.ts';
-
-export interface SettingsError {
-  /** JSON path of the offending value (`signals.fd-use.tau`, `[2].until`), `$` for the whole document. */
-  path: string;
-  message: string;
-}
-
-export type ParseResult<T> = { ok: true; value: T } | { ok: false; errors: SettingsError[] };
+import { fail, formatErrors, formatPath, readJson, type ParseProblem, type ParseResult } from './parse-with.ts';
 
 /**
  * Bigger than any settings document should be. SSM parameters hold at most 4 KB (standard)
@@ -32,15 +21,13 @@ export function parseJsonDocument(text: string, what: string): ParseResult<unkno
     return fail('$', `${what} is ${bytes} bytes; the limit is ${MAX_DOCUMENT_BYTES} bytes (an SSM parameter holds at most 8 KB)`);
   }
   if (text.trim() === '') return fail('$', `${what} is empty; expected a JSON document`);
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch (err) {
-    const nonFinite = nonFinitePaths(text);
-    if (nonFinite.length > 0) {
-      return { ok: false, errors: nonFinite.map(([path, token]) => ({ path, message: `${token} is not a JSON number; write a finite number` })) };
-    }
-    return fail('$', `invalid JSON at ${describeJsonError(text, err)}`);
+  const json = readJson(text);
+  if (json.ok) return json;
+  const nonFinite = nonFinitePaths(text);
+  if (nonFinite.length > 0) {
+    return { ok: false, errors: nonFinite.map(([path, token]) => ({ path, message: `${token} is not a JSON number; write a finite number` })) };
   }
+  return fail('$', `invalid JSON at ${json.at}`);
 }
 
 /** Where bare NaN/Infinity tokens sit, when replacing them is all the document needs to parse. */
@@ -68,46 +55,12 @@ function nonFinitePaths(text: string): [string, string][] {
   return out;
 }
 
-export function fail(path: string, message: string): { ok: false; errors: SettingsError[] } {
-  return { ok: false, errors: [{ path, message }] };
-}
-
-/** `signals.fd-use.tau`, `[2].until`; `$` for the root. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  if (path.length === 0) return '$';
-  return path
-    .map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i === 0 ? '' : '.'}${String(key)}`))
-    .join('');
-}
-
-/**
- * Zod issues as path/reason pairs in plain words; an unknown key is named in the path
- * itself and, given the schema, with the known key it was probably meant to be.
- */
-export function zodErrors(error: z.ZodError, describeUnknown: (path: readonly PropertyKey[], key: string) => string, schema?: z.ZodType): SettingsError[] {
-  return error.issues.flatMap((issue) => {
-    if (issue.code === 'unrecognized_keys') {
-      const known = schema ? knownKeysAt(schema, issue.path) : [];
-      return issue.keys.map((key) => ({ path: formatPath([...issue.path, key]), message: describeUnknown(issue.path, key) + didYouMean(key, known) }));
-    }
-    if (issue.code === 'invalid_key') {
-      const key = issue.path.at(-1);
-      return [{ path: formatPath(issue.path), message: `invalid name "${String(key)}": ${issue.issues[0]?.message ?? issue.message}` }];
-    }
-    return [{ path: formatPath(issue.path), message: plainIssue(issue) }];
-  });
-}
-
-export function formatErrors(errors: readonly SettingsError[]): string {
-  return errors.map((e) => `${e.path}: ${e.message}`).join('; ');
-}
-
 export interface KeptDocument<T> {
   /** The document just read, else the last good one; undefined when there never was a good one. */
   value?: T;
   /** Set when the document just read was invalid: `<name>: <path>: <reason>; …`. */
   problem?: string;
-  errors?: SettingsError[];
+  errors?: ParseProblem[];
 }
 
 /**

@@ -6,7 +6,8 @@
 import { z } from 'zod';
 import { SignalNames } from './signal-catalog.ts';
 import { AlertNames, type AlertName, type DrivingSignal } from './transition.ts';
-import { parseJsonDocument, zodErrors, type ParseResult } from './settings-document.ts';
+import { checkValue, type ParseResult } from './parse-with.ts';
+import { parseJsonDocument } from './settings-document.ts';
 
 export const Silence = z.strictObject({
   /** Shown as `silencedBy`; defaults to the reason. */
@@ -38,9 +39,7 @@ export interface SilenceTarget {
 export function parseSilences(text: string): ParseResult<Silence[]> {
   const json = parseJsonDocument(text, 'silences document');
   if (!json.ok) return json;
-  const parsed = SilencesDocument.safeParse(json.value);
-  if (!parsed.success) return { ok: false, errors: zodErrors(parsed.error, (_path, key) => `unknown silence field "${key}"`, SilencesDocument) };
-  return { ok: true, value: parsed.data };
+  return checkValue(SilencesDocument, json.value, { unknownKey: (_path, key) => `unknown silence field "${key}"` });
 }
 
 /** The first silence in force at `now` that covers the target, if any. */

@@ -6,7 +6,9 @@
  */
 import { z } from 'zod';
 import { SIGNAL_CATALOG, SignalModes, SignalNames, type SignalName, type SignalThreshold } from './signal-catalog.ts';
-import { formatPath, parseJsonDocument, zodErrors, type ParseResult, type SettingsError } from './settings-document.ts';
+import { ReceivedEnsembleName } from './ensemble-name.ts';
+import { checkValue, formatPath, type ParseProblem, type ParseResult } from './parse-with.ts';
+import { parseJsonDocument } from './settings-document.ts';
 
 /** `P1D`, `PT4H`, `PT30M`, `PT0S` (no reminders). Months and years are ambiguous lengths, so not accepted. */
 const ISO_DURATION = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
@@ -84,7 +86,7 @@ export const ThresholdsDocument = z
     ...settingsShape,
     /** Free text for whoever edits the document (JSON has no comments). */
     description: z.string(),
-    ensembles: z.record(z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'ensemble names are 1-64 of A-Z a-z 0-9 . _ -'), EnsembleThresholdsOverride),
+    ensembles: z.record(ReceivedEnsembleName, EnsembleThresholdsOverride),
   })
   .partial();
 export type ThresholdsDocument = z.infer<typeof ThresholdsDocument>;
@@ -137,10 +139,10 @@ export interface ResolvedThresholds {
 export function parseThresholds(text: string): ParseResult<ThresholdsDocument> {
   const json = parseJsonDocument(text, 'thresholds document');
   if (!json.ok) return json;
-  const parsed = ThresholdsDocument.safeParse(withoutSchemaKey(json.value));
-  if (!parsed.success) return { ok: false, errors: zodErrors(parsed.error, describeUnknownKey, ThresholdsDocument) };
-  const errors = consistencyErrors(parsed.data);
-  return errors.length > 0 ? { ok: false, errors } : { ok: true, value: parsed.data };
+  const parsed = checkValue(ThresholdsDocument, withoutSchemaKey(json.value), { unknownKey: describeUnknownKey });
+  if (!parsed.ok) return parsed;
+  const errors = consistencyErrors(parsed.value);
+  return errors.length > 0 ? { ok: false, errors } : parsed;
 }
 
 /**
@@ -150,11 +152,11 @@ export function parseThresholds(text: string): ParseResult<ThresholdsDocument> {
 export function withEnsembleOverride(base: ThresholdsDocument, ensembleName: string, text: string): ParseResult<ThresholdsDocument> {
   const json = parseJsonDocument(text, `thresholds override for ${ensembleName}`);
   if (!json.ok) return json;
-  const parsed = EnsembleThresholdsOverride.safeParse(json.value);
-  if (!parsed.success) return { ok: false, errors: zodErrors(parsed.error, describeUnknownKey, EnsembleThresholdsOverride) };
+  const parsed = checkValue(EnsembleThresholdsOverride, json.value, { unknownKey: describeUnknownKey });
+  if (!parsed.ok) return parsed;
   const document: ThresholdsDocument = {
     ...base,
-    ensembles: { ...base.ensembles, [ensembleName]: mergeSettings(base.ensembles?.[ensembleName] ?? {}, parsed.data) },
+    ensembles: { ...base.ensembles, [ensembleName]: mergeSettings(base.ensembles?.[ensembleName] ?? {}, parsed.value) },
   };
   const errors = consistencyErrors(document);
   return errors.length > 0 ? { ok: false, errors } : { ok: true, value: document };
@@ -260,8 +262,8 @@ function mergeSettings(a: EnsembleThresholdsOverride, b: EnsembleThresholdsOverr
 }
 
 /** Rules across fields, checked for the stage settings and for every ensemble's resolved settings. */
-function consistencyErrors(doc: ThresholdsDocument): SettingsError[] {
-  const errors: SettingsError[] = [];
+function consistencyErrors(doc: ThresholdsDocument): ParseProblem[] {
+  const errors: ParseProblem[] = [];
   const check = (resolved: ResolvedThresholds, path: PropertyKey[], override: EnsembleThresholdsOverride) => {
     if (resolved.clearAt > resolved.warnAt) {
       const field = override.clearAt !== undefined || override.warnAt === undefined ? 'clearAt' : 'warnAt';

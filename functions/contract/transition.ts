@@ -1,6 +1,8 @@
 /**
- * What the evaluator decides and delivery consumes. `Transition`s are stored inside the
- * ensemble's state item and published, so they are versioned like `ProbeRound`.
+ * What the evaluator decides and delivery consumes. A `Transition` stays in the process
+ * that decided it: what is stored (the state item's outbox) and published is the
+ * `AlertMessage` built from the notifiable ones, whose version covers its `changes`
+ * (`read-alert-message.ts`).
  */
 export const TRANSITION_VERSION = 1 as const;
 

@@ -5,6 +5,7 @@
  * bad regex or a relative path is an error at start, not a surprise at 3 a.m.
  */
 import { z } from 'zod';
+import { checkValue } from './parse-with.ts';
 
 const SEGMENT = /^[^/\u0000]+$/;
 
@@ -75,12 +76,9 @@ export function ruleId(rule: Pick<ZnodeRule, 'check' | 'path' | 'name'>): string
   return rule.name ?? `${rule.check}:${rule.path}`;
 }
 
-/** Errors as `<where>[i].field: reason`, for configs and the CLI alike. */
+/** Errors as `<where>[i].field: reason`, `<where>` being where the rules sit in their document. */
 export function parseZnodeRules(value: unknown, where = 'znodeRules'): { ok: true; rules: ZnodeRule[] } | { ok: false; errors: string[] } {
-  const parsed = ZnodeRulesSchema.safeParse(value);
-  if (parsed.success) return { ok: true, rules: parsed.data };
-  return {
-    ok: false,
-    errors: parsed.error.issues.map((issue) => `${where}${issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')}: ${issue.message}`),
-  };
+  const parsed = checkValue(ZnodeRulesSchema, value);
+  if (parsed.ok) return { ok: true, rules: parsed.value };
+  return { ok: false, errors: parsed.errors.map((e) => `${e.path === '$' ? where : e.path.startsWith('[') ? where + e.path : `${where}.${e.path}`}: ${e.message}`) };
 }

@@ -10,14 +10,14 @@ import { Severities } from '../../functions/contract/alert-message.ts';
 import { parseServerAddress } from '../../functions/contract/server-address.ts';
 import { hasUserInfo, userInfoRefused } from '../../functions/contract/credential-free-url.ts';
 import { ZnodeRulesSchema } from '../../functions/contract/znode-rules.ts';
-import { ChatKinds } from '../../functions/contract/chat-channels.ts';
+import { ChannelConfigSchema } from '../../functions/contract/chat-channels.ts';
+import { EnsembleName } from '../../functions/contract/ensemble-name.ts';
+import { checkValue, formatPath, readJson, zodWording, type ParseProblem } from '../../functions/contract/parse-with.ts';
 
 export class DeploymentConfigError extends Error {
   override name = 'DeploymentConfigError';
 }
 
-/** Longest ensemble name: it is part of schedule, alarm and metric names. */
-export const MAX_ENSEMBLE_NAME = 48;
 /** CloudWatch Logs accepts only these retention periods. */
 const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
@@ -28,7 +28,6 @@ const got = (input: unknown) => `got ${JSON.stringify(input)}`;
 const pattern = (re: RegExp, rule: string) => z.string().regex(re, { error: (iss) => `${rule}, ${got(iss.input)}` });
 const port = z.int().min(1).max(65535).meta({ description: 'TCP port, 1-65535' });
 const severity = z.enum(Severities);
-const ensembleName = pattern(new RegExp(`^[a-z0-9-]{1,${MAX_ENSEMBLE_NAME}}$`), `≤ ${MAX_ENSEMBLE_NAME} chars of [a-z0-9-]`);
 /** Whether the stack reuses what the VPC has or creates the endpoint itself. */
 export const ENDPOINT_CHOICES = ['existing', 'create'] as const;
 const cidr = pattern(/^(\d{1,3}\.){3}\d{1,3}\/(\d|[12]\d|3[0-2])$/, 'an IPv4 CIDR like 10.0.0.0/16');
@@ -92,7 +91,7 @@ const vpcSchema = z
 
 const ensembleSchema = z
   .strictObject({
-    name: ensembleName,
+    name: EnsembleName,
     servers: z.array(serverAddress).min(1).meta({ description: 'host or host:port (client port); a host without a port uses clientPort.' }),
     clientPort: port.default(2181),
     adminPort: port.optional().meta({ description: 'AdminServer port, asked where a four-letter word is not whitelisted.' }),
@@ -129,12 +128,8 @@ const emailSchema = z.strictObject({
   severities: z.array(severity).min(1).meta({ description: 'Only messages of these severities reach this address.' }),
 });
 
-const chatChannelSchema = z.strictObject({
-  name: pattern(/^[a-z0-9-]{1,48}$/, '≤ 48 chars of [a-z0-9-]'),
-  kind: z.enum(ChatKinds),
-  secretId: z.string().min(1).meta({ description: 'Secrets Manager name under zk-lookout/<stage>/ holding the webhook URL (and signing key).' }),
-  severities: z.array(severity).min(1).optional(),
-  ensembles: z.array(ensembleName).min(1).optional(),
+const chatChannelSchema = ChannelConfigSchema.extend({
+  secretId: ChannelConfigSchema.shape.secretId.meta({ description: 'Secrets Manager name under zk-lookout/<stage>/ holding the webhook URL (and signing key).' }),
 });
 
 const chatbotSchema = z.strictObject({
@@ -225,23 +220,22 @@ export type EnsembleConfig = DeploymentConfig['ensembles'][number];
 export type VpcConfig = EnsembleConfig['vpc'];
 export type AlertmanagerConfig = NonNullable<DeploymentConfig['alertmanager']>;
 
-/** `ensembles[2].name` from zod's path. */
-function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), '');
-}
-
-function formatIssue(issue: z.core.$ZodIssue): string {
-  const where = formatPath(issue.path) || '(root)';
-  if (issue.code === 'unrecognized_keys') return `${where}: unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-  if (issue.code === 'invalid_type' && issue.input === undefined) return `${where}: required (${issue.expected})`;
-  return `${where}: ${issue.message}`;
+/**
+ * Zod's words, as docs/DEPLOY.md shows them, except an unknown key (named at its object)
+ * and a missing field.
+ */
+function describeIssue(issue: z.core.$ZodIssue): ParseProblem[] {
+  const path = formatPath(issue.path);
+  if (issue.code === 'unrecognized_keys') return [{ path, message: `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}` }];
+  if (issue.code === 'invalid_type' && issue.input === undefined) return [{ path, message: `required (${issue.expected})` }];
+  return zodWording(issue);
 }
 
 /** Validates an already parsed document; `source` names it in the error. */
 export function parseDeploymentConfig(value: unknown, source: string): DeploymentConfig {
-  const result = deploymentConfigSchema.safeParse(value, { reportInput: true });
-  if (result.success) return result.data;
-  const lines = result.error.issues.map(formatIssue);
+  const result = checkValue(deploymentConfigSchema, value, { describe: describeIssue, reportInput: true });
+  if (result.ok) return result.value;
+  const lines = result.errors.map((e) => `${e.path}: ${e.message}`);
   throw new DeploymentConfigError(`${source}: ${lines.length} problem${lines.length > 1 ? 's' : ''}:\n  ${lines.join('\n  ')}`);
 }
 
@@ -252,13 +246,9 @@ export function loadDeploymentConfig(path: string): DeploymentConfig {
   } catch (err) {
     throw new DeploymentConfigError(`${path}: cannot read the deployment config (${(err as Error).message}); copy zk-lookout.config.example.json to start`);
   }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    throw new DeploymentConfigError(`${path}: not JSON (${(err as Error).message})`);
-  }
-  return parseDeploymentConfig(value, path);
+  const json = readJson(text);
+  if (!json.ok) throw new DeploymentConfigError(`${path}: not JSON (${json.at})`);
+  return parseDeploymentConfig(json.value, path);
 }
 
 /** Seconds between two rounds of one invocation (the schedule rate spread over its rounds). */

@@ -14,7 +14,8 @@ import { SubscriptionFilter, type ITopic } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { type ChatChannelSpec, DeploymentListPaths, HandlerEnv, ServiceNames } from '../../functions/contract/handler-environment.ts';
+import type { ChannelConfig } from '../../functions/contract/chat-channels.ts';
+import { DeploymentListPaths, HandlerEnv, ServiceNames } from '../../functions/contract/handler-environment.ts';
 import { DeploymentListParameters } from './deployment-list-parameters.ts';
 import { LookoutFunction } from './lookout-function.ts';
 import type { ResultsTable } from './results-table.ts';
@@ -25,7 +26,7 @@ export const CHAT_RELAY_ENTRY = 'functions/handlers/chat-relay.ts';
 export interface ChatRelayProps {
   readonly stage: string;
   readonly topic: ITopic;
-  readonly channels: readonly ChatChannelSpec[];
+  readonly channels: readonly ChannelConfig[];
   readonly logRetention: RetentionDays;
   /** Holds the delivery ledger, so a retried SNS message is posted only to the channels that failed. */
   readonly resultsTable: ResultsTable;

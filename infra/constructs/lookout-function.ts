@@ -8,7 +8,7 @@ import { ArnFormat, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import type { ISecurityGroup, IVpc, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { type ILayerVersion, LoggingFormat } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -32,6 +32,12 @@ export interface LookoutFunctionProps {
   readonly externalModules?: string[];
   readonly layers?: ILayerVersion[];
   readonly network?: { vpc: IVpc; subnets: SubnetSelection; securityGroups: ISecurityGroup[] };
+  /**
+   * What a bundle needs beyond its handler: esbuild defines and a banner, and commands run
+   * after esbuild (given the repository and the output folder), e.g. to bundle a second
+   * program next to index.js. @default none
+   */
+  readonly bundling?: Pick<BundlingOptions, 'define' | 'banner'> & { afterBundling?: (inputDir: string, outputDir: string) => string[] };
   /** Where failed asynchronous invocations go. */
   readonly deadLetterQueue?: IQueue;
   /** Lambda's retries of a failed asynchronous invocation, and how long an event may wait. @default Lambda's (2 retries, 6 hours) */
@@ -84,13 +90,15 @@ export class LookoutFunction extends Construct {
         sourceMap: true,
         // Everything is bundled (the pinned SDK too) except what a layer provides.
         externalModules: props.externalModules ?? [],
+        define: props.bundling?.define,
+        banner: props.bundling?.banner,
         forceDockerBundling: false,
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
           // The bundle is CommonJS: say so, or a `"type": "module"` package.json above it
           // (this repository's, when the cloud assembly is loaded in tests) makes Node read it as ESM.
-          afterBundling: (_inputDir: string, outputDir: string) => [`echo '{"type":"commonjs"}' > "${outputDir}/package.json"`],
+          afterBundling: (inputDir: string, outputDir: string) => [`echo '{"type":"commonjs"}' > "${outputDir}/package.json"`, ...(props.bundling?.afterBundling?.(inputDir, outputDir) ?? [])],
         },
       },
     });

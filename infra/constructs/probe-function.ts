@@ -14,12 +14,24 @@ import { Construct } from 'constructs';
 import { parseServerAddress } from '../../functions/contract/server-address.ts';
 import { type EnsembleConfig, roundIntervalSeconds, type VpcConfig } from '../config/deployment-config.ts';
 import { HandlerEnv, type ProbeTarget, ServiceNames } from '../../functions/contract/handler-environment.ts';
+import { LAMBDA_NODE_MAJOR } from '../lambda-platform.ts';
 import { importVpc } from './imported-vpc.ts';
 import { LookoutFunction } from './lookout-function.ts';
 import type { ResultsTable } from './results-table.ts';
 import { reachSecretsManager } from './secrets-manager-endpoint.ts';
 
+/** The host finds the child through import.meta.url, which a CommonJS bundle leaves empty: make it the bundle's own. */
+export const PROBE_BUNDLE_URL = {
+  define: { 'import.meta.url': '__zkBundleUrl' },
+  banner: "const __zkBundleUrl = require('node:url').pathToFileURL(__filename).href;",
+};
 export const PROBE_ENTRY = 'functions/handlers/probe.ts';
+/**
+ * The zookeeper client process the probe starts (functions/adapters/zookeeper/zookeeper-host.ts)
+ * from its bundle's folder: bundled next to index.js, CommonJS like it so that `zookeeper`
+ * resolves from the layer through NODE_PATH.
+ */
+export const PROBE_CLIENT_PROCESS_ENTRY = 'functions/adapters/zookeeper/zookeeper-host-child.ts';
 /** A single-round invocation: the per-server deadline and the canary, with room to spare. */
 const SINGLE_ROUND_TIMEOUT = Duration.seconds(30);
 const LAMBDA_MAX_TIMEOUT_S = 900;
@@ -128,6 +140,12 @@ export class ProbeFunction extends Construct {
       logRetention: props.logRetention,
       timeout: probeTimeout(props.ensembles),
       externalModules: ['zookeeper'],
+      bundling: {
+        ...PROBE_BUNDLE_URL,
+        afterBundling: (inputDir, outputDir) => [
+          `"${inputDir}/node_modules/.bin/esbuild" "${inputDir}/${PROBE_CLIENT_PROCESS_ENTRY}" --bundle --platform=node --format=cjs --target=node${LAMBDA_NODE_MAJOR} --sourcemap --external:zookeeper --log-level=warning --outfile="${outputDir}/zookeeper-host-child.js"`,
+        ],
+      },
       layers: [props.layer],
       network: { vpc: this.vpc, subnets, securityGroups: [this.securityGroup] },
       // A failed round is not retried: the next scheduled round is as good, and a late write would land hours after its slot.

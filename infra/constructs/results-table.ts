@@ -1,6 +1,6 @@
 /**
  * The results table: one round item per probe round and one state item per ensemble
- * (DESIGN "The results table"). On demand, so an idle stack costs nothing; the stream
+ * (docs/ARCHITECTURE.md, "What is stored"). On demand, so an idle stack costs nothing; the stream
  * feeds the evaluator. Grants are named for what a function does with it.
  */
 import { RemovalPolicy } from 'aws-cdk-lib';

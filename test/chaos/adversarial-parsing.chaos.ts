@@ -25,8 +25,11 @@ import { trioRound } from '../support/probe-rounds.ts';
 import { expectNoHang } from '../support/hang-guard.ts';
 
 const DEADLINE_MS = 3000;
-const EVALUATE_BOUND_MS = 50;
-const METRICS_BOUND_MS = 50;
+// Hang guards, not timings (the figures are printed and kept in docs/RELIABILITY.md): a
+// quadratic parse of these stored strings cost the evaluator 13.6 s, while a loaded CI
+// machine can stretch a 5 ms evaluation past 50 ms.
+const EVALUATE_BOUND_MS = 1000;
+const METRICS_BOUND_MS = 1000;
 const SCENARIOS = ['digit-runs', 'one-mib-line', 'short-lines', 'deep-json'] as const;
 
 const settings: EvaluationSettings = { thresholds: resolveThresholds(DEFAULT_THRESHOLDS, 'hostile'), silences: [], configProblems: [] };

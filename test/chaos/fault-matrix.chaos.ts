@@ -16,6 +16,7 @@ import { isServing, type ProbeRound, type ServerMode } from '../../functions/con
 import { probeEnsemble } from '../../functions/adapters/zookeeper/probe-ensemble.ts';
 import type { LocalEnsemble } from '../../scripts/local-ensemble.ts';
 import { addressesOf, privateEnsemble } from '../support/ensembles.ts';
+import { waitUntil } from '../support/wait-until.ts';
 
 const TIMEOUT_MS = 1000;
 /** A round may overrun its per-server deadline only by scheduling noise. */
@@ -51,14 +52,13 @@ async function probeAndEvaluate(): Promise<ProbeRound> {
 
 /** Probes every 250 ms until `ok(round)`, for at most `withinMs`; returns that round. */
 async function roundUntil(what: string, ok: (round: ProbeRound) => boolean, withinMs: number): Promise<ProbeRound> {
-  const deadline = Date.now() + withinMs;
   let last: ProbeRound | undefined;
-  while (Date.now() < deadline) {
-    last = await probeAndEvaluate();
-    if (ok(last)) return last;
-    await new Promise((resolve) => setTimeout(resolve, 250));
+  try {
+    await waitUntil(async () => ok((last = await probeAndEvaluate())), what, { timeoutMs: withinMs, everyMs: 250 });
+  } catch (err) {
+    throw new Error(`${(err as Error).message}; last round: ${last?.servers.map((s) => `${s.address} ${s.mode}`).join(', ')}`);
   }
-  throw new Error(`${what}: not seen within ${withinMs} ms; last round: ${last?.servers.map((s) => `${s.address} ${s.mode}`).join(', ')}`);
+  return last as ProbeRound;
 }
 
 const modeOf = (round: ProbeRound, id: number): ServerMode | undefined => round.servers.find((s) => s.address === addressOf(id))?.mode;

@@ -26,7 +26,7 @@ import { ensureZookeeperLayerBuild, LAYER_ADDON, type ZookeeperLayerBuild } from
 import { decodeRoundItem, roundPartitionKey, streamImage, type ItemImage } from '../../functions/adapters/aws/results-table.ts';
 import { parseAlertMessage } from '../../functions/contract/read-alert-message.ts';
 import type { AlertMessage } from '../../functions/contract/alert-message.ts';
-import type { WebhookBody } from '../../functions/core/deliver/renderers/webhook.ts';
+import type { WebhookBody } from '../../functions/adapters/chat/webhook/render.ts';
 import { CloudAssembly } from '../support/cloud-assembly.ts';
 import { localDynamo, TEST_CREDENTIALS } from '../support/dynalite-table.ts';
 import { FakeAwsEndpoint } from '../support/fake-aws-endpoint.ts';
@@ -200,6 +200,12 @@ describe('bundled handlers from the synthesized cloud assembly', () => {
     expect(createHash('sha256').update(readFileSync(join(layerDir, LAYER_ADDON))).digest('hex')).toBe(layerBuild.addonSha256);
     expect(layerBuild.nodeVersion.split('.')[0]).toBe(String(LAMBDA_NODE_MAJOR));
     console.info(`asset smoke: bundles run under ${layerBuild.nodeBinary} with the assembly's layer asset ${layerDir}`);
+  });
+
+  it('the probe bundle carries its zookeeper client process next to index.js, CommonJS, with zookeeper left to the layer', () => {
+    const { assetDir } = assembly.function(ServiceNames.Probe);
+    expect(readFileSync(join(assetDir, 'zookeeper-host-child.js'), 'utf8')).toContain('require("zookeeper")');
+    expect(readFileSync(join(assetDir, 'package.json'), 'utf8')).toContain('"commonjs"');
   });
 
   it('the probe bundle leaves zookeeper to the layer: without it on NODE_PATH the canary says so', async () => {

@@ -14,13 +14,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ResultsTable } from '../../functions/adapters/aws/results-table.ts';
 import { SnsNotifier } from '../../functions/adapters/aws/sns-notifier.ts';
 import { createRelayHandler } from '../../functions/handlers/chat-relay.ts';
-import { MemoryDeliveryLedger } from '../../functions/app/delivery-ledger.ts';
+import { MemoryDeliveryLedger } from '../support/memory-delivery-ledger.ts';
 import { settingsFor } from '../../functions/core/evaluate/settings-snapshot.ts';
 import { evaluateEnsembleRound } from '../../functions/app/evaluate-ensemble.ts';
 import { probeEnsemble } from '../../functions/adapters/zookeeper/probe-ensemble.ts';
 import type { LocalEnsemble } from '../../scripts/local-ensemble.ts';
 import { addressesOf, privateEnsemble } from '../support/ensembles.ts';
 import { localDynamo } from '../support/dynalite-table.ts';
+import { waitUntil } from '../support/wait-until.ts';
 
 interface Captured {
   url: string;
@@ -61,7 +62,7 @@ afterAll(async () => {
 });
 
 async function evaluateNow(clockMs: number) {
-  const round = await probeEnsemble(addressesOf(ensemble), { ensembleName: 'orders-zk', timeoutMs: 1000, canary: {} });
+  const round = await probeEnsemble(addressesOf(ensemble), { ensembleName: 'orders-zk', timeoutMs: 3000, canary: {} });
   const now = new Date(clockMs);
   const timed = { ...round, startedAt: now.toISOString() };
   await table.putRound(timed, now);
@@ -105,7 +106,8 @@ describe('quorum lost on a real ensemble reaches chat', () => {
     const t0 = Date.now();
     expect((await evaluateNow(t0)).published).toEqual([]);
     await Promise.all([ensemble.stop(1), ensemble.stop(2)]);
-    await new Promise((r) => setTimeout(r, 1500));
+    // The survivor notices it lost its followers only after its sync limit.
+    await waitUntil(async () => (await ensemble.modes()).get(3) === undefined, 'the survivor to stop serving');
     const outcome = await evaluateNow(t0 + 60_000);
 
     expect(outcome.published).toHaveLength(1);

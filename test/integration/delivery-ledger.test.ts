@@ -2,39 +2,25 @@
  * The relay's ledger in DynamoDB (dynalite): an SNS retry that lands on a fresh container
  * posts only to the channels that failed the first time.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { SNSEvent } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDeliveryLedger } from '../../functions/adapters/aws/delivery-ledger.ts';
 import type { ChannelConfig } from '../../functions/contract/chat-channels.ts';
 import { createRelayHandler } from '../../functions/handlers/chat-relay.ts';
 import { localDynamo, type LocalDynamo } from '../support/dynalite-table.ts';
 import { sampleMessage } from '../support/alert-fixtures.ts';
+import { webhookSink, type WebhookSink } from '../support/webhook-sink.ts';
 
 let dynamo: LocalDynamo;
 let tableName: string;
-let server: Server;
-let base: string;
-const posts: string[] = [];
-let failing = new Set<string>(['/down']);
+let hooks: WebhookSink;
 
 beforeAll(async () => {
   dynamo = await localDynamo();
   tableName = await dynamo.createResultsTable('ledger');
-  server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      posts.push(req.url ?? '');
-      res.statusCode = failing.has(req.url ?? '') ? 400 : 200;
-      res.end(failing.has(req.url ?? '') ? 'no' : 'ok');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  hooks = await webhookSink(['/down']);
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 const channels: ChannelConfig[] = [
   { name: 'up', kind: 'webhook', secretId: 'up' },
@@ -45,7 +31,7 @@ const channels: ChannelConfig[] = [
 function freshContainer() {
   return createRelayHandler({
     channels,
-    secrets: { get: async (id) => ({ url: `${base}/${id}` }) },
+    secrets: { get: async (id) => ({ url: `${hooks.base}/${id}` }) },
     ledger: new DynamoDeliveryLedger({ tableName, client: dynamo.client }),
     logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
   });
@@ -58,11 +44,11 @@ const context = { getRemainingTimeInMillis: () => 30_000 };
 describe('the DynamoDB delivery ledger', () => {
   it('a retry on another container posts only to the channel that failed', async () => {
     await expect(freshContainer()(snsEvent('m-1'), context)).rejects.toThrow(/delivery failed for 1 channel\(s\): down/);
-    expect(posts.filter((p) => p === '/up')).toHaveLength(1);
-    failing = new Set();
+    expect(hooks.count('/up')).toBe(1);
+    hooks.failing.clear();
     await freshContainer()(snsEvent('m-1'), context);
-    expect(posts.filter((p) => p === '/up')).toHaveLength(1);
-    expect(posts.filter((p) => p === '/down').length).toBeGreaterThanOrEqual(2);
+    expect(hooks.count('/up')).toBe(1);
+    expect(hooks.count('/down')).toBeGreaterThanOrEqual(2);
     const ledger = new DynamoDeliveryLedger({ tableName, client: dynamo.client });
     expect([...(await ledger.delivered('m-1'))].sort()).toEqual(['down', 'up']);
     expect(await ledger.delivered('m-2')).toEqual(new Set());

@@ -165,7 +165,7 @@ describe('sweep handler', () => {
     // Another stage per case: the list is cached per path.
     vi.stubEnv('STAGE', 'bad-entry');
     sweepList('bad-entry', '[{"name":"x","intervalSeconds":0}]');
-    await expect(sweep()).rejects.toThrow('/zk-lookout/bad-entry/deployment/sweep-ensembles: [0.intervalSeconds] Too small');
+    await expect(sweep()).rejects.toThrow('/zk-lookout/bad-entry/deployment/sweep-ensembles: [0].intervalSeconds: Too small');
     vi.stubEnv('STAGE', 'bad-json');
     sweepList('bad-json', 'x');
     await expect(sweep()).rejects.toThrow('/zk-lookout/bad-json/deployment/sweep-ensembles/0: not JSON');

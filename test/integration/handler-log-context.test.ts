@@ -112,7 +112,7 @@ async function loggedDuring(invoke: () => Promise<unknown>): Promise<Record<stri
 
 describe('handler log lines carry the Lambda context', () => {
   it('the probe: request id on every line, cold start on the first invocation only', async () => {
-    const event = (scheduledTime: string) => ({ ensemble: { name: 'ctx', servers: [deadServer], timeoutMs: 500 }, scheduledTime });
+    const event = (scheduledTime: string) => ({ ensemble: { name: 'ctx', servers: [deadServer] }, scheduledTime });
     const first = await loggedDuring(() => probe(event('2026-03-01T12:00:00Z') as never, lambdaContext('req-probe-1')));
     expect(first).toEqual([expect.objectContaining({ message: 'round written', function_request_id: 'req-probe-1', cold_start: true, function_name: 'zk-lookout-test', ensemble: 'ctx' })]);
     const second = await loggedDuring(() => probe(event('2026-03-01T12:01:00Z') as never, lambdaContext('req-probe-2')));

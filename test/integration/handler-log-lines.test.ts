@@ -14,7 +14,7 @@ import type { DynamoDBStreamEvent, SNSEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { roundItem } from '../../functions/adapters/aws/results-table.ts';
-import { MemoryDeliveryLedger } from '../../functions/app/delivery-ledger.ts';
+import { MemoryDeliveryLedger } from '../support/memory-delivery-ledger.ts';
 import { createRelayHandler } from '../../functions/handlers/chat-relay.ts';
 import type { ProbeRound } from '../../functions/contract/probe-round.ts';
 import { sampleMessage } from '../support/alert-fixtures.ts';
@@ -67,7 +67,7 @@ async function handlersAt(level: 'INFO' | 'DEBUG'): Promise<{ probe: Handler; ev
   return { probe: await load('../../functions/handlers/probe.ts'), evaluate: await load('../../functions/handlers/evaluate.ts'), sweep: await load('../../functions/handlers/sweep.ts') };
 }
 
-const probeEvent = (name: string, scheduledTime: string) => ({ ensemble: { name, servers: inject('trio').servers.map(({ host, port }) => ({ host, port })), timeoutMs: 3000, canary: {} }, scheduledTime });
+const probeEvent = (name: string, scheduledTime: string) => ({ ensemble: { name, servers: inject('trio').servers.map(({ host, port }) => ({ host, port })), canary: {} }, scheduledTime });
 
 function streamEvent(rounds: ProbeRound[]): DynamoDBStreamEvent {
   return {

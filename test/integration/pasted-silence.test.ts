@@ -12,7 +12,7 @@ import { GetParameterCommand, ParameterNotFound, PutParameterCommand, SSMClient 
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { run as silence } from '../../cli/commands/silence.ts';
-import { openEmbeddedStore } from '../../cli/local/embedded-store.ts';
+import { openEmbeddedStore } from '../../functions/adapters/local/embedded-store.ts';
 import { loadLocalConfig, silencesFileOf } from '../../cli/local/local-config.ts';
 import { LocalPipeline } from '../../cli/local/local-pipeline.ts';
 import { buildAlertMessage } from '../../functions/core/deliver/build-alert-message.ts';

@@ -43,7 +43,7 @@ async function stored(ensemble: string) {
 
 describe('probe handler', () => {
   it('writes one compact round keyed by the scheduled time, and a retried invocation adds nothing', async () => {
-    const event = { ensemble: { name: 'trio', servers: trio(), timeoutMs: 3000, canary: {} }, scheduledTime: '2026-03-01T12:00:00Z' };
+    const event = { ensemble: { name: 'trio', servers: trio(), canary: {} }, scheduledTime: '2026-03-01T12:00:00Z' };
     expect(await handler(event)).toEqual({ written: 1, alreadyWritten: 0 });
     expect(await handler(structuredClone(event))).toEqual({ written: 0, alreadyWritten: 1 });
 

@@ -18,6 +18,7 @@ import {
   type StateStore,
 } from '../../functions/app/evaluate-ensemble.ts';
 import { probeEnsemble } from '../../functions/adapters/zookeeper/probe-ensemble.ts';
+import { sampleMessage } from '../support/alert-fixtures.ts';
 import { localDynamo, type LocalDynamo } from '../support/dynalite-table.ts';
 import { followerIndex, retimed, withServerDown } from '../support/rounds.ts';
 
@@ -195,7 +196,7 @@ describe('the state item', () => {
   it('still reads a state item written before compression (state and outbox as JSON text) and writes it back compressed', async () => {
     const table = await freshTable();
     const state = { ...initialState('trio'), lastRoundIds: ['old'] };
-    const message = { title: 'an old message' } as unknown as AlertMessage;
+    const message = sampleMessage('trio');
     const Item = { pk: { S: ensembleKey('trio') }, sk: { S: 'STATE' }, type: { S: 'state' }, rev: { N: '7' }, state: { S: JSON.stringify(state) }, outbox: { L: [{ S: JSON.stringify(message) }] } };
     await dynamo.client.send(new PutItemCommand({ TableName: table.tableName, Item }));
     expect(await table.getState('trio')).toEqual({ state, outbox: [message], rev: 7 });

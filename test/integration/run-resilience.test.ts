@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalEnsemble } from '../../scripts/local-ensemble.ts';
 import { privateEnsemble } from '../support/ensembles.ts';
 import { forgetProcess, recordProcess } from '../../scripts/process-registry.ts';
+import { waitUntil } from '../support/wait-until.ts';
 
 const ENSEMBLE = 'resilient';
 const dir = mkdtempSync(join(tmpdir(), 'run-resilience-'));
@@ -70,11 +71,14 @@ class RunProcess {
   }
 
   async waitFor(what: string, predicate: () => boolean, timeoutMs = 30_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!predicate()) {
+    const running = () => {
       if (this.exit) throw new Error(`zk-lookout run exited (${this.exit.code ?? this.exit.signal}) while waiting for ${what}: ${this.stderr.slice(-800)}`);
-      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; stderr: ${this.stderr.slice(-800)}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      return true;
+    };
+    try {
+      await waitUntil(() => running() && predicate(), what, { timeoutMs, everyMs: 50 });
+    } catch (err) {
+      throw this.exit ? err : new Error(`${(err as Error).message}; stderr: ${this.stderr.slice(-800)}`);
     }
   }
 
@@ -139,9 +143,11 @@ describe('zk-lookout run, resilience', () => {
   });
 
   it('(c) a malformed thresholds file raises config-invalid, keeps the last good thresholds, and fixing it resolves', async () => {
-    await run.waitFor('the early warning firing again after the outage', () => {
-      const warning = run.changes().filter(isWarning);
-      return warning.at(-1)?.change === 'fired';
+    // Each server's warning is its own cause and fires again when that server is back with a
+    // latency interval; wait for all three, or a late one would fire during the check below.
+    await run.waitFor('the early warning firing again on every server after the outage', () => {
+      const last = new Map(run.changes().filter(isWarning).map((c) => [c.alertKey, c.change]));
+      return ensemble.servers.every((s) => last.get(`early-warning:latency-avg:${s.address}`) === 'fired');
     });
     const from = run.lines.length;
     writeFileSync(thresholdsFile, '{ "forRounds": 1, "signals": ');

@@ -70,8 +70,8 @@ describe.sequential('znode rules become alerts', () => {
   });
 
   it('the registration disappears when its session closes → alarm; back → resolved', async () => {
-    registrant.close();
-    await new Promise((r) => setTimeout(r, 300));
+    // Resolves once the server has closed the session, and with it the registration.
+    await registrant.close();
     let ts = await round();
     expect(changes(ts)).toEqual(['fired znode-rule:svc-registration (alarm)']);
     expect(ts[0]?.summary).toMatch(/svc-registration \(\/svc\/ids\/1\): does not exist/);
@@ -90,9 +90,8 @@ describe.sequential('znode rules become alerts', () => {
       expect(changes(ts)).toEqual(['fired znode-rule:svc-leader (alarm)']);
       expect(ts[0]?.summary).toMatch(/2 contenders; held by _c_a-latch-\d{10} since .+ \(session 0x[0-9a-f]+\)/);
     } finally {
-      contender.close();
+      await contender.close();
     }
-    await new Promise((r) => setTimeout(r, 300));
     expect(changes(await round())).toEqual(['resolved znode-rule:svc-leader (alarm)']);
   });
 
@@ -116,7 +115,6 @@ describe.sequential('znode rules become alerts', () => {
     }
     // Nothing else changed: a quiet round.
     expect(changes(await round())).toEqual([]);
-    registrant.close();
-    holder.close();
+    await Promise.all([registrant.close(), holder.close()]);
   });
 });

@@ -42,8 +42,8 @@ describe('znode rules on a real server', () => {
     expect(results.map((r) => r.status)).toEqual(['ok', 'ok']);
     expect(results[0]?.ephemeralOwner).toMatch(/^[0-9a-f]+$/);
 
-    broker.close();
-    await new Promise((r) => setTimeout(r, 300));
+    // Resolves once the server has closed the session, and with it the registration.
+    await broker.close();
     ({ results } = await check(rules));
     expect(results.map((r) => r.status)).toEqual(['violated', 'violated']);
     expect(results[0]?.detail).toMatch(/does not exist/);
@@ -55,7 +55,7 @@ describe('znode rules on a real server', () => {
       ({ results } = await check(rules));
       expect(results.map((r) => r.status)).toEqual(['ok', 'ok']);
     } finally {
-      again.close();
+      await again.close();
     }
   });
 
@@ -75,8 +75,7 @@ describe('znode rules on a real server', () => {
       ({ results } = await check([{ check: 'election', path: '/app/leader' }]));
       expect(results[0]).toMatchObject({ status: 'violated', childCount: 2, detail: '2 contenders', holder: { node: held.split('/').pop() } });
     } finally {
-      first.close();
-      second.close();
+      await Promise.all([first.close(), second.close()]);
     }
   });
 

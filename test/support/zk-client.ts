@@ -16,7 +16,7 @@ export async function connectedClient(connectString: string, timeoutMs = 10_000)
       }),
     ]);
   } catch (err) {
-    session.close();
+    await session.close();
     throw err;
   } finally {
     clearTimeout(timer);

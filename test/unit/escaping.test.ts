@@ -6,11 +6,11 @@ import { renderChatbot } from '../../functions/core/deliver/render-chatbot.ts';
 import { chatProviders } from '../../functions/adapters/chat/index.ts';
 import { sampleMessage, transition } from '../support/alert-fixtures.ts';
 import { buildAlertMessage } from '../../functions/core/deliver/build-alert-message.ts';
-import type { SlackBody } from '../../functions/core/deliver/renderers/slack.ts';
-import type { DiscordBody } from '../../functions/core/deliver/renderers/discord.ts';
-import type { DingTalkBody } from '../../functions/core/deliver/renderers/dingtalk.ts';
-import type { WeComBody } from '../../functions/core/deliver/renderers/wecom.ts';
-import type { WebhookBody } from '../../functions/core/deliver/renderers/webhook.ts';
+import type { SlackBody } from '../../functions/adapters/chat/slack/render.ts';
+import type { DiscordBody } from '../../functions/adapters/chat/discord/render.ts';
+import type { DingTalkBody } from '../../functions/adapters/chat/dingtalk/render.ts';
+import type { WeComBody } from '../../functions/adapters/chat/wecom/render.ts';
+import type { WebhookBody } from '../../functions/adapters/chat/webhook/render.ts';
 
 /** Every string a chat would read (the webhook's structured `message` is data for programs, not chat text). */
 function chatText(kind: string, body: unknown): string[] {

@@ -5,6 +5,7 @@
  * (`--web.config.file`) in front of it.
  */
 import { z } from 'zod';
+import { checkValue, readJson } from '../../contract/parse-with.ts';
 
 const AlertmanagerAuthSchema = z.union([
   z.strictObject({ username: z.string().min(1), password: z.string().min(1) }),
@@ -21,19 +22,17 @@ export class AlertmanagerAuthError extends Error {
 
 /** Validates the credentials' JSON; errors name `where` and the fields, never a value. */
 export function parseAlertmanagerAuth(raw: string, where: string): AlertmanagerAuth {
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch {
-    // JSON.parse quotes the text it failed on: keep its message (and the credential) out.
-    throw new AlertmanagerAuthError(`${where}: not JSON; ${EXPECTED}`);
-  }
-  const parsed = AlertmanagerAuthSchema.safeParse(value);
-  if (!parsed.success) {
+  const json = readJson(raw);
+  // V8's JSON error quotes the text, which is the credential.
+  if (!json.ok) throw new AlertmanagerAuthError(`${where}: not JSON; ${EXPECTED}`);
+  const parsed = checkValue(AlertmanagerAuthSchema, json.value, { secret: true });
+  if (!parsed.ok) {
+    const value = json.value;
+    // Two forms, so zod's per-form issues say less than which fields were given.
     const fields = value !== null && typeof value === 'object' ? Object.keys(value).join(', ') || 'none' : typeof value;
     throw new AlertmanagerAuthError(`${where}: fields (${fields}) are neither a username and password nor a bearerToken; ${EXPECTED}`);
   }
-  return parsed.data;
+  return parsed.value;
 }
 
 export function authorizationHeader(auth: AlertmanagerAuth): string {

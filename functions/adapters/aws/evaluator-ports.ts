@@ -1,10 +1,12 @@
 /**
  * What the evaluator and sweep Lambdas share: the ports the evaluation runs on, built
  * once from the environment the stack sets (names in functions/contract/handler-environment.ts) and
- * reused while the function stays warm, and how an outcome is logged.
+ * reused while the function stays warm; and how the evaluator reports an outcome.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { EvaluatorLogFields, HandlerEnv } from '../../contract/handler-environment.ts';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { ENSEMBLE_DIMENSION, EvaluatorLogFields, HandlerEnv, METRICS_NAMESPACE, MetricNames, perEnsembleMetricsOn, ServiceNames } from '../../contract/handler-environment.ts';
+import type { ProbeRound } from '../../contract/probe-round.ts';
 import { requiredEnv } from './required-env.ts';
 import { ResultsTable } from './results-table.ts';
 import { AlertTooLargeError, SnsNotifier } from './sns-notifier.ts';
@@ -12,6 +14,7 @@ import { loadSettings } from './ssm-settings.ts';
 import type { EnsembleOutcome, EvaluationPorts } from '../../app/evaluate-ensemble.ts';
 
 let ports: EvaluationPorts | undefined;
+let metrics: Metrics | undefined;
 
 /** `logger`: the handler's, for what the ports log themselves (settings errors). */
 export function evaluatorPorts(env: NodeJS.ProcessEnv = process.env, logger?: Logger): EvaluationPorts {
@@ -32,11 +35,12 @@ export function evaluatorPorts(env: NodeJS.ProcessEnv = process.env, logger?: Lo
 }
 
 /**
- * One INFO line per outcome (the dashboard reads `probability` from it; fields in
- * EvaluatorLogFields), and an error for each message dropped as undeliverable. `extra`:
- * what the caller measured around it (duration, the round's size).
+ * One INFO line per evaluated round (the dashboard reads `probability` from it; fields in
+ * EvaluatorLogFields) with the round's size and the evaluation's duration, an error for
+ * each message dropped as undeliverable, and the warning probability as a metric when the
+ * stack opted in to per-ensemble metrics.
  */
-export function logOutcome(log: Logger, outcome: EnsembleOutcome, extra: Record<string, number> = {}): void {
+export function reportOutcome(log: Logger, outcome: EnsembleOutcome, round: ProbeRound, durationMs: number): void {
   for (const { message, error } of outcome.undeliverable) log.error('alert dropped: it can never be published', { title: message.title, error });
   const probability = outcome.evaluation ? outcome.state?.lastProbability : undefined;
   log.info(outcome.evaluation ? 'evaluated' : 'nothing new to evaluate', {
@@ -44,6 +48,14 @@ export function logOutcome(log: Logger, outcome: EnsembleOutcome, extra: Record<
     transitions: outcome.evaluation?.transitions.map((t) => `${t.change} ${t.alertKey}`) ?? [],
     published: outcome.published.length,
     ...(outcome.conflicts > 0 ? { conflicts: outcome.conflicts } : {}),
-    ...extra,
+    durationMs: Math.round(durationMs),
+    servers: round.servers.length,
+    serving: round.ensemble.serving,
   });
+  if (probability !== undefined && perEnsembleMetricsOn()) {
+    metrics ??= new Metrics({ namespace: METRICS_NAMESPACE, serviceName: ServiceNames.Evaluator });
+    metrics.addDimension(ENSEMBLE_DIMENSION, round.ensembleName);
+    metrics.addMetric(MetricNames.WarningProbability, MetricUnit.NoUnit, probability);
+    metrics.publishStoredMetrics();
+  }
 }

@@ -16,7 +16,8 @@ import {
   type ConsumedCapacity,
   type CreateTableCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import type { AlertMessage } from '../../contract/alert-message.ts';
+import { readJson } from '../../contract/parse-with.ts';
+import { readAlertMessage } from '../../contract/read-alert-message.ts';
 import { readEnsembleState } from '../../contract/read-ensemble-state.ts';
 import { PROBE_ROUND_VERSION, type ProbeRound } from '../../contract/probe-round.ts';
 import { isReadableRoundVersion, OLDEST_READABLE_ROUND_VERSION, upgradeProbeRound } from '../../contract/read-probe-round.ts';
@@ -147,13 +148,17 @@ export function streamImage(item: Record<string, AttributeValue>): ItemImage {
   return Object.fromEntries(Object.entries(item).map(([name, value]) => [name, value.B !== undefined ? { B: Buffer.from(value.B).toString('base64') } : (value as { S?: string; N?: string })]));
 }
 
-/** The state and outbox in a state item of either layout; throws `StoredItemError` naming what is wrong. */
+/**
+ * The state and outbox in a state item of either layout, each through its versioned reader;
+ * the error names the item and what is wrong (`StoredItemError` for the item itself, the
+ * reader's error for a state or message of a version this code does not read).
+ */
 export function decodeStateItem(item: ItemImage, where: string): StateWrite {
   if (item.state?.S !== undefined || item.body?.B === undefined) {
     return {
       // Older stored versions are upgraded here; one this code cannot read is refused with the reason.
-      state: readEnsembleState(parseJson<unknown>(item.state?.S, `${where}: attribute "state"`), where),
-      outbox: (item.outbox?.L ?? []).map((m, i) => parseJson<AlertMessage>(m.S, `${where}: outbox[${i}]`)),
+      state: readEnsembleState(storedJson(item.state?.S, `${where}: attribute "state"`), where),
+      outbox: (item.outbox?.L ?? []).map((m, i) => readAlertMessage(storedJson(m.S, `${where}: outbox[${i}]`), `${where}: outbox[${i}]`)),
     };
   }
   let body: unknown;
@@ -163,10 +168,10 @@ export function decodeStateItem(item: ItemImage, where: string): StateWrite {
     if (err instanceof StoredEncodingError) throw new StoredItemError(err.message);
     throw err;
   }
-  const { state, outbox } = (body ?? {}) as Partial<StateWrite>;
+  const { state, outbox } = (body ?? {}) as { state?: unknown; outbox?: unknown };
   if (typeof state !== 'object' || state === null) throw new StoredItemError(`${where}: attribute "body" holds no state object`);
   if (!Array.isArray(outbox)) throw new StoredItemError(`${where}: attribute "body" holds no outbox list`);
-  return { state: readEnsembleState(state, where), outbox };
+  return { state: readEnsembleState(state, where), outbox: outbox.map((m, i) => readAlertMessage(m, `${where}: outbox[${i}]`)) };
 }
 
 /** The round inside a round item or stream image; throws `StoredItemError` naming what is wrong. */
@@ -177,13 +182,8 @@ export function decodeRoundItem(item: ItemImage): ProbeRound {
     throw new StoredItemError(`${where}: roundVersion ${item.roundVersion?.N ?? 'missing'}, this code reads ${OLDEST_READABLE_ROUND_VERSION} to ${PROBE_ROUND_VERSION}`);
   }
   let round: unknown;
-  const text = item.round?.S;
-  if (text !== undefined) {
-    try {
-      round = JSON.parse(text);
-    } catch (err) {
-      throw new StoredItemError(`${where}: attribute "round" is not JSON (${(err as Error).message})`);
-    }
+  if (item.round?.S !== undefined) {
+    round = storedJson(item.round.S, `${where}: attribute "round"`);
   } else if (item.body?.B !== undefined) {
     try {
       round = unpackJson(item.body.B, item.enc?.S ?? '(missing)', `${where}: attribute "body"`);
@@ -324,11 +324,9 @@ function isoTime(value: Date | string, name: string): string {
   return time.toISOString();
 }
 
-function parseJson<T>(text: string | undefined, where: string): T {
+function storedJson(text: string | undefined, where: string): unknown {
   if (text === undefined) throw new StoredItemError(`${where} missing`);
-  try {
-    return JSON.parse(text) as T;
-  } catch (err) {
-    throw new StoredItemError(`${where} is not JSON (${(err as Error).message})`);
-  }
+  const json = readJson(text);
+  if (!json.ok) throw new StoredItemError(`${where} is not JSON (${json.at})`);
+  return json.value;
 }

@@ -3,6 +3,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { z } from 'zod';
 import type { WebhookSecret } from '../chat/provider.ts';
 import { parseAlertmanagerAuth, type AlertmanagerAuth } from '../alertmanager/alertmanager-auth.ts';
+import { parseWith } from '../../contract/parse-with.ts';
 
 /** A rotated webhook is picked up within this time; until then each secret costs one call per container. */
 export const DEFAULT_SECRET_MAX_AGE_S = 300;
@@ -76,17 +77,5 @@ async function secretString(provider: SecretsProvider, secretId: string, maxAgeS
 
 /** Validates a webhook secret's JSON; errors name `where` and the field, never a value. */
 export function parseWebhookSecret(raw: string, where: string): WebhookSecret {
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch {
-    // JSON.parse quotes the text it failed on: keep its message out of the error.
-    throw new WebhookSecretError(`${where}: not JSON; expected {"url": "https://…", "secret"?: "…"}`);
-  }
-  const parsed = WebhookSecretSchema.safeParse(value);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.code}`);
-    throw new WebhookSecretError(`${where}: ${issues.join('; ')}; expected {"url": "https://…", "secret"?: "…"}`);
-  }
-  return parsed.data;
+  return parseWith(WebhookSecretSchema, raw, where, { error: WebhookSecretError, secret: true });
 }

@@ -1,11 +1,46 @@
+/**
+ * The chat delivery behind `relayToChannels`: a channel's webhook from its secret, the
+ * channel kind's provider to render and sign, and the shared retry policy to post.
+ */
 import type { AlertMessage } from '../../contract/alert-message.ts';
 import { requestWithRetries, type RetryOptions } from '../http/retrying-request.ts';
 import type { ChannelConfig } from '../../contract/chat-channels.ts';
+import type { ChannelDelivery, DeliveryResult } from '../../app/relay-to-channels.ts';
+import { chatProviders } from './index.ts';
 import type { ChatProvider, WebhookSecret } from './provider.ts';
 
 export type DeliverOptions = RetryOptions;
 
-export type DeliveryResult = { channel: string; ok: true; attempts: number } | { channel: string; ok: false; attempts: number; error: string };
+export interface ChatDeliveryOptions {
+  /** Webhook URL and signing secret per channel `secretId` (Secrets Manager on AWS, files locally). */
+  secrets: { get(secretId: string): Promise<WebhookSecret> };
+  /** @default Date.now */
+  now?: () => number;
+  /** @default a timer */
+  sleep?: (ms: number) => Promise<void>;
+  /** @default globalThis.fetch */
+  fetch?: typeof fetch;
+}
+
+export class ChatDelivery implements ChannelDelivery {
+  private readonly now: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(private readonly options: ChatDeliveryOptions) {
+    this.now = options.now ?? Date.now;
+    this.sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  }
+
+  async deliver(channel: ChannelConfig, message: AlertMessage, deadlineMs: number): Promise<DeliveryResult> {
+    let target: WebhookSecret;
+    try {
+      target = await this.options.secrets.get(channel.secretId);
+    } catch (err) {
+      return { channel: channel.name, ok: false, attempts: 0, error: (err as Error).message };
+    }
+    return deliver(chatProviders[channel.kind], channel, target, message, { deadlineMs, now: this.now, sleep: this.sleep, ...(this.options.fetch ? { fetch: this.options.fetch } : {}) });
+  }
+}
 
 /**
  * Posts one message to one channel. The body is rendered once (renderers own escaping

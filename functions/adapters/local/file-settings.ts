@@ -4,7 +4,8 @@
  * or the defaults, and is reported in `configProblems`; it never throws.
  */
 import { readFile } from 'node:fs/promises';
-import { parseKeepingLastGood, type ParseResult } from '../../contract/settings-document.ts';
+import type { ParseResult } from '../../contract/parse-with.ts';
+import { parseKeepingLastGood } from '../../contract/settings-document.ts';
 import type { SettingsSnapshot } from '../../core/evaluate/settings-snapshot.ts';
 import { parseSilences, type Silence } from '../../contract/silences.ts';
 import { parseThresholds, type ThresholdsDocument } from '../../contract/thresholds.ts';

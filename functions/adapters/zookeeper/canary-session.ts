@@ -9,7 +9,8 @@ import type { CanaryErrorKind, CanaryResult, CanaryStep, ZnodeCheckResult } from
 import { ruleId, type ZnodeRule } from '../../contract/znode-rules.ts';
 import { runZnodeChecks, type ZnodeCheckLimits } from './znode-checks.ts';
 import { canaryErrorKind, ZOO_AUTH_FAILED_STATE } from './zookeeper-errors.ts';
-import { HostedSession, type AclGrant } from './zookeeper-host.ts';
+import { HostedSession } from './zookeeper-host.ts';
+import type { AclGrant } from './zookeeper-host-protocol.ts';
 import { withoutTrailingSlashes } from '../../core/text/trailing-slashes.ts';
 
 export interface CanaryOptions {
@@ -99,7 +100,9 @@ export async function runCanary(options: CanaryOptions): Promise<CanaryOutcome> 
     return { canary, znodes: await checkZnodes() };
   } finally {
     const t0 = performance.now();
-    client.close();
+    // Not awaited: the native close waits for the server for up to 1.5 s, and a hung client
+    // process would never answer; the round's deadline does not wait for either.
+    void client.close();
     steps.close = round(performance.now() - t0);
   }
 

@@ -1,165 +1,140 @@
 /**
- * The native `zookeeper` client runs in a child process of its own, and every canary
- * session talks to it over IPC. Why: the addon polls descriptors that its C client closes
- * and reopens, and in a shared event loop that can leave another handle deaf (measured: a
- * server socket in the same process stopped getting events while a canary fought a
- * misbehaving server; see docs/RELIABILITY.md). A worker thread is not enough: two threads
- * loading the addon crash the process. The child also takes a hung native call or a crash
- * with it, and it never keeps this process alive (its handle and channel are unref'd).
- *
- * The child is plain JavaScript run with `node -e`, so it needs no loader or bundle of its
- * own; `require('zookeeper')` resolves from the working directory or NODE_PATH (Lambda's
- * /opt/nodejs/node_modules, where the layer puts it).
+ * The native `zookeeper` client runs in a child process of its own (zookeeper-host-child.ts),
+ * and every session talks to it over IPC (zookeeper-host-protocol.ts). Why: the addon polls
+ * descriptors that its C client closes and reopens, and in a shared event loop that can
+ * leave another handle deaf (measured: a server socket in the same process stopped getting
+ * events while a canary fought a misbehaving server; see docs/RELIABILITY.md). A worker
+ * thread is not enough: two threads loading the addon crash the process. The child also
+ * takes a hung native call or a crash with it, and it never keeps this process alive (its
+ * handle and channel are unref'd). One child serves every session of this process.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import type { AclGrant, CallName, ChildMessage, CreateMode, HostRequest, SessionCalls, ZnodeData } from './zookeeper-host-protocol.ts';
+import type { ZnodeStat } from './znode-stat.ts';
 
-const HOST_SOURCE = String.raw`
-const ZooKeeper = require('zookeeper');
-const C = ZooKeeper.constants;
-const FLAGS = { persistent: C.ZOO_PERSISTENT, ephemeral: C.ZOO_EPHEMERAL, 'ephemeral-sequential': C.ZOO_EPHEMERAL_SEQUENTIAL };
-const PERMS = { read: C.ZOO_PERM_READ, write: C.ZOO_PERM_WRITE, create: C.ZOO_PERM_CREATE, delete: C.ZOO_PERM_DELETE, admin: C.ZOO_PERM_ADMIN, all: C.ZOO_PERM_ALL };
-const CALLS = new Set(['exists', 'pathExists', 'get', 'set', 'delete_', 'get_children', 'get_acl']);
-const sessions = new Map();
-const send = (message) => {
-  if (!process.connected) return;
-  try {
-    process.send(message);
-  } catch (err) {
-    process.send({ id: message.id, error: 'reply could not be sent: ' + err.message });
-  }
-};
-// Some calls resolve with the client itself (delete_): only data crosses the channel.
-const plain = (value) => (value === null || typeof value !== 'object' || value instanceof Date || ArrayBuffer.isView(value) ? value : Array.isArray(value) ? value.map(plain) : value instanceof ZooKeeper ? null : Object.fromEntries(Object.entries(value).filter(([, v]) => typeof v !== 'function').map(([k, v]) => [k, plain(v)])));
-process.on('disconnect', () => process.exit(0));
-process.on('message', async (m) => {
-  if (m.op === 'open') {
-    const client = new ZooKeeper({ connect: m.connect, timeout: m.timeout, debug_level: 0, host_order_deterministic: false });
-    sessions.set(m.session, client);
-    client.on('connect', () => send({ session: m.session, event: 'connect' }));
-    client.on('close', (code) => send({ session: m.session, event: 'close', code }));
-    client.init({});
-    return;
-  }
-  const client = sessions.get(m.session);
-  if (m.op === 'close') {
-    if (client) client.close();
-    sessions.delete(m.session);
-    return;
-  }
-  try {
-    if (!client) throw new Error('no such session');
-    let value;
-    if (m.op === 'add_auth') {
-      value = await new Promise((resolve, reject) => client.add_auth('digest', m.args[0], (rc, err) => (rc === 0 ? resolve(null) : reject(new Error(rc + ' ' + err)))));
-    } else if (m.op === 'create') {
-      value = await client.create(m.args[0], m.args[1], FLAGS[m.args[2]]);
-    } else if (m.op === 'w_get') {
-      value = await client.w_get(m.args[0], (type, state, path) => send({ session: m.session, event: 'watch', watch: m.id, type, path }));
-    } else if (m.op === 'set_acl') {
-      const acl = m.args[2].map((e) => ({ scheme: e.scheme, auth: e.auth, perm: e.perms.reduce((bits, p) => bits | PERMS[p], 0) }));
-      value = await client.set_acl(m.args[0], m.args[1], acl);
-    } else if (CALLS.has(m.op)) {
-      value = await client[m.op](...m.args);
-    } else {
-      throw new Error('unknown operation ' + m.op);
-    }
-    send({ id: m.id, value: plain(value) });
-  } catch (err) {
-    send({ id: m.id, error: String((err && err.message) || err) });
-  }
-});
-`;
+/** A request as a session sends it: the host numbers it. */
+type Unnumbered<R> = R extends { id: number } ? Omit<R, 'id'> : never;
+type ChildEvent = Extract<ChildMessage, { session: number }>;
 
-export interface ZnodeStat {
-  mzxid: number;
-  mtime: Date | number;
-  ctime: Date | number;
-  version: number;
-  ephemeralOwner: string;
-  dataLength: number;
-  numChildren: number;
+/**
+ * How to start the child: its program lies next to this module, as TypeScript in the
+ * source tree, as JavaScript next to the bundle that holds this module (the CLI's
+ * scripts/build-cli.mjs and the probe Lambda's infra/constructs/probe-function.ts put it
+ * there; the Lambda bundle is CommonJS, so that `require('zookeeper')` in it resolves
+ * through NODE_PATH, where the layer puts the addon).
+ */
+function childArguments(): string[] {
+  const fromSource = import.meta.url.endsWith('.ts');
+  const program = fileURLToPath(new URL(`./zookeeper-host-child.${fromSource ? 'ts' : 'js'}`, import.meta.url));
+  if (!fromSource) return [program];
+  // From source the child needs tsx. Its require hook starts the child in about half the
+  // time of its module loader (`--import tsx`), but a file named on the command line would
+  // be loaded as an ES module ("type": "module"): the hook requires it from `-e` instead.
+  return ['--require', createRequire(import.meta.url).resolve('tsx/cjs'), '-e', `require(${JSON.stringify(program)})`];
 }
 
-export type CreateMode = 'persistent' | 'ephemeral' | 'ephemeral-sequential';
-export type Permission = 'read' | 'write' | 'create' | 'delete' | 'admin' | 'all';
-export interface AclGrant {
-  scheme: string;
-  auth: string;
-  perms: Permission[];
+interface Waiter {
+  resolve(value: SessionCalls[CallName]['value']): void;
+  reject(err: Error): void;
 }
 
-type Reply = { id: number; value?: unknown; error?: string };
-type SessionEvent = { session: number; event: 'connect' | 'close' | 'watch'; code?: number; watch?: number };
-
-class Host {
-  private readonly pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+class ClientProcess {
+  private readonly pending = new Map<number, Waiter>();
   readonly sessions = new Map<number, HostedSession>();
   private stderr = '';
   private nextId = 1;
-  exited: Error | undefined;
+  /** Why the process is gone, once it is (or is being stopped). */
+  lost: Error | undefined;
+  /** Resolves once the process has exited, or failed to start. */
+  readonly exited: Promise<void>;
 
   constructor(private readonly child: ChildProcess) {
     child.stderr?.on('data', (chunk: Buffer) => {
       this.stderr = (this.stderr + chunk.toString('utf8')).slice(-2000);
     });
-    child.on('message', (message: Reply | SessionEvent) => this.dispatch(message));
-    child.on('error', (err: NodeJS.ErrnoException) => this.fail(err.message, err.code));
-    child.on('exit', (code, signal) => this.fail(`exited with ${signal ?? `code ${code}`}`));
+    child.on('message', (message: ChildMessage) => this.dispatch(message));
+    this.exited = new Promise((resolve) => {
+      child.on('error', (err: NodeJS.ErrnoException) => {
+        this.fail(err.message, err.code);
+        if (child.pid === undefined) resolve();
+      });
+      child.on('exit', (code, signal) => {
+        this.fail(`exited with ${signal ?? `code ${code}`}`);
+        resolve();
+      });
+    });
     child.unref();
     (child.stderr as { unref?: () => void } | null)?.unref?.();
     (child.channel as { unref?: () => void } | undefined)?.unref?.();
   }
 
-  send(message: Record<string, unknown>): void {
-    if (this.exited) return;
+  send(message: HostRequest): void {
+    if (this.lost) return;
     this.child.send(message, (err) => {
       if (err) this.fail(`did not take a message: ${err.message}`);
     });
   }
 
-  /** Sends one call; `id` also names a watch the call sets. */
-  request(session: number, op: string, args: unknown[]): { id: number; result: Promise<unknown> } {
+  /** Sends one numbered request; the id also names a watch the call sets. */
+  request(message: Unnumbered<Extract<HostRequest, { id: number }>>): { id: number; result: Promise<SessionCalls[CallName]['value']> } {
     const id = this.nextId++;
-    if (this.exited) return { id, result: Promise.reject(this.exited) };
-    const result = new Promise<unknown>((resolve, reject) => {
+    if (this.lost) return { id, result: Promise.reject(this.lost) };
+    const result = new Promise<SessionCalls[CallName]['value']>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.send({ session, op, args, id });
+      this.send({ ...message, id } as Extract<HostRequest, { id: number }>);
     });
     return { id, result };
   }
 
-  private dispatch(message: Reply | SessionEvent): void {
-    if ('event' in message) {
+  /** Kills the process, whatever it is doing (a native call may be what holds it). */
+  stop(): Promise<void> {
+    this.fail('was stopped');
+    this.child.kill('SIGKILL');
+    return this.exited;
+  }
+
+  private dispatch(message: ChildMessage): void {
+    if ('session' in message) {
       this.sessions.get(message.session)?.hear(message);
       return;
     }
     const waiter = this.pending.get(message.id);
     if (!waiter) return;
     this.pending.delete(message.id);
-    if (message.error !== undefined) waiter.reject(new Error(message.error));
+    if (message.kind === 'failed') waiter.reject(new Error(message.error));
     else waiter.resolve(message.value);
   }
 
   private fail(why: string, code?: string): void {
-    if (this.exited) return;
+    if (this.lost) return;
     const detail = this.stderr.trim().split('\n').find((line) => /Error|Cannot/.test(line));
     // The code (EMFILE when the process could not be started) tells a checker fault from a client failure.
-    this.exited = Object.assign(new Error(`the zookeeper client process ${why}${detail ? `: ${detail.trim()}` : ''}`), code ? { code } : {});
-    for (const waiter of this.pending.values()) waiter.reject(this.exited);
+    this.lost = Object.assign(new Error(`the zookeeper client process ${why}${detail ? `: ${detail.trim()}` : ''}`), code ? { code } : {});
+    for (const waiter of this.pending.values()) waiter.reject(this.lost);
     this.pending.clear();
-    for (const session of this.sessions.values()) session.lost(this.exited);
-    if (host === this) host = undefined;
+    for (const session of this.sessions.values()) session.lost(this.lost);
+    if (current === this) current = undefined;
   }
 }
 
-let host: Host | undefined;
+let current: ClientProcess | undefined;
 
-function currentHost(): Host {
-  if (!host || host.exited) {
-    const child = spawn(process.execPath, ['-e', HOST_SOURCE], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced', env: process.env });
-    host = new Host(child);
+function clientProcess(): ClientProcess {
+  if (!current || current.lost) {
+    const child = spawn(process.execPath, childArguments(), { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced', env: process.env });
+    current = new ClientProcess(child);
   }
-  return host;
+  return current;
+}
+
+/**
+ * Stops the client process at once and resolves once it has exited; its sessions are lost
+ * (the server expires them after their timeout). The next session starts a new process.
+ */
+export function stopClientProcess(): Promise<void> {
+  return current ? current.stop() : Promise.resolve();
 }
 
 let nextSession = 1;
@@ -167,7 +142,7 @@ let nextSession = 1;
 /** One ZooKeeper session in the client process, with the calls the canary and the znode rules make. */
 export class HostedSession {
   private readonly id = nextSession++;
-  private readonly host = currentHost();
+  private readonly host = clientProcess();
   private readonly watchers = new Map<number, () => void>();
   private onConnect: (() => void) | undefined;
   private onLost: ((err: Error) => void) | undefined;
@@ -185,25 +160,25 @@ export class HostedSession {
     this.connected.catch(() => undefined);
     this.host.sessions.set(this.id, this);
     this.host.send({ op: 'open', session: this.id, connect, timeout: sessionTimeoutMs });
-    if (this.host.exited) this.lost(this.host.exited);
+    if (this.host.lost) this.lost(this.host.lost);
   }
 
-  hear(event: SessionEvent): void {
-    if (event.event === 'connect') this.onConnect?.();
-    else if (event.event === 'close') this.closedWith = event.code;
-    else if (event.watch !== undefined) this.watchers.get(event.watch)?.();
+  hear(event: ChildEvent): void {
+    if (event.kind === 'connected') this.onConnect?.();
+    else if (event.kind === 'session-closed') this.closedWith = event.code;
+    else this.watchers.get(event.watch)?.();
   }
 
   lost(err: Error): void {
     this.onLost?.(err);
   }
 
-  private call<T>(op: string, ...args: unknown[]): Promise<T> {
-    return this.host.request(this.id, op, args).result as Promise<T>;
+  private call<Op extends CallName>(op: Op, ...args: SessionCalls[Op]['args']): Promise<SessionCalls[Op]['value']> {
+    return this.host.request({ op, session: this.id, args } as Unnumbered<Extract<HostRequest, { id: number }>>).result as Promise<SessionCalls[Op]['value']>;
   }
 
   addDigest(credentials: string): Promise<void> {
-    return this.call('add_auth', credentials);
+    return this.call('add_auth', credentials).then(() => undefined);
   }
 
   /** Resolves with the path created (with its sequence number for a sequential mode). */
@@ -212,28 +187,28 @@ export class HostedSession {
   }
 
   setAcl(path: string, version: number, acl: readonly AclGrant[]): Promise<void> {
-    return this.call('set_acl', path, version, acl);
+    return this.call('set_acl', path, version, acl).then(() => undefined);
   }
 
   /** The stat; rejects with `-101 no node` when the znode does not exist. */
   exists(path: string): Promise<ZnodeStat> {
-    return this.call('exists', path, false);
+    return this.call('exists', path);
   }
 
   pathExists(path: string): Promise<boolean> {
-    return this.call('pathExists', path, false);
+    return this.call('pathExists', path);
   }
 
   async get(path: string): Promise<[ZnodeStat, Buffer]> {
-    const [stat, data] = await this.call<[ZnodeStat, Uint8Array | string | null]>('get', path, false);
+    const [stat, data] = await this.call('get', path);
     return [stat, toBuffer(data)];
   }
 
   /** Reads with a data watch; `onChange` runs once, when the watch fires. */
-  watchData(path: string, onChange: () => void): Promise<unknown> {
-    const { id, result } = this.host.request(this.id, 'w_get', [path]);
+  async watchData(path: string, onChange: () => void): Promise<void> {
+    const { id, result } = this.host.request({ op: 'w_get', session: this.id, args: [path] });
     this.watchers.set(id, onChange);
-    return result;
+    await result;
   }
 
   set(path: string, data: string, version: number): Promise<ZnodeStat> {
@@ -241,25 +216,30 @@ export class HostedSession {
   }
 
   delete(path: string, version: number): Promise<void> {
-    return this.call('delete_', path, version);
+    return this.call('delete_', path, version).then(() => undefined);
   }
 
   children(path: string): Promise<string[]> {
-    return this.call('get_children', path, false);
+    return this.call('get_children', path);
   }
 
   acl(path: string): Promise<unknown> {
     return this.call('get_acl', path);
   }
 
-  close(): void {
-    this.host.send({ op: 'close', session: this.id });
+  /**
+   * Closes the session. Resolves once the native client has closed it, which waits for the
+   * server to confirm (so its ephemeral znodes are gone) for up to 1.5 s; or at once when
+   * the client process is gone, which took the session with it. Never rejects.
+   */
+  async close(): Promise<void> {
     this.host.sessions.delete(this.id);
     this.watchers.clear();
+    await this.host.request({ op: 'close', session: this.id }).result.catch(() => undefined);
   }
 }
 
-function toBuffer(data: Uint8Array | string | null): Buffer {
+function toBuffer(data: ZnodeData): Buffer {
   if (data === null) return Buffer.alloc(0);
   if (typeof data === 'string') return Buffer.from(data, 'utf8');
   return Buffer.from(data.buffer, data.byteOffset, data.byteLength);

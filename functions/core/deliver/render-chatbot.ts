@@ -1,7 +1,7 @@
 import type { AlertMessage, Severity } from '../../contract/alert-message.ts';
 import { escapeSlack, plainInline, truncateChars } from './escape.ts';
 import { fitChanges } from './fit-changes.ts';
-import { markdownBlocks } from './renderers/markdown-document.ts';
+import { markdownBlocks } from './markdown-document.ts';
 
 /**
  * AWS Chatbot (Amazon Q Developer in chat applications) custom notification, schema

@@ -3,7 +3,7 @@
  * the silences that have expired, and the result is checked with the same parser the
  * evaluator uses, so a list this writes is always one the evaluator accepts.
  */
-import { formatErrors } from '../../contract/settings-document.ts';
+import { formatErrors } from '../../contract/parse-with.ts';
 import { parseSilences, type Silence } from '../../contract/silences.ts';
 
 export class SilenceEditError extends Error {
