@@ -6,6 +6,7 @@ import { isServing, type ProbeRound, type ServerResult } from '../../contract/pr
 import type { AlertCondition } from './alert-lifecycle.ts';
 import type { EnsembleState } from '../../contract/ensemble-state.ts';
 import type { AlertName } from '../../contract/transition.ts';
+import { serverAlertKey } from './server-alert-key.ts';
 
 /** Every alert name the per-round alarm checks decide (probe-stale comes from the sweep). */
 export const ROUND_ALARMS: readonly AlertName[] = [
@@ -28,46 +29,35 @@ export interface AlarmChecks {
 
 export function checkAlarms(round: ProbeRound, previous: Pick<EnsembleState, 'multiLeaderRounds'>): AlarmChecks {
   const e = round.ensemble;
-  const peersAnswer = (s: ServerResult) => round.servers.some((other) => other !== s && isServing(other.mode));
-  const conditions: AlertCondition[] = round.servers.flatMap((s) => serverAlarms(s, peersAnswer(s)));
+  const conditions: AlertCondition[] = [];
+  for (const s of round.servers) conditions.push(...serverAlarms(s, round.servers.some((other) => other !== s && isServing(other.mode))));
   // Servers the checker could not ask (its own EMFILE, ENOBUFS…) are unknown, not down: an
   // ensemble-level alarm is raised only when the servers that were asked prove it, cleared
   // only when they disprove it, and otherwise held as it was.
   const unprobed = round.servers.filter((s) => s.mode === 'unprobed');
-  const unknown = (c: AlertCondition, proven: boolean): AlertCondition => (unprobed.length === 0 || proven || c.state === 'clear' ? c : { ...c, state: 'hold' });
   const votingServing = round.servers.filter((s) => s.mode === 'leader' || s.mode === 'follower').length;
 
-  conditions.push(
-    unknown(
-      alarm(
-        'no-leader',
-        e.size > 1 && e.leaderCount === 0,
-        `no leader: none of ${e.size} servers leads`,
-        `leader back: ${e.leaders.join(', ')}`,
-      ),
-      false,
-    ),
-  );
+  const noLeader = e.size > 1 && e.leaderCount === 0;
+  conditions.push(unknown(unprobed.length, alarm('no-leader', noLeader, noLeader ? `no leader: none of ${e.size} servers leads` : `leader back: ${e.leaders.join(', ')}`), false));
 
   // An old leader resumed from a pause claims leadership for ~200 ms next to the new one:
   // one round of two leaders is recorded, two in a row are split brain.
   const multiLeaderRounds = e.leaderCount >= 2 ? previous.multiLeaderRounds + 1 : 0;
+  const splitBrain = multiLeaderRounds >= 2;
   conditions.push(
-    alarm(
-      'two-leaders',
-      multiLeaderRounds >= 2,
-      `${e.leaderCount} leaders for ${multiLeaderRounds} rounds: ${e.leaders.join(', ')}`,
-      `one leader again: ${e.leaders.join(', ') || 'none'}`,
-    ),
+    alarm('two-leaders', splitBrain, splitBrain ? `${e.leaderCount} leaders for ${multiLeaderRounds} rounds: ${e.leaders.join(', ')}` : `one leader again: ${e.leaders.join(', ') || 'none'}`),
   );
 
+  const quorumLost = !e.hasQuorum;
   conditions.push(
     unknown(
+      unprobed.length,
       alarm(
         'quorum-lost',
-        !e.hasQuorum,
-        `quorum lost: ${e.serving} of ${e.size} servers serving (needs ${e.quorumSize}${e.leaderCount === 0 && e.size > 1 ? ' and a leader' : ''})`,
-        `quorum restored: ${e.serving} of ${e.size} servers serving`,
+        quorumLost,
+        quorumLost
+          ? `quorum lost: ${e.serving} of ${e.size} servers serving (needs ${e.quorumSize}${e.leaderCount === 0 && e.size > 1 ? ' and a leader' : ''})`
+          : `quorum restored: ${e.serving} of ${e.size} servers serving`,
       ),
       // Even if every unprobed server were serving, there would be too few.
       votingServing + unprobed.length < e.quorumSize,
@@ -78,21 +68,26 @@ export function checkAlarms(round: ProbeRound, previous: Pick<EnsembleState, 'mu
   const checkerFault = alarm(
     'checker-fault',
     faults.length > 0,
-    `zk-lookout itself failed this round, so ${faults.length} check(s) have no answer (not a fault of the ensemble): ${faults.join('; ')}`,
-    'zk-lookout probes every server again',
+    faults.length > 0
+      ? `zk-lookout itself failed this round, so ${faults.length} check(s) have no answer (not a fault of the ensemble): ${faults.join('; ')}`
+      : 'zk-lookout probes every server again',
   );
   conditions.push({ ...checkerFault, level: 'info' });
 
   const canary = round.canary;
   const failure = canary?.error;
+  const canaryFailed = canary !== null && !canary.ok;
   const canaryCondition = alarm(
     'canary-failed',
-    canary !== null && !canary.ok,
-    failure ? `canary failed at ${failure.step}: ${failure.kind}: ${failure.message}` : 'canary failed',
-    canary ? `canary ok in ${canary.totalMs} ms` : 'canary not run',
+    canaryFailed,
+    canaryFailed ? (failure ? `canary failed at ${failure.step}: ${failure.kind}: ${failure.message}` : 'canary failed') : canary ? `canary ok in ${canary.totalMs} ms` : 'canary not run',
   );
   conditions.push(failure?.kind === 'checker-fault' ? { ...canaryCondition, state: 'hold' } : canaryCondition);
   return { conditions, multiLeaderRounds };
+}
+
+function unknown(unprobed: number, c: AlertCondition, proven: boolean): AlertCondition {
+  return unprobed === 0 || proven || c.state === 'clear' ? c : { ...c, state: 'hold' };
 }
 
 function serverAlarms(s: ServerResult, peersAnswer: boolean): AlertCondition[] {
@@ -100,34 +95,45 @@ function serverAlarms(s: ServerResult, peersAnswer: boolean): AlertCondition[] {
   const back = `server ${s.address} is back (${s.mode})`;
   if (s.mode === 'unprobed') {
     // Nothing is known: whatever fired stays firing, nothing new fires, nothing resolves.
-    const held = (name: AlertName) => ({ ...alarm(name, false, why, why, s.address), state: 'hold' as const });
+    const held = (name: AlertName) => ({ ...alarm(name, false, why, s.address), state: 'hold' as const });
     return [held('server-down'), held('server-not-serving'), held('read-only'), { ...held('clients-turned-away'), forRounds: TURNED_AWAY_ROUNDS }];
   }
   // Said next to server-down/server-not-serving, never instead: a round cannot tell a server
   // that closes every connection of ours from one going down (a SIGTERMed server under load
   // does the same for a round), and a missed server-down is worse than one alarm too many.
   const turnedAway = clientsTurnedAway(s, peersAnswer);
+  const down = s.mode === 'unreachable' || s.mode === 'timeout';
+  const notServing = s.mode === 'not-serving';
+  const readOnly = s.mode === 'read-only';
   return [
-    alarm('server-down', s.mode === 'unreachable' || s.mode === 'timeout', `server ${s.address} down: ${why}`, back, s.address),
+    alarm('server-down', down, down ? `server ${s.address} down: ${why}` : back, s.address),
     turnedAway,
     alarm(
       'server-not-serving',
-      s.mode === 'not-serving',
-      `server ${s.address} not serving requests${s.alive ? ' (alive: ruok answers imok)' : ''}`,
-      isServing(s.mode) ? `server ${s.address} serving again (${s.mode})` : `server ${s.address} no longer reports not serving (${s.mode})`,
+      notServing,
+      notServing
+        ? `server ${s.address} not serving requests${s.alive ? ' (alive: ruok answers imok)' : ''}`
+        : isServing(s.mode)
+          ? `server ${s.address} serving again (${s.mode})`
+          : `server ${s.address} no longer reports not serving (${s.mode})`,
       s.address,
     ),
-    alarm('read-only', s.mode === 'read-only', `server ${s.address} is read-only (cut off from the quorum)`, back, s.address),
+    alarm('read-only', readOnly, readOnly ? `server ${s.address} is read-only (cut off from the quorum)` : back, s.address),
   ];
 }
 
-export function alarm(alertName: AlertName, raised: boolean, raisedSummary: string, clearSummary: string, server?: string): AlertCondition {
+/**
+ * One alarm's condition. `summary` describes the problem when raised and the recovery when
+ * not: callers write only the one that applies (most alarms are clear in most rounds, and
+ * the other sentence was built for nothing).
+ */
+export function alarm(alertName: AlertName, raised: boolean, summary: string, server?: string): AlertCondition {
   const condition: AlertCondition = {
-    alertKey: server ? `${alertName}:${server}` : alertName,
+    alertKey: server ? serverAlertKey(alertName, server) : alertName,
     alertName,
     level: 'alarm',
     state: raised ? 'raise' : 'clear',
-    summary: raised ? raisedSummary : clearSummary,
+    summary,
     forRounds: 1,
     signals: [],
   };
@@ -159,18 +165,24 @@ export function clientsTurnedAway(s: ServerResult, peersAnswer: boolean): AlertC
   const refused = isServing(s.mode) ? (s.refusedExchanges ?? []) : [];
   const closedOnUs = s.error?.kind === 'connection-reset' || s.error?.kind === 'no-reply';
   const everyExchangeReset = (s.mode === 'unreachable' || s.mode === 'not-serving') && !s.alive && closedOnUs && peersAnswer;
-  const limit = s.conf?.maxClientCnxns;
-  const busiest = s.clients?.top[0];
-  const clients = busiest
-    ? `; busiest client IP ${busiest.ip} with ${busiest.count}${s.clients?.truncated ? '+' : ''} connections${limit !== undefined && limit !== '0' ? ` (maxClientCnxns ${limit} per IP)` : ''}`
-    : '';
-  const raised = refused.length > 0
-    ? `server ${s.address} turned away ${refused.length} of the probe's connections (${refused.map((r) => `${r.word}: ${r.kind}`).join(', ')}) while answering others: clients are being refused now (an IP at maxClientCnxns, or out of file descriptors)${clients}`
-    : `server ${s.address} closes every connection from the probe unanswered while its peers answer: the probe's own IP is at maxClientCnxns (does it share a host with a leaking client?) or the server is out of file descriptors`;
+  const raised = refused.length > 0 || everyExchangeReset;
+  const summary = !raised
+    ? `server ${s.address} accepts the probe's connections again (${s.mode})`
+    : refused.length > 0
+      ? `server ${s.address} turned away ${refused.length} of the probe's connections (${refused.map((r) => `${r.word}: ${r.kind}`).join(', ')}) while answering others: clients are being refused now (an IP at maxClientCnxns, or out of file descriptors)${busiestClients(s)}`
+      : `server ${s.address} closes every connection from the probe unanswered while its peers answer: the probe's own IP is at maxClientCnxns (does it share a host with a leaking client?) or the server is out of file descriptors`;
   return {
-    ...alarm('clients-turned-away', refused.length > 0 || everyExchangeReset, raised, `server ${s.address} accepts the probe's connections again (${s.mode})`, s.address),
+    ...alarm('clients-turned-away', raised, summary, s.address),
     forRounds: TURNED_AWAY_ROUNDS,
   };
+}
+
+function busiestClients(s: ServerResult): string {
+  const limit = s.conf?.maxClientCnxns;
+  const busiest = s.clients?.top[0];
+  return busiest
+    ? `; busiest client IP ${busiest.ip} with ${busiest.count}${s.clients?.truncated ? '+' : ''} connections${limit !== undefined && limit !== '0' ? ` (maxClientCnxns ${limit} per IP)` : ''}`
+    : '';
 }
 
 /** Consecutive rounds of refusals before the alarm: one round can straddle an election or a kill. */

@@ -17,6 +17,7 @@
  */
 import type { AlertRecord } from '../../contract/ensemble-state.ts';
 import { describeSilence, matchSilence, type Silence } from '../../contract/silences.ts';
+import { isoTime } from './iso-time.ts';
 import {
   TRANSITION_VERSION,
   type AlertLevel,
@@ -76,48 +77,62 @@ export function advanceAlerts(
 ): { alerts: Record<string, AlertRecord>; transitions: Transition[] } {
   const alerts: Record<string, AlertRecord> = { ...previous };
   const transitions: Transition[] = [];
-  const seen = new Set(conditions.map((c) => c.alertKey));
-  const gone = Object.values(previous)
-    .filter((r) => ctx.scope.includes(r.alertName) && !seen.has(r.alertKey))
-    .map((r): AlertCondition => ({ ...conditionOf(r), state: 'clear', summary: `${r.alertKey} no longer observed` }));
+  const stored = Object.values(previous).filter((r) => ctx.scope.includes(r.alertName));
+  const seen = stored.length > 0 ? new Set(conditions.map((c) => c.alertKey)) : undefined;
+  const gone = stored.filter((r) => !seen?.has(r.alertKey)).map((r): AlertCondition => ({ ...conditionOf(r), state: 'clear', summary: `${r.alertKey} no longer observed` }));
 
+  // One clock reading per evaluation: every record and transition of it carries the same time.
+  const clock: Clock = { iso: isoTime(ctx.now.getTime()), ms: ctx.now.getTime() };
   for (const condition of [...conditions, ...gone]) {
-    const result = step(previous[condition.alertKey], condition, ctx);
+    const result = step(previous[condition.alertKey], condition, ctx, clock);
     if (result.record) alerts[condition.alertKey] = result.record;
-    else delete alerts[condition.alertKey];
+    // Most conditions are clear with nothing stored; deleting what is not there still costs a runtime call.
+    else if (Object.hasOwn(alerts, condition.alertKey)) delete alerts[condition.alertKey];
     if (result.transition) transitions.push(result.transition);
   }
   transitions.sort((a, b) => LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level] || a.alertKey.localeCompare(b.alertKey));
   return { alerts, transitions };
 }
 
+/** `ctx.now` as the records and transitions write it, and in ms. */
+interface Clock {
+  iso: string;
+  ms: number;
+}
+
+type StepResult = { record?: AlertRecord; transition?: Transition };
+const NO_CHANGE: Readonly<StepResult> = Object.freeze({});
+
 function step(
   record: AlertRecord | undefined,
   c: AlertCondition,
   ctx: LifecycleContext,
-): { record?: AlertRecord; transition?: Transition } {
-  const now = ctx.now.toISOString();
-  const silence = matchSilence(ctx.silences, { ensembleName: ctx.ensembleName, alertName: c.alertName, server: c.server, signals: c.signals.length > 0 || !c.cause ? c.signals : [c.cause] }, ctx.now);
+  clock: Clock,
+): StepResult {
+  const now = clock.iso;
+  const silence =
+    ctx.silences.length === 0
+      ? undefined
+      : matchSilence(ctx.silences, { ensembleName: ctx.ensembleName, alertName: c.alertName, server: c.server, signals: c.signals.length > 0 || !c.cause ? c.signals : [c.cause] }, ctx.now);
   const silencedBy = silence ? describeSilence(silence) : undefined;
   const suppressed = silencedBy !== undefined || c.inhibitedBy !== undefined;
-  const transition = (change: ChangeKind, since: string, notify: boolean) => makeTransition(c, ctx, change, since, notify, silencedBy);
 
   if (!record || record.status === 'pending') {
-    if (c.state !== 'raise') return {};
+    if (c.state !== 'raise') return NO_CHANGE;
     const pendingRounds = (record?.pendingRounds ?? 0) + 1;
     if (pendingRounds < c.forRounds) return { record: recordOf(c, 'pending', record?.since ?? now, pendingRounds, false, silencedBy) };
     const fired = recordOf(c, 'firing', now, pendingRounds, !suppressed, silencedBy);
     if (!suppressed) fired.lastNotifiedAt = now;
-    return { record: fired, transition: transition('fired', now, !suppressed) };
+    return { record: fired, transition: makeTransition(c, ctx, clock, 'fired', now, !suppressed, silencedBy) };
   }
 
-  const young = c.minFiringMs !== undefined && ctx.now.getTime() - Date.parse(record.since) < c.minFiringMs;
+  const young = c.minFiringMs !== undefined && clock.ms - Date.parse(record.since) < c.minFiringMs;
   if (c.state === 'clear' && young) c = { ...c, state: 'hold', summary: record.summary };
   if (c.state === 'clear') {
     // An episode nobody was told about resolves quietly, naming what had held it back.
     const notify = record.notified && silencedBy === undefined;
     const quiet = { ...c, inhibitedBy: c.inhibitedBy ?? record.inhibitedBy };
-    return { transition: makeTransition(quiet, ctx, 'resolved', record.since, notify, silencedBy ?? record.silencedBy) };
+    return { transition: makeTransition(quiet, ctx, clock, 'resolved', record.since, notify, silencedBy ?? record.silencedBy) };
   }
 
   const next = recordOf(c, 'firing', record.since, record.pendingRounds, record.notified, silencedBy);
@@ -126,14 +141,14 @@ function step(
   if (!record.notified) {
     next.notified = true;
     next.lastNotifiedAt = now;
-    return { record: next, transition: transition('fired', record.since, true) };
+    return { record: next, transition: makeTransition(c, ctx, clock, 'fired', record.since, true, silencedBy) };
   }
   const last = record.lastNotifiedAt ? Date.parse(record.lastNotifiedAt) : Number.NEGATIVE_INFINITY;
   // An info notice (a blind spot) is told once per episode: reminders are for trouble.
   const repeatEveryMs = c.level === 'info' ? 0 : ctx.repeatEveryMs;
-  if (repeatEveryMs > 0 && ctx.now.getTime() - last >= repeatEveryMs) {
+  if (repeatEveryMs > 0 && clock.ms - last >= repeatEveryMs) {
     next.lastNotifiedAt = now;
-    return { record: next, transition: transition('reminder', record.since, true) };
+    return { record: next, transition: makeTransition(c, ctx, clock, 'reminder', record.since, true, silencedBy) };
   }
   return { record: next };
 }
@@ -162,6 +177,7 @@ function conditionOf(r: AlertRecord): AlertCondition {
 function makeTransition(
   c: AlertCondition,
   ctx: LifecycleContext,
+  clock: Clock,
   change: ChangeKind,
   since: string,
   notify: boolean,
@@ -176,7 +192,7 @@ function makeTransition(
     change,
     summary: c.summary,
     since,
-    at: ctx.now.toISOString(),
+    at: clock.iso,
     roundId: ctx.roundId,
     signals: c.signals,
     notify,

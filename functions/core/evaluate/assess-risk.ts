@@ -10,6 +10,7 @@ import { P_MODES, SIGNAL_CATALOG } from '../../contract/signal-catalog.ts';
 import type { SignalValue } from './signals.ts';
 import type { ResolvedThresholds } from '../../contract/thresholds.ts';
 import type { DrivingSignal } from '../../contract/transition.ts';
+import { significant } from './significant.ts';
 import { detection, noisyOr, signalRisk, warning } from './warning-model.ts';
 
 /** Signals below this risk are not worth naming in a message. */
@@ -69,5 +70,5 @@ export function assessRisk(
 }
 
 function sig(x: number): number {
-  return Number(x.toPrecision(4));
+  return significant(x, 4);
 }

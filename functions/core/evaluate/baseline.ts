@@ -7,6 +7,7 @@
  * froze before it existed would lock itself out for good.
  */
 import type { Baseline } from '../../contract/ensemble-state.ts';
+import { significant } from './significant.ts';
 
 export interface BaselineSettings {
   timeConstantS: number;
@@ -39,5 +40,5 @@ export function learn(b: Baseline | undefined, x: number, dtS: number, settings:
 
 /** Five significant digits: plenty for a baseline and it keeps the state item small. */
 function round(x: number): number {
-  return Number(x.toPrecision(5));
+  return significant(x, 5);
 }

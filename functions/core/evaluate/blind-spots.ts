@@ -15,6 +15,7 @@ import { metricNumber } from '../probe/classify-server.ts';
 import { isServing, type BlindSpot, type ProbeRound, type ServerMode, type ServerResult } from '../../contract/probe-round.ts';
 import type { AlertCondition } from './alert-lifecycle.ts';
 import type { SignalName } from '../../contract/signal-catalog.ts';
+import { serverAlertKey } from './server-alert-key.ts';
 import { serverText } from '../text/server-text.ts';
 
 /** The words whose replies carry signal inputs. */
@@ -49,8 +50,13 @@ const LEADER_OR_STANDALONE: readonly ServerMode[] = ['leader', 'standalone'];
 const metric = (...keys: string[]): SignalInput => ({
   words: ['mntr'],
   fields: keys,
-  present: (s) => keys.every((k) => metricNumber(s.metrics, k) !== undefined),
+  present: (s) => hasMetrics(s, keys),
 });
+
+function hasMetrics(s: ServerResult, keys: readonly string[]): boolean {
+  for (const k of keys) if (metricNumber(s.metrics, k) === undefined) return false;
+  return true;
+}
 
 const zxid: SignalInput = { words: ['srvr'], fields: ['Zxid'], present: (s) => s.summary.zxid !== undefined };
 const maxClientCnxns: SignalInput = { words: ['conf'], fields: ['maxClientCnxns'], present: (s) => s.conf?.maxClientCnxns !== undefined };
@@ -119,21 +125,9 @@ export type SignalModes = Partial<Record<SignalName, { mode: string }>>;
 /** What one server cannot tell this round, by word. Empty when every signal in use has its input. */
 export function blindWords(server: ServerResult, modes: SignalModes = {}): BlindWord[] {
   if (!isServing(server.mode) && server.mode !== 'not-whitelisted') return [];
-  // A server refusing srvr and mntr has no known role: whatever a leader reports is missing too.
-  const reports = (needs: SignalInputs) => needs.modes === undefined || server.mode === 'not-whitelisted' || needs.modes.includes(server.mode);
   const byWord = new Map<InputWord, BlindWord>();
-  const entry = (word: InputWord): BlindWord => {
-    let found = byWord.get(word);
-    if (!found) {
-      found = { word, signals: [] };
-      const spot = spotOf(server, word);
-      if (spot) found.spot = spot;
-      byWord.set(word, found);
-    }
-    return found;
-  };
-  for (const [signal, needs] of Object.entries(SIGNAL_INPUTS) as [SignalName, SignalInputs][]) {
-    if (modes[signal]?.mode === 'off' || !reports(needs)) continue;
+  for (const [signal, needs] of SIGNAL_INPUT_ENTRIES) {
+    if (modes[signal]?.mode === 'off' || !reports(server, needs)) continue;
     for (const input of needs.inputs) {
       if (input.present(server)) continue;
       const blind = input.words.filter((w) => spotOf(server, w) !== undefined);
@@ -141,13 +135,31 @@ export function blindWords(server: ServerResult, modes: SignalModes = {}): Blind
       // word that neither failed nor answered was not asked (the probe's `words` option).
       const lacking = input.absentIn === undefined ? input.words.filter((w) => ANSWERED[w](server)).slice(0, 1) : [];
       for (const word of blind.length > 0 ? blind : lacking) {
-        const e = entry(word);
+        const e = entry(byWord, server, word);
         if (!e.signals.includes(signal)) e.signals.push(signal);
         if (!e.spot) e.missingFields = [...new Set([...(e.missingFields ?? []), ...fieldsOf(input, word)])];
       }
     }
   }
   return [...byWord.values()].filter((w) => w.signals.length > 0).sort((a, b) => a.word.localeCompare(b.word));
+}
+
+const SIGNAL_INPUT_ENTRIES = Object.entries(SIGNAL_INPUTS) as [SignalName, SignalInputs][];
+
+/** A server refusing srvr and mntr has no known role: whatever a leader reports is missing too. */
+function reports(server: ServerResult, needs: SignalInputs): boolean {
+  return needs.modes === undefined || server.mode === 'not-whitelisted' || needs.modes.includes(server.mode);
+}
+
+function entry(byWord: Map<InputWord, BlindWord>, server: ServerResult, word: InputWord): BlindWord {
+  let found = byWord.get(word);
+  if (!found) {
+    found = { word, signals: [] };
+    const spot = spotOf(server, word);
+    if (spot) found.spot = spot;
+    byWord.set(word, found);
+  }
+  return found;
 }
 
 /** The AdminServer command the probe asks in place of a refused word. */
@@ -184,7 +196,7 @@ export function blindSpotCondition(server: ServerResult, modes: SignalModes = {}
     // Down or not serving (an alarm says so): nothing to learn about its words, so a blind
     // spot neither resolves nor starts. Otherwise each restart would resolve and refire it.
     return {
-      alertKey: `blind-spot:${server.address}`,
+      alertKey: serverAlertKey('blind-spot', server.address),
       alertName: 'blind-spot',
       level: 'info',
       server: server.address,
@@ -196,7 +208,7 @@ export function blindSpotCondition(server: ServerResult, modes: SignalModes = {}
   }
   const words = blindWords(server, modes);
   return {
-    alertKey: `blind-spot:${server.address}`,
+    alertKey: serverAlertKey('blind-spot', server.address),
     alertName: 'blind-spot',
     level: 'info',
     server: server.address,

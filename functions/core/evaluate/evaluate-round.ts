@@ -21,6 +21,7 @@ import { readEnsembleState } from '../../contract/read-ensemble-state.ts';
 import { rejectedConnections } from './rejected-connections.ts';
 import type { Silence } from '../../contract/silences.ts';
 import type { SignalName } from '../../contract/signal-catalog.ts';
+import { isoTime } from './iso-time.ts';
 import { extractSignals } from './signals.ts';
 import { znodeFindings } from './znode-conditions.ts';
 import { baselineAt, DEFAULT_THRESHOLDS, persistenceRounds, resolveThresholds, type ResolvedThresholds } from '../../contract/thresholds.ts';
@@ -70,29 +71,28 @@ export function evaluateRound(
   const stored = previous === undefined ? undefined : readEnsembleState(previous, `state of ensemble "${round.ensembleName}"`);
   if (stored !== previous) previous = stored;
   const state = previous ?? initialState(round.ensembleName);
-  const noChange = (s: EnsembleState) => ({ state: s, evaluation: emptyEvaluation(round.ensembleName, round.roundId, now) });
-  if (previous && previous.lastRoundIds.includes(round.roundId)) return noChange(previous);
+  if (previous && previous.lastRoundIds.includes(round.roundId)) return { state: previous, evaluation: emptyEvaluation(round.ensembleName, round.roundId, now) };
 
   const parsedAt = Date.parse(round.startedAt);
   const at = Number.isFinite(parsedAt) ? parsedAt : now.getTime();
   const lastAt = state.lastRoundAt === undefined ? undefined : Date.parse(state.lastRoundAt);
-  if (lastAt !== undefined && at <= lastAt) return noChange({ ...state, lastRoundIds: remember(state.lastRoundIds, round.roundId) });
+  if (lastAt !== undefined && at <= lastAt) {
+    return { state: { ...state, lastRoundIds: remember(state.lastRoundIds, round.roundId) }, evaluation: emptyEvaluation(round.ensembleName, round.roundId, now) };
+  }
 
   const thresholds = settings.thresholds;
+  const atIso = isoTime(at);
   const intervalMs = state.intervalMs ?? (lastAt !== undefined && at > lastAt ? at - lastAt : DEFAULT_INTERVAL_MS);
   const extraction = extractSignals(round, state, at, thresholds);
   const baselines: Baselines = {};
   for (const [where, memory] of Object.entries(state.mem)) if (memory.b) baselines[where] = memory.b;
   const dtS = lastAt !== undefined ? (at - lastAt) / 1000 : intervalMs / 1000;
-  const risk = assessRisk(extraction.values, baselines, thresholds, { ...baselineAt(thresholds, intervalMs), dtS });
+  const { timeConstantS, warmupS } = baselineAt(thresholds, intervalMs);
+  const risk = assessRisk(extraction.values, baselines, thresholds, { timeConstantS, warmupS, dtS });
   const alarms = checkAlarms(round, state);
+  const invalid = settings.configProblems.length > 0;
   const configInvalid: AlertCondition = {
-    ...alarm(
-      'config-invalid',
-      settings.configProblems.length > 0,
-      `settings invalid, evaluating with the last good ones: ${settings.configProblems.join('; ')}`,
-      'settings valid again',
-    ),
+    ...alarm('config-invalid', invalid, invalid ? `settings invalid, evaluating with the last good ones: ${settings.configProblems.join('; ')}` : 'settings valid again'),
     level: 'warning',
   };
   const znodes = round.znodes
@@ -106,7 +106,7 @@ export function evaluateRound(
     ...earlyWarnings(risk, thresholds, state, round, at, persistenceRounds(thresholds, intervalMs)),
     ...blindSpotConditions(round, thresholds.signals),
     configInvalid,
-    alarm('probe-stale', false, '', `probe rounds arriving again (round at ${new Date(at).toISOString()})`),
+    alarm('probe-stale', false, `probe rounds arriving again (round at ${atIso})`),
   ]);
 
   const { alerts, transitions } = advanceAlerts(state.alerts, conditions, {
@@ -133,7 +133,7 @@ export function evaluateRound(
     multiLeaderRounds: alarms.multiLeaderRounds,
     lastProbability: risk.probability,
     lastRoundIds: remember(state.lastRoundIds, round.roundId),
-    lastRoundAt: new Date(at).toISOString(),
+    lastRoundAt: atIso,
   };
   if (extraction.lastEpoch !== undefined) next.lastEpoch = extraction.lastEpoch;
   if (znodes) next.znodeDigests = znodes.digests;
@@ -143,7 +143,7 @@ export function evaluateRound(
   const all = [...transitions, ...(znodes?.notices ?? [])];
   return {
     state: next,
-    evaluation: { ensembleName: state.ensembleName, roundId: round.roundId, evaluatedAt: now.toISOString(), transitions: all },
+    evaluation: { ensembleName: state.ensembleName, roundId: round.roundId, evaluatedAt: isoTime(now.getTime()), transitions: all },
     assessment: risk,
   };
 }
@@ -163,11 +163,11 @@ export function evaluateStaleness(
   const lastAt = previous.lastRoundAt === undefined ? undefined : Date.parse(previous.lastRoundAt);
   if (lastAt === undefined || !Number.isFinite(lastAt)) return { state: previous, evaluation: emptyEvaluation(previous.ensembleName, roundId, now) };
   const silentMs = now.getTime() - lastAt;
+  const stale = silentMs >= STALE_INTERVALS * intervalMs;
   const condition = alarm(
     'probe-stale',
-    silentMs >= STALE_INTERVALS * intervalMs,
-    `no probe round for ${formatDuration(silentMs)} (last at ${previous.lastRoundAt}, expected every ${formatDuration(intervalMs)})`,
-    'probe rounds arriving again',
+    stale,
+    stale ? `no probe round for ${formatDuration(silentMs)} (last at ${previous.lastRoundAt}, expected every ${formatDuration(intervalMs)})` : 'probe rounds arriving again',
   );
   const thresholds = settings?.thresholds ?? resolveThresholds(DEFAULT_THRESHOLDS, previous.ensembleName);
   const { alerts, transitions } = advanceAlerts(previous.alerts, [condition], {
@@ -192,9 +192,12 @@ export function evaluateStaleness(
 function earlyWarnings(risk: RiskAssessment, t: ResolvedThresholds, state: EnsembleState, round: ProbeRound, at: number, forRounds: number): AlertCondition[] {
   const conditions: AlertCondition[] = [];
   const seen = new Set<string>();
+  // Most rounds store no early warning at all: a calm signal then has nothing to clear and needs no key built and looked up.
+  const anyWarning = Object.values(state.alerts).some((r) => r.alertName === 'early-warning');
   for (const s of risk.signals) {
-    const alertKey = warningKey(s.signal, s.server);
     const condition = s.risk >= t.warnAt ? 'raise' : s.risk >= t.clearAt ? 'hold' : 'clear';
+    if (condition === 'clear' && !anyWarning) continue;
+    const alertKey = warningKey(s.signal, s.server);
     if (condition === 'clear' && !state.alerts[alertKey]) continue;
     seen.add(alertKey);
     conditions.push(cause(alertKey, s, condition, condition === 'clear' ? clearedSummary(s, t.clearAt) : causeSummary(s, at), forRounds, t));
@@ -248,7 +251,7 @@ function estimateInterval(previous: number | undefined, delta: number | undefine
 }
 
 function emptyEvaluation(ensembleName: string, roundId: string, now: Date): Evaluation {
-  return { ensembleName, roundId, evaluatedAt: now.toISOString(), transitions: [] };
+  return { ensembleName, roundId, evaluatedAt: isoTime(now.getTime()), transitions: [] };
 }
 
 function formatDuration(ms: number): string {

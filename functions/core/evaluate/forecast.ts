@@ -55,25 +55,31 @@ export const MIN_LINE_POINTS = 4;
 
 /** Least squares over the samples within `windowS` before `at`; undefined when too few or too short. */
 export function leastSquares(samples: readonly Sample[], at: number, windowS: number): Line | undefined {
-  const used = samples.filter(([t]) => t > at - windowS - 1 && t <= at);
-  const first = used[0];
-  const last = used.at(-1);
-  if (used.length < MIN_LINE_POINTS || !first || !last || last[0] - first[0] < windowS / 3) return undefined;
-  const n = used.length;
+  // The samples in the window, in order, without building the filtered array (up to four fits per forecast, every round).
+  const from = at - windowS - 1;
+  let n = 0;
+  let first: Sample | undefined;
+  let last: Sample | undefined;
   let mx = 0;
   let my = 0;
-  for (const [t, v] of used) {
-    mx += (t - at) / HOUR_S;
-    my += v;
+  for (const sample of samples) {
+    if (!(sample[0] > from && sample[0] <= at)) continue;
+    n++;
+    first ??= sample;
+    last = sample;
+    mx += (sample[0] - at) / HOUR_S;
+    my += sample[1];
   }
+  if (n < MIN_LINE_POINTS || !first || !last || last[0] - first[0] < windowS / 3) return undefined;
   mx /= n;
   my /= n;
   let sxx = 0;
   let sxy = 0;
   let syy = 0;
-  for (const [t, v] of used) {
-    const dx = (t - at) / HOUR_S - mx;
-    const dy = v - my;
+  for (const sample of samples) {
+    if (!(sample[0] > from && sample[0] <= at)) continue;
+    const dx = (sample[0] - at) / HOUR_S - mx;
+    const dy = sample[1] - my;
     sxx += dx * dx;
     sxy += dx * dy;
     syy += dy * dy;
@@ -88,22 +94,27 @@ export function leastSquares(samples: readonly Sample[], at: number, windowS: nu
 
 /** Theil–Sen: the median of pairwise slopes, and the median intercept, read at `at`. */
 export function robustLine(samples: readonly Sample[], at: number, windowS: number): Line | undefined {
-  const used = samples.filter(([t]) => t > at - windowS - 1 && t <= at);
+  const used = within(samples, at, windowS);
   const first = used[0];
   const last = used.at(-1);
   if (used.length < MIN_LINE_POINTS || !first || !last || last[0] - first[0] < windowS / 3) return undefined;
   const slopes: number[] = [];
   for (let i = 0; i < used.length; i++) {
     for (let j = i + 1; j < used.length; j++) {
-      const [ti, vi] = used[i] as Sample;
-      const [tj, vj] = used[j] as Sample;
-      if (tj > ti) slopes.push(((vj - vi) / (tj - ti)) * HOUR_S);
+      const a = used[i] as Sample;
+      const b = used[j] as Sample;
+      if (b[0] > a[0]) slopes.push(((b[1] - a[1]) / (b[0] - a[0])) * HOUR_S);
     }
   }
   if (slopes.length === 0) return undefined;
   const slope = median(slopes);
-  const value = median(used.map(([t, v]) => v - (slope * (t - at)) / HOUR_S));
+  const value = median(used.map((sample) => sample[1] - (slope * (sample[0] - at)) / HOUR_S));
   return { slope, value, r2: Number.NaN, points: used.length, spanS: last[0] - first[0] };
+}
+
+/** The samples of the `windowS` (plus a second) that end at `at`. */
+function within(samples: readonly Sample[], at: number, windowS: number): Sample[] {
+  return samples.filter((sample) => sample[0] > at - windowS - 1 && sample[0] <= at);
 }
 
 /**

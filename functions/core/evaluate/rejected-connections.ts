@@ -7,6 +7,7 @@
  * that interval, so it neither fires nor clears the alarm.
  */
 import type { AlertCondition } from './alert-lifecycle.ts';
+import { serverAlertKey } from './server-alert-key.ts';
 import type { TurnedAway } from './signals.ts';
 
 export function rejectedConnections(turnedAway: readonly TurnedAway[]): AlertCondition[] {
@@ -14,7 +15,7 @@ export function rejectedConnections(turnedAway: readonly TurnedAway[]): AlertCon
     const raised = t.rejected > 0;
     const busiest = t.busiest ? `; busiest client ${t.busiest.ip} with ${t.busiest.count} connections` : '';
     return {
-      alertKey: `clients-rejected:${t.server}`,
+      alertKey: serverAlertKey('clients-rejected', t.server),
       alertName: 'clients-rejected',
       level: 'alarm',
       server: t.server,

@@ -11,10 +11,11 @@
  */
 import { metricNumber } from '../probe/classify-server.ts';
 import { isServing, type ProbeRound, type ServerResult } from '../../contract/probe-round.ts';
-import { appendSample, MAX_ELECTIONS, packSeries, unpackSeries, type EnsembleState, type ServerMemory } from '../../contract/ensemble-state.ts';
+import { appendPacked, MAX_ELECTIONS, type EnsembleState, type ServerMemory } from '../../contract/ensemble-state.ts';
 import { robustLine, timeToLimit, type Forecast, type ForecastSettings } from './forecast.ts';
 import type { SignalName } from '../../contract/signal-catalog.ts';
 import { DEFAULT_FORECAST } from '../../contract/thresholds.ts';
+import { significant } from './significant.ts';
 
 export interface SignalValue {
   signal: SignalName;
@@ -79,6 +80,7 @@ const COUNTERS = {
   cr: 'zk_connection_rejected',
 } as const;
 type CounterKey = keyof typeof COUNTERS;
+const COUNTER_ENTRIES = Object.entries(COUNTERS) as [CounterKey, string][];
 
 /** Gauges whose growth rate is a signal: [last-value key, rate key, mntr key, signal]. */
 const GROWTH: readonly [string, string, string, SignalName][] = [
@@ -142,27 +144,29 @@ function serverSignals(
   const m = server.metrics;
   const address = server.address;
   const values: SignalValue[] = [];
-  const push = (signal: SignalName, value: number | undefined, extra: Partial<SignalValue> = {}) => {
-    if (value !== undefined && Number.isFinite(value)) values.push({ signal, server: address, value, ...extra });
-  };
   const k0 = before.k ?? {};
   const k: Record<string, number> = { t };
   const counters: Partial<Record<CounterKey, number>> = {};
-  for (const [short, key] of Object.entries(COUNTERS) as [CounterKey, string][]) {
+  // A restart or `srst` resets the cumulative counters: any of them going down is one.
+  let restarted = false;
+  for (const [short, key] of COUNTER_ENTRIES) {
     const v = metricNumber(m, key);
     if (v !== undefined && Number.isFinite(v)) {
       counters[short] = v;
       k[short] = v;
+      const then = k0[short];
+      if (then !== undefined && v < then) restarted = true;
     }
   }
   const dt = k0.t !== undefined ? t - k0.t : 0;
-  // A restart or `srst` resets the cumulative counters: any of them going down is one.
-  const restarted = (Object.keys(counters) as CounterKey[]).some((c) => k0[c] !== undefined && (counters[c] as number) < (k0[c] as number));
-  const delta = (c: CounterKey): number | undefined => {
-    const now = counters[c];
-    const then = k0[c];
-    return !restarted && dt > 0 && now !== undefined && then !== undefined ? now - then : undefined;
-  };
+  const deltas: Partial<Record<CounterKey, number>> = {};
+  if (!restarted && dt > 0) {
+    for (const [short] of COUNTER_ENTRIES) {
+      const now = counters[short];
+      const then = k0[short];
+      if (now !== undefined && then !== undefined) deltas[short] = now - then;
+    }
+  }
   const series: Record<string, string> = restarted ? {} : { ...before.s };
 
   // Per-interval latencies, read from a robust line ahead of now.
@@ -170,28 +174,24 @@ function serverSignals(
     ['read-latency-ms', 'rs', 'rc', 'r'],
     ['write-latency-ms', 'us', 'uc', 'w'],
   ] as const) {
-    const dSum = delta(sum);
-    const dCnt = delta(cnt);
+    const dSum = deltas[sum];
+    const dCnt = deltas[cnt];
     // A handful of requests is no average: one slow read among five would look like a trend.
     if (dSum === undefined || dCnt === undefined || dCnt < MIN_INTERVAL_REQUESTS) continue;
-    const samples = appendSample(unpackSeries(series[code], LATENCY_SCALE), [t, dSum / dCnt], LATENCY_SERIES.spacingS, LATENCY_SERIES.points);
-    series[code] = packSeries(samples, LATENCY_SCALE);
+    const { samples, packed } = appendPacked(series[code], [t, dSum / dCnt], LATENCY_SERIES.spacingS, LATENCY_SERIES.points, LATENCY_SCALE);
+    series[code] = packed;
     const line = robustLine(samples, t, LATENCY_WINDOW_S);
-    if (line) push(signal, Math.max(0, line.value + (line.slope * LATENCY_LEAD_S) / 3600));
+    if (line) pushValue(values, address, signal, Math.max(0, line.value + (line.slope * LATENCY_LEAD_S) / 3600));
   }
-  push('read-latency-p99-ms', metricNumber(m, 'zk_p99_readlatency'));
-  push('write-latency-p99-ms', metricNumber(m, 'zk_p99_updatelatency'));
-  const perMinute = (c: CounterKey) => {
-    const d = delta(c);
-    return d === undefined ? undefined : d / (dt / 60);
-  };
-  push('jvm-pause-ms-per-min', perMinute('jp'));
-  push('fsync-exceed-per-min', perMinute('fe'));
+  pushValue(values, address, 'read-latency-p99-ms', metricNumber(m, 'zk_p99_readlatency'));
+  pushValue(values, address, 'write-latency-p99-ms', metricNumber(m, 'zk_p99_updatelatency'));
+  pushValue(values, address, 'jvm-pause-ms-per-min', perMinute(deltas.jp, dt));
+  pushValue(values, address, 'fsync-exceed-per-min', perMinute(deltas.fe, dt));
 
-  push('outstanding-requests', server.summary.outstanding ?? metricNumber(m, 'zk_outstanding_requests'));
-  push('connections-total', server.summary.connections ?? metricNumber(m, 'zk_num_alive_connections'));
-  push('latency-avg', server.summary.latency?.avg ?? metricNumber(m, 'zk_avg_latency'));
-  push('latency-max', server.summary.latency?.max ?? metricNumber(m, 'zk_max_latency'));
+  pushValue(values, address, 'outstanding-requests', server.summary.outstanding ?? metricNumber(m, 'zk_outstanding_requests'));
+  pushValue(values, address, 'connections-total', server.summary.connections ?? metricNumber(m, 'zk_num_alive_connections'));
+  pushValue(values, address, 'latency-avg', server.summary.latency?.avg ?? metricNumber(m, 'zk_avg_latency'));
+  pushValue(values, address, 'latency-max', server.summary.latency?.max ?? metricNumber(m, 'zk_max_latency'));
 
   // Growth rates per hour, smoothed over GROWTH_TIME_CONSTANT_S.
   for (const [lastKey, rateKey, metric, signal] of GROWTH) {
@@ -204,8 +204,8 @@ function serverSignals(
     const previousRate = k0[rateKey];
     const weight = 1 - Math.exp(-dt / GROWTH_TIME_CONSTANT_S);
     const rate = previousRate === undefined ? instant : previousRate + weight * (instant - previousRate);
-    k[rateKey] = Number(rate.toPrecision(4));
-    push(signal, rate);
+    k[rateKey] = significant(rate, 4);
+    pushValue(values, address, signal, rate);
   }
 
   // Forecasts wait after a restart for clients to reconnect: a climb back is not a leak. The
@@ -219,10 +219,10 @@ function serverSignals(
   const open = metricNumber(m, 'zk_open_file_descriptor_count');
   const max = metricNumber(m, 'zk_max_file_descriptor_count');
   if (open !== undefined && max !== undefined && max > 0) {
-    push('fd-use', open / max);
+    pushValue(values, address, 'fd-use', open / max);
     if (settled) {
       const f = forecastSeries(series, 'f', 'F', t, open, max, settings.forecast);
-      if (f) push('fd-exhaustion-hours', f.hours, { forecast: f });
+      if (f) pushValue(values, address, 'fd-exhaustion-hours', f.hours, { forecast: f });
     }
   }
 
@@ -230,7 +230,7 @@ function serverSignals(
   const limit = Number(server.conf?.maxClientCnxns);
   const busiest = busiestIp(server, before.ip);
   if (busiest && Number.isFinite(limit) && limit > 0) {
-    push('client-ip-use', busiest.count / limit, { subject: busiest.ip });
+    pushValue(values, address, 'client-ip-use', busiest.count / limit, { subject: busiest.ip });
     if (busiest.ip !== before.ip) {
       delete series.i;
       delete series.I;
@@ -238,7 +238,7 @@ function serverSignals(
     memory.ip = busiest.ip;
     if (settled) {
       const f = forecastSeries(series, 'i', 'I', t, busiest.count, limit, settings.forecast);
-      if (f) push('client-ip-exhaustion-hours', f.hours, { subject: busiest.ip, forecast: f });
+      if (f) pushValue(values, address, 'client-ip-exhaustion-hours', f.hours, { subject: busiest.ip, forecast: f });
     }
   } else if (before.ip !== undefined) {
     memory.ip = before.ip;
@@ -246,10 +246,18 @@ function serverSignals(
   if (Object.keys(series).length > 0) memory.s = series;
   if (before.b) memory.b = before.b;
 
-  const rejected = delta('cr');
+  const rejected = deltas.cr;
   const turnedAway: TurnedAway | undefined =
     rejected === undefined ? undefined : { server: address, rejected, ...(server.clients?.top[0] ? { busiest: { ...server.clients.top[0] } } : {}) };
   return turnedAway ? { values, memory, turnedAway } : { values, memory };
+}
+
+function pushValue(values: SignalValue[], server: string, signal: SignalName, value: number | undefined, extra?: Partial<SignalValue>): void {
+  if (value !== undefined && Number.isFinite(value)) values.push(extra ? { signal, server, value, ...extra } : { signal, server, value });
+}
+
+function perMinute(delta: number | undefined, dtS: number): number | undefined {
+  return delta === undefined ? undefined : delta / (dtS / 60);
 }
 
 /** The busiest client IP; on a tie the one already followed, so its series goes on. */
@@ -263,11 +271,11 @@ function busiestIp(server: ServerResult, followed: string | undefined): { ip: st
 
 /** Appends `value` to the fine and coarse series `fine`/`coarse` in `series` and forecasts time to `limit`. */
 function forecastSeries(series: Record<string, string>, fine: string, coarse: string, t: number, value: number, limit: number, s: ForecastSettings): Forecast | undefined {
-  const short = appendSample(unpackSeries(series[fine]), [t, value], FINE_SERIES.spacingS, FINE_SERIES.points);
-  const long = appendSample(unpackSeries(series[coarse]), [t, value], COARSE_SERIES.spacingS, COARSE_SERIES.points);
-  series[fine] = packSeries(short);
-  series[coarse] = packSeries(long);
-  return timeToLimit(long, short, t, limit, s);
+  const short = appendPacked(series[fine], [t, value], FINE_SERIES.spacingS, FINE_SERIES.points);
+  const long = appendPacked(series[coarse], [t, value], COARSE_SERIES.spacingS, COARSE_SERIES.points);
+  series[fine] = short.packed;
+  series[coarse] = long.packed;
+  return timeToLimit(long.samples, short.samples, t, limit, s);
 }
 
 /**
@@ -281,11 +289,16 @@ function replyTimeExcess(serving: readonly ServerResult[], mem: EnsembleState['m
   for (const s of serving) {
     const peers = serving.filter((p) => p !== s).map((p) => p.durationMs);
     const memory = mem[s.address] ?? {};
-    const samples = appendSample(unpackSeries(memory.s?.x), [t, s.durationMs - median(peers)], REPLY_SERIES.spacingS, REPLY_SERIES.points);
-    mem[s.address] = { ...memory, s: { ...memory.s, x: packSeries(samples) } };
-    if (samples.length >= MIN_REPLY_SAMPLES) out.push({ signal: 'reply-time-excess-ms', server: s.address, value: median(samples.map(([, v]) => v)) });
+    const { samples, packed } = appendPacked(memory.s?.x, [t, s.durationMs - median(peers)], REPLY_SERIES.spacingS, REPLY_SERIES.points);
+    mem[s.address] = { ...memory, s: { ...memory.s, x: packed } };
+    if (samples.length >= MIN_REPLY_SAMPLES) out.push({ signal: 'reply-time-excess-ms', server: s.address, value: median(samples.map((sample) => sample[1])) });
   }
   return out;
+}
+
+function slowest(...steps: (number | undefined)[]): number | undefined {
+  const known = steps.filter((v): v is number => v !== undefined && Number.isFinite(v));
+  return known.length > 0 ? Math.max(...known) : undefined;
 }
 
 function ensembleSignals(round: ProbeRound): SignalValue[] {
@@ -296,10 +309,6 @@ function ensembleSignals(round: ProbeRound): SignalValue[] {
   const canary = round.canary;
   if (canary?.ok) {
     const s = canary.steps;
-    const slowest = (...steps: (number | undefined)[]) => {
-      const known = steps.filter((v): v is number => v !== undefined && Number.isFinite(v));
-      return known.length > 0 ? Math.max(...known) : undefined;
-    };
     const connect = s.connect;
     const write = slowest(s.create, s.set, s.delete);
     const read = slowest(s.get, s.watch);
@@ -329,6 +338,8 @@ export function fdFraction(metrics: ServerResult['metrics']): number | undefined
 }
 
 function median(xs: readonly number[]): number {
+  // Two values (a 3-server ensemble's peers) need no sorted copy: their mean is the same either way round.
+  if (xs.length === 2) return ((xs[0] as number) + (xs[1] as number)) / 2;
   const sorted = [...xs].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;

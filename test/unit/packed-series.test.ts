@@ -1,0 +1,120 @@
+/**
+ * The packed series encoding was rewritten for speed (string building and a character-code
+ * table instead of array joins and a Map, and appendPacked re-encoding only the end that
+ * changed). Stored states must read and write the same, so the first implementation is
+ * kept here as the reference and both are compared on arbitrary series and arbitrary
+ * packed strings.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { appendPacked, appendSample, packSeries, SERIES_TIME_UNIT_S, unpackSeries, type Sample } from '../../functions/contract/ensemble-state.ts';
+
+const DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+const DIGIT_VALUE = new Map([...DIGITS].map((c, i) => [c, i]));
+
+function referenceUnpack(packed: string | undefined, scale = 1): Sample[] {
+  if (!packed) return [];
+  const numbers: number[] = [];
+  let n = 0;
+  let shift = 1;
+  for (const c of packed) {
+    const d = DIGIT_VALUE.get(c);
+    if (d === undefined) return [];
+    n += (d & 31) * shift;
+    if (d & 32) {
+      shift *= 32;
+    } else {
+      numbers.push(n % 2 === 0 ? n / 2 : -(n + 1) / 2);
+      n = 0;
+      shift = 1;
+    }
+  }
+  const out: Sample[] = [];
+  let t = 0;
+  let v = 0;
+  for (let i = 0; i + 1 < numbers.length; i += 2) {
+    t += numbers[i] as number;
+    v += numbers[i + 1] as number;
+    out.push([t * SERIES_TIME_UNIT_S, v / scale]);
+  }
+  return out;
+}
+
+function referencePack(samples: readonly Sample[], scale = 1): string {
+  const out: string[] = [];
+  let t = 0;
+  let v = 0;
+  for (const [st, sv] of samples) {
+    const ti = Math.round(st / SERIES_TIME_UNIT_S);
+    const vi = Math.round(sv * scale);
+    put(out, ti - t);
+    put(out, vi - v);
+    t = ti;
+    v = vi;
+  }
+  return out.join('');
+}
+
+function put(out: string[], value: number): void {
+  let n = value >= 0 ? 2 * value : -2 * value - 1;
+  do {
+    const low = n % 32;
+    n = Math.floor(n / 32);
+    out.push(DIGITS[n > 0 ? low + 32 : low] as string);
+  } while (n > 0);
+}
+
+const scale = fc.constantFrom(1, 10, 100);
+const sample = fc.tuple(
+  fc.integer({ min: 1_700_000_000, max: 2_100_000_000 }),
+  fc.oneof(fc.integer({ min: -1e9, max: 1e9 }), fc.double({ min: -1e9, max: 1e9, noNaN: true }), fc.constant(Number.NaN), fc.constant(2 ** 40 + 0.5)),
+);
+
+describe('packed series: the rewritten encoding agrees with the first one', () => {
+  it('packs any series to the same string', () => {
+    fc.assert(
+      fc.property(fc.array(sample, { maxLength: 30 }), scale, (samples, s) => {
+        expect(packSeries(samples as Sample[], s)).toBe(referencePack(samples as Sample[], s));
+      }),
+      { numRuns: 5_000 },
+    );
+  });
+
+  it('unpacks any string, packed or not, to the same samples', () => {
+    const packed = fc.array(sample, { maxLength: 30 }).map((samples) => referencePack(samples as Sample[]));
+    const anyText = fc.oneof(packed, fc.string({ unit: fc.constantFrom(...DIGITS) }), fc.string({ unit: 'binary' }), packed.map((p) => `${p}${'é'}`));
+    fc.assert(
+      fc.property(fc.oneof(anyText, fc.constant(undefined)), scale, (text, s) => {
+        expect(unpackSeries(text, s)).toEqual(referenceUnpack(text, s));
+      }),
+      { numRuns: 5_000 },
+    );
+  });
+
+  it('appends to any string as unpack, appendSample and pack do, and gives the samples', () => {
+    // Series as the evaluator grows them (times a round apart, some rounds missing), then packed; and strings it never wrote.
+    const grown = fc
+      .record({ start: fc.integer({ min: 1_700_000_000, max: 2_000_000_000 }), steps: fc.array(fc.tuple(fc.integer({ min: 1, max: 2000 }), fc.integer({ min: -5000, max: 5000 })), { maxLength: 40 }) })
+      .map(({ start, steps }) => {
+        let t = start;
+        return steps.map(([dt, v]): Sample => [(t += dt), v]);
+      });
+    const packed = fc.oneof(
+      fc.tuple(grown, scale).map(([samples, s]) => referencePack(samples, s)),
+      fc.array(sample, { maxLength: 30 }).map((samples) => referencePack(samples as Sample[])),
+      fc.string({ unit: fc.constantFrom(...DIGITS), maxLength: 60 }),
+      fc.constantFrom('gA', 'AgA', 'g', 'AAA', '__________A', 'A'.repeat(3)),
+      fc.constant(undefined),
+    );
+    const next = fc.tuple(fc.integer({ min: 1_700_000_000, max: 2_100_000_000 }), fc.oneof(fc.integer({ min: -1e6, max: 1e6 }), fc.double({ min: -1e6, max: 1e6, noNaN: true })));
+    fc.assert(
+      fc.property(packed, next, fc.integer({ min: 1, max: 2000 }), fc.integer({ min: 1, max: 30 }), scale, (text, x, spacingS, maxPoints, s) => {
+        const expected = appendSample(referenceUnpack(text, s), x as Sample, spacingS, maxPoints);
+        const got = appendPacked(text, x as Sample, spacingS, maxPoints, s);
+        expect(got.samples).toEqual(expected);
+        expect(got.packed).toBe(referencePack(expected, s));
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+});
