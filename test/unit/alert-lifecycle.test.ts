@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { advanceAlerts, inhibit, type AlertCondition, type LifecycleContext } from '../../functions/core/evaluate/alert-lifecycle.ts';
+import { advanceAlerts, announce, inhibit, type AlertCondition, type LifecycleContext } from '../../functions/core/evaluate/alert-lifecycle.ts';
 import { MAX_ROUND_IDS, type AlertRecord, type EnsembleState } from '../../functions/contract/ensemble-state.ts';
 import { evaluateRound, evaluateStaleness, type EvaluationSettings } from '../../functions/core/evaluate/evaluate-round.ts';
 import { DEFAULT_THRESHOLDS, resolveThresholds } from '../../functions/contract/thresholds.ts';
@@ -101,6 +101,26 @@ describe('alert lifecycle transitions', () => {
     expect(transitions).toHaveLength(1);
     expect(transitions[0]).toMatchObject({ change: c.change, notify: c.notify, alertKey: 'server-down:a:1', roundId: 'r1', at: T0.toISOString(), ...c.extra });
     if (c.notify) expect(stored === undefined || stored.lastNotifiedAt === T0.toISOString()).toBe(true);
+  });
+
+  it('a one-off notice is announced fired, notified unless a silence matches it, which it then names', () => {
+    const notice = condition({ alertKey: 'config-change:cfg', alertName: 'config-change', level: 'info', server: undefined, summary: 'configuration /cfg changed' });
+    expect(announce(notice, '2029-12-31T23:00:00.000Z', ctx())).toEqual({
+      version: 1,
+      ensembleName: 'prod',
+      alertKey: 'config-change:cfg',
+      alertName: 'config-change',
+      level: 'info',
+      change: 'fired',
+      summary: 'configuration /cfg changed',
+      since: '2029-12-31T23:00:00.000Z',
+      at: T0.toISOString(),
+      roundId: 'r1',
+      signals: [],
+      notify: true,
+    });
+    const silenced = announce(notice, '2029-12-31T23:00:00.000Z', ctx({ silences: [{ ...silence, alertName: 'config-change' as const }] }));
+    expect(silenced).toMatchObject({ notify: false, silencedBy: 'sil-1' });
   });
 
   it('quorum lost inhibits its per-server consequences but not itself or warnings', () => {

@@ -110,11 +110,7 @@ function step(
   clock: Clock,
 ): StepResult {
   const now = clock.iso;
-  const silence =
-    ctx.silences.length === 0
-      ? undefined
-      : matchSilence(ctx.silences, { ensembleName: ctx.ensembleName, alertName: c.alertName, server: c.server, signals: c.signals.length > 0 || !c.cause ? c.signals : [c.cause] }, ctx.now);
-  const silencedBy = silence ? describeSilence(silence) : undefined;
+  const silencedBy = silenceOf(c, ctx);
   const suppressed = silencedBy !== undefined || c.inhibitedBy !== undefined;
 
   if (!record || record.status === 'pending') {
@@ -166,6 +162,22 @@ function recordOf(
   if (silencedBy) record.silencedBy = silencedBy;
   if (c.inhibitedBy) record.inhibitedBy = c.inhibitedBy;
   return record;
+}
+
+/**
+ * A one-off notice (a configuration change): told once as `fired` and never held as an
+ * alert, so it has no lifecycle; silences apply to it as to any alert.
+ */
+export function announce(notice: AlertCondition, since: string, ctx: LifecycleContext): Transition {
+  const silencedBy = silenceOf(notice, ctx);
+  return makeTransition(notice, ctx, { iso: isoTime(ctx.now.getTime()), ms: ctx.now.getTime() }, 'fired', since, silencedBy === undefined, silencedBy);
+}
+
+/** The silence that holds back this condition's notifications, described; undefined when none does. */
+function silenceOf(c: AlertCondition, ctx: LifecycleContext): string | undefined {
+  if (ctx.silences.length === 0) return undefined;
+  const silence = matchSilence(ctx.silences, { ensembleName: ctx.ensembleName, alertName: c.alertName, server: c.server, signals: c.signals.length > 0 || !c.cause ? c.signals : [c.cause] }, ctx.now);
+  return silence ? describeSilence(silence) : undefined;
 }
 
 function conditionOf(r: AlertRecord): AlertCondition {

@@ -12,7 +12,7 @@
  *   redelivery too old for `lastRoundIds` is still a no-op.
  */
 import { checkAlarms, alarm, ROUND_ALARMS } from './alarm-checks.ts';
-import { advanceAlerts, inhibit, type AlertCondition } from './alert-lifecycle.ts';
+import { advanceAlerts, announce, inhibit, type AlertCondition, type LifecycleContext } from './alert-lifecycle.ts';
 import { assessRisk, type Baselines, type RiskAssessment } from './assess-risk.ts';
 import { blindSpotConditions } from './blind-spots.ts';
 import { causeSummary, clearedSummary } from './cause-summary.ts';
@@ -95,9 +95,7 @@ export function evaluateRound(
     ...alarm('config-invalid', invalid, invalid ? `settings invalid, evaluating with the last good ones: ${settings.configProblems.join('; ')}` : 'settings valid again'),
     level: 'warning',
   };
-  const znodes = round.znodes
-    ? znodeFindings(round.znodes, state.znodeDigests ?? {}, { ensembleName: state.ensembleName, roundId: round.roundId, now, silences: settings.silences })
-    : undefined;
+  const znodes = round.znodes ? znodeFindings(round.znodes, state.znodeDigests ?? {}) : undefined;
   const rejected = rejectedConnections(extraction.turnedAway);
   const conditions = inhibit([
     ...turnedAwayOnce(alarms.conditions, rejected),
@@ -109,7 +107,7 @@ export function evaluateRound(
     alarm('probe-stale', false, `probe rounds arriving again (round at ${atIso})`),
   ]);
 
-  const { alerts, transitions } = advanceAlerts(state.alerts, conditions, {
+  const lifecycle: LifecycleContext = {
     ensembleName: state.ensembleName,
     roundId: round.roundId,
     now,
@@ -117,7 +115,8 @@ export function evaluateRound(
     silences: settings.silences,
     // Without znode results this round (no canary), their alerts are neither confirmed nor cleared.
     scope: znodes ? [...ROUND_SCOPE, ...ZNODE_SCOPE] : ROUND_SCOPE,
-  });
+  };
+  const { alerts, transitions } = advanceAlerts(state.alerts, conditions, lifecycle);
 
   const mem = extraction.mem;
   for (const [where, learned] of Object.entries(risk.baselines)) {
@@ -140,7 +139,7 @@ export function evaluateRound(
   const interval = estimateInterval(state.intervalMs, lastAt === undefined ? undefined : at - lastAt);
   if (interval !== undefined) next.intervalMs = interval;
 
-  const all = [...transitions, ...(znodes?.notices ?? [])];
+  const all = [...transitions, ...(znodes?.notices ?? []).map((n) => announce(n.condition, n.since, lifecycle))];
   return {
     state: next,
     evaluation: { ensembleName: state.ensembleName, roundId: round.roundId, evaluatedAt: isoTime(now.getTime()), transitions: all },

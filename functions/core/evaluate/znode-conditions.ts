@@ -8,35 +8,31 @@
 import type { ZnodeDigest } from '../../contract/ensemble-state.ts';
 import type { ZnodeCheckResult, ZnodeDataDigest } from '../../contract/probe-round.ts';
 import type { AlertCondition } from './alert-lifecycle.ts';
-import { describeSilence, matchSilence, type Silence } from '../../contract/silences.ts';
-import { TRANSITION_VERSION, type Transition } from '../../contract/transition.ts';
 
 /** What is remembered of a configuration znode between rounds: enough to see a change, no content. */
 
+/** A configuration change, for the lifecycle's `announce`: the change and when it was made. */
+export interface ZnodeNotice {
+  condition: AlertCondition;
+  since: string;
+}
+
 export interface ZnodeFindings {
   conditions: AlertCondition[];
-  /** Configuration-change notices, already in their final form. */
-  notices: Transition[];
+  notices: ZnodeNotice[];
   digests: Record<string, ZnodeDigest>;
 }
 
-export interface NoticeContext {
-  ensembleName: string;
-  roundId: string;
-  now: Date;
-  silences: readonly Silence[];
-}
-
-export function znodeFindings(results: readonly ZnodeCheckResult[], previous: Readonly<Record<string, ZnodeDigest>>, ctx: NoticeContext): ZnodeFindings {
+export function znodeFindings(results: readonly ZnodeCheckResult[], previous: Readonly<Record<string, ZnodeDigest>>): ZnodeFindings {
   const conditions: AlertCondition[] = [];
-  const notices: Transition[] = [];
+  const notices: ZnodeNotice[] = [];
   const digests: Record<string, ZnodeDigest> = {};
   for (const r of results) {
     if (r.check === 'config') {
       const before = previous[r.rule];
       if (r.data) {
         digests[r.rule] = { version: r.data.version, sha256: r.data.sha256, mtime: r.data.mtime, ...(r.data.keyHashes ? { keyHashes: r.data.keyHashes } : {}) };
-        if (before && before.sha256 !== r.data.sha256) notices.push(changeNotice(r, before, r.data, ctx));
+        if (before && before.sha256 !== r.data.sha256) notices.push(changeNotice(r, before, r.data));
       } else if (before) {
         digests[r.rule] = before;
       }
@@ -71,29 +67,16 @@ function describeResult(r: ZnodeCheckResult): string {
   return `${what}: ${r.detail}`;
 }
 
-function changeNotice(r: ZnodeCheckResult, before: ZnodeDigest, after: ZnodeDataDigest, ctx: NoticeContext): Transition {
+function changeNotice(r: ZnodeCheckResult, before: ZnodeDigest, after: ZnodeDataDigest): ZnodeNotice {
   const keys = changedKeys(before.keyHashes, after.keyHashes);
   const summary =
     `configuration ${r.path} changed: version ${before.version} → ${after.version} at ${after.mtime}` +
     ` by transaction ${after.mzxid}` +
     (keys === undefined ? `, ${after.size} bytes (not JSON: contents not compared by key)` : keys.length > 0 ? `, keys changed: ${keys.join(', ')}` : ', same keys and values (formatting only)');
-  const silence = matchSilence(ctx.silences, { ensembleName: ctx.ensembleName, alertName: 'config-change', signals: [] }, ctx.now);
-  const notice: Transition = {
-    version: TRANSITION_VERSION,
-    ensembleName: ctx.ensembleName,
-    alertKey: `config-change:${r.rule}`,
-    alertName: 'config-change',
-    level: 'info',
-    change: 'fired',
-    summary,
+  return {
+    condition: { alertKey: `config-change:${r.rule}`, alertName: 'config-change', level: 'info', state: 'raise', summary, forRounds: 1, signals: [] },
     since: after.mtime,
-    at: ctx.now.toISOString(),
-    roundId: ctx.roundId,
-    signals: [],
-    notify: silence === undefined,
   };
-  if (silence) notice.silencedBy = describeSilence(silence);
-  return notice;
 }
 
 /** Keys added, removed or changed; undefined when either side is not a JSON object. */
