@@ -264,8 +264,12 @@ export class LocalEnsemble {
     writeFileSync(join(this.dir, STATE_FILE), JSON.stringify(state, null, 2));
   }
 
-  /** Asks `srvr` of each server; the mode it reports, or undefined when it does not serve. */
-  async modes(timeoutMs = 1000): Promise<Map<number, string | undefined>> {
+  /**
+   * Asks `srvr` of each server; the mode it reports, or undefined when it does not serve.
+   * The default deadline is generous: on a loaded machine a serving server can take over a
+   * second to answer, and a test that reads that as "not a follower" fails for nothing.
+   */
+  async modes(timeoutMs = 3000): Promise<Map<number, string | undefined>> {
     const answers = await Promise.all(
       this.servers.map(async (s) => {
         const reply = await askWord({ host: '127.0.0.1', port: s.clientPort, word: 'srvr', timeoutMs });
