@@ -59,12 +59,26 @@ export interface LifecycleContext {
   scope: readonly AlertName[];
 }
 
+/** The alerts an evaluation starts from, by alert key. */
+export type StoredAlerts = Readonly<Record<string, AlertRecord>>;
+
+/**
+ * Whether a condition in `state` can change anything: one that is not raised, for a key
+ * with no stored alert, has nothing to start, hold or clear (advanceAlerts passes it by).
+ * Most conditions of a calm round are such, so producers given the stored alerts ask this
+ * before they write a summary and leave the condition out; without `stored` every
+ * condition counts (a caller that wants the whole picture of a round).
+ */
+export function canChange(stored: StoredAlerts | undefined, alertKey: string, state: ConditionState): boolean {
+  return state === 'raise' || stored === undefined || stored[alertKey] !== undefined;
+}
+
 /** Consequences of a lost quorum: each would only repeat what quorum-lost already says. */
 export const INHIBITED_BY_QUORUM_LOSS: readonly AlertName[] = ['server-down', 'server-not-serving', 'read-only', 'no-leader', 'canary-failed'];
 
-export function inhibit(conditions: readonly AlertCondition[]): AlertCondition[] {
+export function inhibit(conditions: readonly AlertCondition[]): readonly AlertCondition[] {
   const quorumLost = conditions.some((c) => c.alertName === 'quorum-lost' && c.state === 'raise');
-  if (!quorumLost) return [...conditions];
+  if (!quorumLost) return conditions;
   return conditions.map((c) => (INHIBITED_BY_QUORUM_LOSS.includes(c.alertName) && c.state !== 'clear' ? { ...c, inhibitedBy: 'quorum-lost' } : c));
 }
 
@@ -83,12 +97,16 @@ export function advanceAlerts(
 
   // One clock reading per evaluation: every record and transition of it carries the same time.
   const clock: Clock = { iso: isoTime(ctx.now.getTime()), ms: ctx.now.getTime() };
-  for (const condition of [...conditions, ...gone]) {
-    const result = step(previous[condition.alertKey], condition, ctx, clock);
-    if (result.record) alerts[condition.alertKey] = result.record;
-    // Most conditions are clear with nothing stored; deleting what is not there still costs a runtime call.
-    else if (Object.hasOwn(alerts, condition.alertKey)) delete alerts[condition.alertKey];
-    if (result.transition) transitions.push(result.transition);
+  for (const list of [conditions, gone]) {
+    for (const condition of list) {
+      const record = previous[condition.alertKey];
+      // Not raised with nothing stored: nothing starts, holds or clears, so no silence needs matching.
+      const result = !record && condition.state !== 'raise' ? NO_CHANGE : step(record, condition, ctx, clock);
+      if (result.record) alerts[condition.alertKey] = result.record;
+      // Most conditions change nothing; deleting what is not there still costs a runtime call.
+      else if (Object.hasOwn(alerts, condition.alertKey)) delete alerts[condition.alertKey];
+      if (result.transition) transitions.push(result.transition);
+    }
   }
   transitions.sort((a, b) => LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level] || a.alertKey.localeCompare(b.alertKey));
   return { alerts, transitions };
