@@ -3,7 +3,7 @@
  * condition for every alert it owns, raised or clear, so the lifecycle can also resolve.
  */
 import { isServing, type ProbeRound, type RefusedExchange, type ServerResult } from '../../contract/probe-round.ts';
-import { canChange, type AlertCondition, type ConditionState, type StoredAlerts } from './alert-lifecycle.ts';
+import { canChange, type AlertCondition, type ConditionState, type StoredKeys } from './alert-lifecycle.ts';
 import type { EnsembleState } from '../../contract/ensemble-state.ts';
 import type { AlertName } from '../../contract/transition.ts';
 import { serverAlertKey } from './server-alert-key.ts';
@@ -28,10 +28,10 @@ export interface AlarmChecks {
 }
 
 /**
- * Given the stored alerts (`stored`), conditions that can change none of them are left out
- * and their summaries never written (canChange): a calm round raises nothing.
+ * Given the stored alerts' keys (`stored`), the conditions that could change none of them
+ * are left out before their summaries are written (canChange).
  */
-export function checkAlarms(round: ProbeRound, previous: Pick<EnsembleState, 'multiLeaderRounds'>, stored?: StoredAlerts): AlarmChecks {
+export function checkAlarms(round: ProbeRound, previous: Pick<EnsembleState, 'multiLeaderRounds'>, stored?: StoredKeys): AlarmChecks {
   const e = round.ensemble;
   const conditions: AlertCondition[] = [];
   for (const s of round.servers) serverAlarms(s, round.servers.some((other) => other !== s && isServing(other.mode)), stored, conditions);
@@ -112,7 +112,7 @@ function unknown(unprobed: number, raised: boolean, proven: boolean): ConditionS
 }
 
 /** The per-server alarms that can change something, appended to `out` (all four without `stored`). */
-function serverAlarms(s: ServerResult, peersAnswer: boolean, stored: StoredAlerts | undefined, out: AlertCondition[]): void {
+function serverAlarms(s: ServerResult, peersAnswer: boolean, stored: StoredKeys | undefined, out: AlertCondition[]): void {
   const counts = (alertName: AlertName, state: ConditionState) => canChange(stored, serverAlertKey(alertName, s.address), state);
   if (s.mode === 'unprobed') {
     // Nothing is known: whatever fired stays firing, nothing new fires, nothing resolves.

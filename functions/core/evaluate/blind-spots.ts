@@ -13,7 +13,7 @@
  */
 import { metricNumber } from '../probe/classify-server.ts';
 import { isServing, type BlindSpot, type ProbeRound, type ServerMode, type ServerResult } from '../../contract/probe-round.ts';
-import { canChange, type AlertCondition, type StoredAlerts } from './alert-lifecycle.ts';
+import { canChange, type AlertCondition, type StoredKeys } from './alert-lifecycle.ts';
 import type { SignalName } from '../../contract/signal-catalog.ts';
 import { serverAlertKey } from './server-alert-key.ts';
 import { serverText } from '../text/server-text.ts';
@@ -231,10 +231,10 @@ function spotOf(server: ServerResult, word: InputWord): BlindSpot | undefined {
 
 /**
  * The `blind-spot` condition of every server in the round, raised or clear. Given the
- * stored alerts, only the conditions that can change something (canChange): a server
+ * stored alerts' keys, only the conditions that can change something (canChange): a server
  * without a blind spot and without one stored to clear gets none.
  */
-export function blindSpotConditions(round: ProbeRound, modes: SignalModes = {}, stored?: StoredAlerts): AlertCondition[] {
+export function blindSpotConditions(round: ProbeRound, modes: SignalModes = {}, stored?: StoredKeys): AlertCondition[] {
   const conditions: AlertCondition[] = [];
   for (const server of round.servers) {
     const words = isObservable(server) ? blindWords(server, modes) : undefined;

@@ -12,7 +12,7 @@
  *   redelivery too old for `lastRoundIds` is still a no-op.
  */
 import { checkAlarms, alarm, ROUND_ALARMS } from './alarm-checks.ts';
-import { advanceAlerts, announce, canChange, inhibit, type AlertCondition, type LifecycleContext } from './alert-lifecycle.ts';
+import { advanceAlerts, announce, canChange, inhibit, type AlertCondition, type LifecycleContext, type StoredKeys } from './alert-lifecycle.ts';
 import { assessRisk, type Baselines, type RiskAssessment } from './assess-risk.ts';
 import { blindSpotConditions } from './blind-spots.ts';
 import { causeSummary, clearedSummary } from './cause-summary.ts';
@@ -92,21 +92,21 @@ export function evaluateRound(
   const dtS = lastAt !== undefined ? (at - lastAt) / 1000 : intervalMs / 1000;
   const { timeConstantS, warmupS } = baselineAt(thresholds, intervalMs);
   const risk = assessRisk(extraction.values, baselines, thresholds, { timeConstantS, warmupS, dtS });
-  // Given the stored alerts, each producer leaves out the conditions that can change none of them.
-  const storedAlerts = state.alerts;
-  const alarms = checkAlarms(round, state, storedAlerts);
+  // Given the stored alerts' keys, each producer leaves out the conditions that can change none of them.
+  const storedKeys: StoredKeys = new Set(Object.keys(state.alerts));
+  const alarms = checkAlarms(round, state, storedKeys);
   const znodes = round.znodes ? znodeFindings(round.znodes, state.znodeDigests ?? {}) : undefined;
-  const rejected = rejectedConnections(extraction.turnedAway, storedAlerts);
+  const rejected = rejectedConnections(extraction.turnedAway, storedKeys);
   const found = turnedAwayOnce(alarms.conditions, rejected);
   if (znodes) found.push(...znodes.conditions);
-  found.push(...rejected, ...earlyWarnings(risk, thresholds, state, round, at, persistenceRounds(thresholds, intervalMs)), ...blindSpotConditions(round, thresholds.signals, storedAlerts));
+  found.push(...rejected, ...earlyWarnings(risk, thresholds, state, storedKeys, round, at, persistenceRounds(thresholds, intervalMs)), ...blindSpotConditions(round, thresholds.signals, storedKeys));
   const invalid = settings.configProblems.length > 0;
-  if (canChange(storedAlerts, 'config-invalid', invalid ? 'raise' : 'clear')) {
+  if (canChange(storedKeys, 'config-invalid', invalid ? 'raise' : 'clear')) {
     const configInvalid = alarm('config-invalid', invalid, invalid ? `settings invalid, evaluating with the last good ones: ${settings.configProblems.join('; ')}` : 'settings valid again');
     configInvalid.level = 'warning';
     found.push(configInvalid);
   }
-  if (canChange(storedAlerts, 'probe-stale', 'clear')) found.push(alarm('probe-stale', false, `probe rounds arriving again (round at ${atIso})`));
+  if (canChange(storedKeys, 'probe-stale', 'clear')) found.push(alarm('probe-stale', false, `probe rounds arriving again (round at ${atIso})`));
   const conditions = inhibit(found);
 
   const lifecycle: LifecycleContext = {
@@ -118,7 +118,7 @@ export function evaluateRound(
     // Without znode results this round (no canary), their alerts are neither confirmed nor cleared.
     scope: znodes ? ROUND_AND_ZNODE_SCOPE : ROUND_SCOPE,
   };
-  const { alerts, transitions } = advanceAlerts(storedAlerts, conditions, lifecycle);
+  const { alerts, transitions } = advanceAlerts(state.alerts, conditions, lifecycle);
 
   const mem = extraction.mem;
   for (const where in risk.baselines) {
@@ -192,7 +192,7 @@ export function evaluateStaleness(
  * no value this round (a counter that did not move, a forecast that needs more samples)
  * holds while its server still serves; it clears when the server is gone or stopped.
  */
-function earlyWarnings(risk: RiskAssessment, t: ResolvedThresholds, state: EnsembleState, round: ProbeRound, at: number, forRounds: number): AlertCondition[] {
+function earlyWarnings(risk: RiskAssessment, t: ResolvedThresholds, state: EnsembleState, storedKeys: StoredKeys, round: ProbeRound, at: number, forRounds: number): AlertCondition[] {
   const conditions: AlertCondition[] = [];
   const stored: AlertRecord[] = [];
   for (const key in state.alerts) {
@@ -205,7 +205,7 @@ function earlyWarnings(risk: RiskAssessment, t: ResolvedThresholds, state: Ensem
     // Most rounds store no early warning at all: a calm signal then has nothing to hold or clear and needs no key built and looked up.
     if (condition !== 'raise' && stored.length === 0) continue;
     const alertKey = warningKey(s.signal, s.server);
-    if (!canChange(state.alerts, alertKey, condition)) continue;
+    if (!canChange(storedKeys, alertKey, condition)) continue;
     seen.add(alertKey);
     conditions.push(cause(alertKey, s, condition, condition === 'clear' ? clearedSummary(s, t.clearAt) : causeSummary(s, at), forRounds, t));
   }
@@ -262,7 +262,8 @@ function cause(alertKey: string, s: DrivingSignal, state: AlertCondition['state'
 }
 
 function remember(ids: readonly string[], id: string): string[] {
-  const kept = ids.filter((x) => x !== id);
+  const kept: string[] = [];
+  for (const x of ids) if (x !== id) kept.push(x);
   kept.push(id);
   return kept.length > MAX_ROUND_IDS ? kept.slice(-MAX_ROUND_IDS) : kept;
 }
@@ -287,9 +288,11 @@ function formatDuration(ms: number): string {
 /**
  * One cause, two views: a server whose own zk_connection_rejected rose (clients-rejected)
  * and that also turned the probe's connections away (clients-turned-away) is one episode
- * of clients being refused. The counter's alarm speaks; the probe's is recorded, inhibited.
+ * of clients being refused. The counter's alarm speaks; the probe's is recorded, inhibited
+ * (marked in place, as inhibit does: the conditions are this evaluation's own).
  */
-function turnedAwayOnce(alarms: readonly AlertCondition[], rejected: readonly AlertCondition[]): AlertCondition[] {
+function turnedAwayOnce(alarms: AlertCondition[], rejected: readonly AlertCondition[]): AlertCondition[] {
   const rejecting = new Set(rejected.filter((c) => c.state === 'raise').map((c) => c.server));
-  return alarms.map((c) => (c.alertName === 'clients-turned-away' && c.state !== 'clear' && rejecting.has(c.server) ? { ...c, inhibitedBy: `clients-rejected:${c.server}` } : c));
+  for (const c of alarms) if (c.alertName === 'clients-turned-away' && c.state !== 'clear' && rejecting.has(c.server)) c.inhibitedBy = `clients-rejected:${c.server}`;
+  return alarms;
 }

@@ -45,7 +45,8 @@ export function isoTime(ms: number): string {
  * compares the two.
  */
 export function parseIsoTime(text: string): number {
-  if (text.length !== 24 || !ISO_SEPARATORS.every(([at, code]) => text.charCodeAt(at) === code)) return Date.parse(text);
+  if (text.length !== 24) return Date.parse(text);
+  for (const [at, code] of ISO_SEPARATORS) if (text.charCodeAt(at) !== code) return Date.parse(text);
   const year = digits(text, 0, 4);
   const month = digits(text, 5, 2);
   const day = digits(text, 8, 2);

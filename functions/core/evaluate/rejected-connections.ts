@@ -6,12 +6,12 @@
  * round has `cons`, the busiest client IP. A restart resets the counter; signals.ts skips
  * that interval, so it neither fires nor clears the alarm.
  */
-import { canChange, type AlertCondition, type StoredAlerts } from './alert-lifecycle.ts';
+import { canChange, type AlertCondition, type StoredKeys } from './alert-lifecycle.ts';
 import { serverAlertKey } from './server-alert-key.ts';
 import type { TurnedAway } from './signals.ts';
 
-/** Given the stored alerts, a server with nothing rejected and no alert to clear gets no condition (canChange). */
-export function rejectedConnections(turnedAway: readonly TurnedAway[], stored?: StoredAlerts): AlertCondition[] {
+/** Given the stored alerts' keys, a server with nothing rejected and no alert to clear gets no condition (canChange). */
+export function rejectedConnections(turnedAway: readonly TurnedAway[], stored?: StoredKeys): AlertCondition[] {
   const conditions: AlertCondition[] = [];
   for (const t of turnedAway) {
     const alertKey = serverAlertKey('clients-rejected', t.server);
