@@ -261,11 +261,11 @@ function cause(alertKey: string, s: DrivingSignal, state: AlertCondition['state'
   return c;
 }
 
+/** The newest MAX_ROUND_IDS of `ids` and then `id`, which is not among them (a redelivery returned before). */
 function remember(ids: readonly string[], id: string): string[] {
-  const kept: string[] = [];
-  for (const x of ids) if (x !== id) kept.push(x);
+  const kept = ids.slice(Math.max(0, ids.length + 1 - MAX_ROUND_IDS));
   kept.push(id);
-  return kept.length > MAX_ROUND_IDS ? kept.slice(-MAX_ROUND_IDS) : kept;
+  return kept;
 }
 
 /** Smoothed time between rounds; a gap after an outage counts at most double, so one outage does not stretch it. */

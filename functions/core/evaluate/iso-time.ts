@@ -45,8 +45,7 @@ export function isoTime(ms: number): string {
  * compares the two.
  */
 export function parseIsoTime(text: string): number {
-  if (text.length !== 24) return Date.parse(text);
-  for (const [at, code] of ISO_SEPARATORS) if (text.charCodeAt(at) !== code) return Date.parse(text);
+  if (!hasIsoLayout(text)) return Date.parse(text);
   const year = digits(text, 0, 4);
   const month = digits(text, 5, 2);
   const day = digits(text, 8, 2);
@@ -54,7 +53,7 @@ export function parseIsoTime(text: string): number {
   const minutes = digits(text, 14, 2);
   const seconds = digits(text, 17, 2);
   const millis = digits(text, 20, 3);
-  if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hours > 23 || minutes > 59 || seconds > 59 || millis < 0) {
+  if ((year | month | day | hours | minutes | seconds | millis) < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hours > 23 || minutes > 59 || seconds > 59) {
     return Date.parse(text);
   }
   // Years start in March so leap days come last; 400-year eras of 146,097 days.
@@ -67,16 +66,19 @@ export function parseIsoTime(text: string): number {
   return days * DAY_MS + hours * 3_600_000 + minutes * 60_000 + seconds * 1000 + millis;
 }
 
-/** Where `YYYY-MM-DDTHH:mm:ss.sssZ` has its fixed characters. */
-const ISO_SEPARATORS: readonly (readonly [number, number])[] = [
-  [4, 0x2d],
-  [7, 0x2d],
-  [10, 0x54],
-  [13, 0x3a],
-  [16, 0x3a],
-  [19, 0x2e],
-  [23, 0x5a],
-];
+/** `YYYY-MM-DDTHH:mm:ss.sssZ`'s length and fixed characters (the digits are checked as they are read). */
+function hasIsoLayout(text: string): boolean {
+  return (
+    text.length === 24 &&
+    text.charCodeAt(4) === 0x2d && // -
+    text.charCodeAt(7) === 0x2d &&
+    text.charCodeAt(10) === 0x54 && // T
+    text.charCodeAt(13) === 0x3a && // :
+    text.charCodeAt(16) === 0x3a &&
+    text.charCodeAt(19) === 0x2e && // .
+    text.charCodeAt(23) === 0x5a // Z
+  );
+}
 
 /** The decimal number in `text[start, start + length)`, or -1 when a character there is not a digit. */
 function digits(text: string, start: number, length: number): number {
