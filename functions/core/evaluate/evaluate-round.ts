@@ -23,6 +23,7 @@ import type { Silence } from '../../contract/silences.ts';
 import type { SignalName } from '../../contract/signal-catalog.ts';
 import { isoTime, parseIsoTime } from './iso-time.ts';
 import { extractSignals } from './signals.ts';
+import { warningKey, warningSignal } from './warning-key.ts';
 import { znodeFindings } from './znode-conditions.ts';
 import { baselineAt, DEFAULT_THRESHOLDS, persistenceRounds, resolveThresholds, type ResolvedThresholds } from '../../contract/thresholds.ts';
 import type { AlertName, DrivingSignal, Evaluation } from '../../contract/transition.ts';
@@ -41,15 +42,10 @@ export interface EvaluationSettings {
 export const STALE_INTERVALS = 3;
 
 const ROUND_SCOPE: readonly AlertName[] = [...ROUND_ALARMS, 'early-warning', 'clients-rejected', 'config-invalid', 'probe-stale', 'blind-spot'];
+const ROUND_AND_ZNODE_SCOPE: readonly AlertName[] = [...ROUND_SCOPE, 'znode-rule', 'open-acl'];
 
 /** Round interval assumed until the state has measured one. */
 export const DEFAULT_INTERVAL_MS = 60_000;
-
-/** `early-warning:<signal>` for ensemble-wide signals, `early-warning:<signal>:<server>` per server. */
-export function warningKey(signal: string, server?: string): string {
-  return server === undefined ? `early-warning:${signal}` : `early-warning:${signal}:${server}`;
-}
-const ROUND_AND_ZNODE_SCOPE: readonly AlertName[] = [...ROUND_SCOPE, 'znode-rule', 'open-acl'];
 
 /**
  * What evaluating a round gives back. `assessment` is every signal's part in this round's
@@ -229,20 +225,6 @@ function earlyWarnings(risk: RiskAssessment, t: ResolvedThresholds, state: Ensem
     conditions.push(held);
   }
   return conditions;
-}
-
-const WARNING_PREFIX = 'early-warning:';
-
-/** The signal named in a warning's key (what `/^early-warning:([a-z0-9-]+)/` captures), without a regex per stored warning. */
-function warningSignal(alertKey: string): string | undefined {
-  if (!alertKey.startsWith(WARNING_PREFIX)) return undefined;
-  let end = WARNING_PREFIX.length;
-  while (end < alertKey.length && isSignalChar(alertKey.charCodeAt(end))) end++;
-  return end === WARNING_PREFIX.length ? undefined : alertKey.slice(WARNING_PREFIX.length, end);
-}
-
-function isSignalChar(code: number): boolean {
-  return (code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39) || code === 0x2d;
 }
 
 function cause(alertKey: string, s: DrivingSignal, state: AlertCondition['state'], summary: string, forRounds: number, t: ResolvedThresholds): AlertCondition {
