@@ -208,10 +208,9 @@ export function clientsTurnedAway(s: ServerResult, peersAnswer: boolean): AlertC
     : refused.length > 0
       ? `server ${s.address} turned away ${refused.length} of the probe's connections (${refused.map((r) => `${r.word}: ${r.kind}`).join(', ')}) while answering others: clients are being refused now (an IP at maxClientCnxns, or out of file descriptors)${busiestClients(s)}`
       : `server ${s.address} closes every connection from the probe unanswered while its peers answer: the probe's own IP is at maxClientCnxns (does it share a host with a leaking client?) or the server is out of file descriptors`;
-  return {
-    ...alarm('clients-turned-away', raised, summary, s.address),
-    forRounds: TURNED_AWAY_ROUNDS,
-  };
+  const condition = alarm('clients-turned-away', raised, summary, s.address);
+  condition.forRounds = TURNED_AWAY_ROUNDS;
+  return condition;
 }
 
 function turningAway(s: ServerResult, peersAnswer: boolean): boolean {

@@ -100,7 +100,7 @@ export function advanceAlerts(
   const transitions: Transition[] = [];
   const stored = Object.values(previous).filter((r) => ctx.scope.includes(r.alertName));
   const seen = stored.length > 0 ? new Set(conditions.map((c) => c.alertKey)) : undefined;
-  const gone = stored.filter((r) => !seen?.has(r.alertKey)).map((r): AlertCondition => ({ ...conditionOf(r), state: 'clear', summary: `${r.alertKey} no longer observed` }));
+  const gone = stored.filter((r) => !seen?.has(r.alertKey)).map(noLongerObserved);
 
   // One clock reading per evaluation: every record and transition of it carries the same time.
   const clock: Clock = { iso: isoTime(ctx.now.getTime()), ms: ctx.now.getTime() };
@@ -204,8 +204,9 @@ function silenceOf(c: AlertCondition, ctx: LifecycleContext): string | undefined
   return silence ? describeSilence(silence) : undefined;
 }
 
-function conditionOf(r: AlertRecord): AlertCondition {
-  const c: AlertCondition = { alertKey: r.alertKey, alertName: r.alertName, level: r.level, state: 'clear', summary: r.summary, forRounds: 1, signals: [] };
+/** A stored alert in scope that no condition of this evaluation speaks for: it clears. */
+function noLongerObserved(r: AlertRecord): AlertCondition {
+  const c: AlertCondition = { alertKey: r.alertKey, alertName: r.alertName, level: r.level, state: 'clear', summary: `${r.alertKey} no longer observed`, forRounds: 1, signals: [] };
   if (r.server) c.server = r.server;
   return c;
 }
