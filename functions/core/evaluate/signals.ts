@@ -11,7 +11,8 @@
  */
 import { metricNumber } from '../probe/classify-server.ts';
 import { isServing, type ProbeRound, type ServerResult } from '../../contract/probe-round.ts';
-import { appendPacked, MAX_ELECTIONS, type EnsembleState, type ServerMemory } from '../../contract/ensemble-state.ts';
+import { MAX_ELECTIONS, type EnsembleState, type ServerMemory } from '../../contract/ensemble-state.ts';
+import { appendPacked, type SeriesShape } from '../../contract/packed-series.ts';
 import { robustLine, timeToLimit, type Forecast, type ForecastSettings } from './forecast.ts';
 import type { SignalName } from '../../contract/signal-catalog.ts';
 import { DEFAULT_FORECAST } from '../../contract/thresholds.ts';
@@ -51,14 +52,14 @@ export interface ExtractionSettings {
 export const ZXID_COUNTER_LIMIT = 0xffffffff;
 
 /** Forecast series: fine (short tier, ~16 min at 1-min rounds) and coarse (long tier, 6 h). */
-export const FINE_SERIES = { spacingS: 55, points: 17 } as const;
-export const COARSE_SERIES = { spacingS: 900, points: 25 } as const;
+export const FINE_SERIES: SeriesShape = { spacingS: 55, points: 17 };
+export const COARSE_SERIES: SeriesShape = { spacingS: 900, points: 25 };
 /** Latency series: ~10 min of per-interval values, read by a robust line 10 min ahead. */
-export const LATENCY_SERIES = { spacingS: 50, points: 11 } as const;
+export const LATENCY_SERIES: SeriesShape = { spacingS: 50, points: 11 };
 export const LATENCY_WINDOW_S = 600;
 export const LATENCY_LEAD_S = 600;
 /** Reply-time excess: the median of the last 5 rounds (≥ 50 s apart), once there are 3. */
-export const REPLY_SERIES = { spacingS: 50, points: 5 } as const;
+export const REPLY_SERIES: SeriesShape = { spacingS: 50, points: 5 };
 const MIN_REPLY_SAMPLES = 3;
 /** An interval's latency counts only with at least this many requests in it. */
 export const MIN_INTERVAL_REQUESTS = 20;
@@ -178,9 +179,9 @@ function serverSignals(
     const dCnt = deltas[cnt];
     // A handful of requests is no average: one slow read among five would look like a trend.
     if (dSum === undefined || dCnt === undefined || dCnt < MIN_INTERVAL_REQUESTS) continue;
-    const { samples, packed } = appendPacked(series[code], [t, dSum / dCnt], LATENCY_SERIES.spacingS, LATENCY_SERIES.points, LATENCY_SCALE);
-    series[code] = packed;
-    const line = robustLine(samples, t, LATENCY_WINDOW_S);
+    const latency = appendPacked(series[code], t, dSum / dCnt, LATENCY_SERIES, LATENCY_SCALE);
+    series[code] = latency.packed;
+    const line = robustLine(latency.series, t, LATENCY_WINDOW_S);
     if (line) pushValue(values, address, signal, Math.max(0, line.value + (line.slope * LATENCY_LEAD_S) / 3600));
   }
   pushValue(values, address, 'read-latency-p99-ms', metricNumber(m, 'zk_p99_readlatency'));
@@ -271,11 +272,11 @@ function busiestIp(server: ServerResult, followed: string | undefined): { ip: st
 
 /** Appends `value` to the fine and coarse series `fine`/`coarse` in `series` and forecasts time to `limit`. */
 function forecastSeries(series: Record<string, string>, fine: string, coarse: string, t: number, value: number, limit: number, s: ForecastSettings): Forecast | undefined {
-  const short = appendPacked(series[fine], [t, value], FINE_SERIES.spacingS, FINE_SERIES.points);
-  const long = appendPacked(series[coarse], [t, value], COARSE_SERIES.spacingS, COARSE_SERIES.points);
+  const short = appendPacked(series[fine], t, value, FINE_SERIES);
+  const long = appendPacked(series[coarse], t, value, COARSE_SERIES);
   series[fine] = short.packed;
   series[coarse] = long.packed;
-  return timeToLimit(long.samples, short.samples, t, limit, s);
+  return timeToLimit(long.series, short.series, t, limit, s);
 }
 
 /**
@@ -289,9 +290,9 @@ function replyTimeExcess(serving: readonly ServerResult[], mem: EnsembleState['m
   for (const s of serving) {
     const peers = serving.filter((p) => p !== s).map((p) => p.durationMs);
     const memory = mem[s.address] ?? {};
-    const { samples, packed } = appendPacked(memory.s?.x, [t, s.durationMs - median(peers)], REPLY_SERIES.spacingS, REPLY_SERIES.points);
+    const { series, packed } = appendPacked(memory.s?.x, t, s.durationMs - median(peers), REPLY_SERIES);
     mem[s.address] = { ...memory, s: { ...memory.s, x: packed } };
-    if (samples.length >= MIN_REPLY_SAMPLES) out.push({ signal: 'reply-time-excess-ms', server: s.address, value: median(samples.map((sample) => sample[1])) });
+    if (series.values.length >= MIN_REPLY_SAMPLES) out.push({ signal: 'reply-time-excess-ms', server: s.address, value: median(series.values) });
   }
   return out;
 }
