@@ -124,9 +124,10 @@ export function appendPacked(packed: PackedSeries | undefined, time: number, val
   times[lastOld + 1] = time;
   values[lastOld + 1] = value;
   const dropped = Math.max(0, lastOld + 2 - shape.points);
-  if (dropped > 0) {
-    times.splice(0, dropped);
-    values.splice(0, dropped);
+  // Usually one sample drops out; shift() takes it off without building an array of what is removed.
+  for (let i = 0; i < dropped; i++) {
+    times.shift();
+    values.shift();
   }
   const length = times.length;
   if (!scan?.canonical || packed === undefined || length < 2) return { series, packed: packSeries(series, scale) };
@@ -163,17 +164,20 @@ export function packSeries(series: Series, scale = 1): PackedSeries {
 
 /** The digits of every zigzag number below 1024 (one or two digits): most deltas are. */
 const SHORT_NUMBERS = Array.from({ length: 1024 }, (_, n) => (n < 32 ? DIGITS[n] : `${DIGITS[(n & 31) + MORE]}${DIGITS[n >> 5]}`) as string);
+/** The low two digits of a larger number by its low 10 bits: both say more digits follow. */
+const LOW_PAIRS = Array.from({ length: 1024 }, (_, n) => `${DIGITS[(n & 31) + MORE]}${DIGITS[(n >> 5) + MORE]}`);
 
 function packedNumber(value: number): string {
   let n = value >= 0 ? 2 * value : -2 * value - 1;
   const short = SHORT_NUMBERS[n];
   if (short !== undefined) return short;
+  // A NaN has no digit and writes nothing (as the array join this replaced did).
+  if (Number.isNaN(n)) return '';
+  // An absolute time (~28 bits) is written in three steps of two digits rather than six of one.
   let out = '';
-  do {
-    const low = n % 32;
-    n = Math.floor(n / 32);
-    // A NaN has no digit and writes nothing (as the array join this replaced did).
-    out += DIGITS[n > 0 ? low + MORE : low] ?? '';
-  } while (n > 0);
-  return out;
+  while (n >= 1024) {
+    out += LOW_PAIRS[n % 1024] as string;
+    n = Math.floor(n / 1024);
+  }
+  return out + (SHORT_NUMBERS[n] as string);
 }

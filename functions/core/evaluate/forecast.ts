@@ -15,6 +15,7 @@
  * round moves a least-squares line a lot and the median of pairwise slopes hardly at all.
  */
 import type { Series } from '../../contract/packed-series.ts';
+import { median } from './median.ts';
 
 export interface Line {
   /** Units per hour. */
@@ -163,10 +164,4 @@ function toLimit(tier: Forecast['tier'], line: Line, limit: number): Forecast | 
   if (!(line.slope > 0)) return undefined;
   const hours = Math.max(0, (limit - line.value) / line.slope);
   return { tier, hours, current: line.value, limit, perHour: line.slope };
-}
-
-function median(xs: number[]): number {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }

@@ -17,6 +17,7 @@ import { robustLine, timeToLimit, type Forecast, type ForecastSettings } from '.
 import type { SignalName } from '../../contract/signal-catalog.ts';
 import { DEFAULT_FORECAST } from '../../contract/thresholds.ts';
 import { significant } from './significant.ts';
+import { median } from './median.ts';
 
 export interface SignalValue {
   signal: SignalName;
@@ -83,6 +84,12 @@ const COUNTERS = {
 type CounterKey = keyof typeof COUNTERS;
 const COUNTER_ENTRIES = Object.entries(COUNTERS) as [CounterKey, string][];
 
+/** Per-interval latencies: [signal, sum counter, count counter, series code]. */
+const LATENCIES: readonly [SignalName, CounterKey, CounterKey, string][] = [
+  ['read-latency-ms', 'rs', 'rc', 'r'],
+  ['write-latency-ms', 'us', 'uc', 'w'],
+];
+
 /** Gauges whose growth rate is a signal: [last-value key, rate key, mntr key, signal]. */
 const GROWTH: readonly [string, string, string, SignalName][] = [
   ['gz', 'rz', 'zk_znode_count', 'znode-growth'],
@@ -114,7 +121,7 @@ export function extractSignals(
     values.push(...out.values);
     if (out.turnedAway) turnedAway.push(out.turnedAway);
   }
-  values.push(...replyTimeExcess(serving, mem, t));
+  values.push(...replyTimeExcess(serving, mem, previous.mem, t));
 
   const elections = countElections(round, previous, at);
   values.push({ signal: 'elections-per-hour', value: elections.list.filter((e) => Date.parse(e) > at - HOUR_MS).length });
@@ -171,10 +178,7 @@ function serverSignals(
   const series: Record<string, string> = restarted ? {} : { ...before.s };
 
   // Per-interval latencies, read from a robust line ahead of now.
-  for (const [signal, sum, cnt, code] of [
-    ['read-latency-ms', 'rs', 'rc', 'r'],
-    ['write-latency-ms', 'us', 'uc', 'w'],
-  ] as const) {
+  for (const [signal, sum, cnt, code] of LATENCIES) {
     const dSum = deltas[sum];
     const dCnt = deltas[cnt];
     // A handful of requests is no average: one slow read among five would look like a trend.
@@ -284,17 +288,28 @@ function forecastSeries(series: Record<string, string>, fine: string, coarse: st
  * as the median of the last REPLY_SERIES.points rounds: a GC pause delays one reply by
  * seconds and is not a trend, a server that stays slow is.
  */
-function replyTimeExcess(serving: readonly ServerResult[], mem: EnsembleState['mem'], t: number): SignalValue[] {
+function replyTimeExcess(serving: readonly ServerResult[], mem: EnsembleState['mem'], previous: EnsembleState['mem'], t: number): SignalValue[] {
   if (serving.length < 2) return [];
   const out: SignalValue[] = [];
   for (const s of serving) {
-    const peers = serving.filter((p) => p !== s).map((p) => p.durationMs);
-    const memory = mem[s.address] ?? {};
-    const { series, packed } = appendPacked(memory.s?.x, t, s.durationMs - median(peers), REPLY_SERIES);
-    mem[s.address] = { ...memory, s: { ...memory.s, x: packed } };
+    const peers: number[] = [];
+    for (const p of serving) if (p !== s) peers.push(p.durationMs);
+    const { series, packed } = appendPacked(mem[s.address]?.s?.x, t, s.durationMs - median(peers), REPLY_SERIES);
+    setSeries(mem, previous, s.address, 'x', packed);
     if (series.values.length >= MIN_REPLY_SAMPLES) out.push({ signal: 'reply-time-excess-ms', server: s.address, value: median(series.values) });
   }
   return out;
+}
+
+/**
+ * `mem[address] = { ...memory, s: { ...memory.s, [code]: packed } }` without the copies
+ * when the memory was built this round: only a memory kept from `previous` (an address
+ * listed twice, once not serving) is shared with the last state and must not change.
+ */
+function setSeries(mem: EnsembleState['mem'], previous: EnsembleState['mem'], address: string, code: string, packed: string): void {
+  const memory = mem[address];
+  if (memory === undefined || memory === previous[address]) mem[address] = { ...memory, s: { ...memory?.s, [code]: packed } };
+  else (memory.s ??= {})[code] = packed;
 }
 
 function slowest(...steps: (number | undefined)[]): number | undefined {
@@ -336,12 +351,4 @@ export function fdFraction(metrics: ServerResult['metrics']): number | undefined
   const max = metricNumber(metrics, 'zk_max_file_descriptor_count');
   if (open === undefined || max === undefined || !(max > 0)) return undefined;
   return open / max;
-}
-
-function median(xs: readonly number[]): number {
-  // Two values (a 3-server ensemble's peers) need no sorted copy: their mean is the same either way round.
-  if (xs.length === 2) return ((xs[0] as number) + (xs[1] as number)) / 2;
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
