@@ -43,6 +43,8 @@ export function unpackSeries(packed: PackedSeries | undefined, scale = 1): Serie
 
 /** Numbers this large could lose precision in a double on the way back; such a string is re-encoded in full. */
 const EXACT_LIMIT = 2 ** 50;
+/** Below this, t × SERIES_TIME_UNIT_S (< 2^53) is exact and divides back to t, so times need no round-trip test. */
+const EXACT_TIME_LIMIT = 2 ** 49;
 
 interface SeriesScan {
   series: Series;
@@ -52,50 +54,67 @@ interface SeriesScan {
   canonical: boolean;
 }
 
+/** A position in a packed string, and whether what was read so far is as the encoder writes it. */
+interface Cursor {
+  at: number;
+  canonical: boolean;
+}
+
+/** readNumber's answers other than a number (never negative, so these cannot be one). */
+const ENDED = -1;
+const NOT_A_DIGIT = -2;
+
+/** Reads the zigzag number at the cursor: ENDED when the string ends inside it, NOT_A_DIGIT at a character that is not a digit. */
+function readNumber(packed: string, cursor: Cursor): number {
+  let n = 0;
+  let shift = 1;
+  while (cursor.at < packed.length) {
+    const code = packed.charCodeAt(cursor.at++);
+    const d = code < 128 ? (DIGIT_VALUE[code] as number) : -1;
+    if (d < 0) return NOT_A_DIGIT;
+    n += (d & 31) * shift;
+    if ((d & MORE) === 0) {
+      // The encoder never ends a number of several digits with a zero digit.
+      if (shift > 1 && ((d & 31) === 0 || !(n < EXACT_LIMIT))) cursor.canonical = false;
+      return n;
+    }
+    shift *= 32;
+  }
+  return ENDED;
+}
+
 /** The samples of a packed series; undefined when a character is not a digit. */
 function scanSeries(packed: string, scale: number): SeriesScan | undefined {
   // Numbers alternate: a time delta, then a value delta; a trailing time without its value is dropped.
   const times: number[] = [];
   const values: number[] = [];
+  const cursor: Cursor = { at: 0, canonical: true };
   let lastStart = 0;
-  let pairStart = 0;
-  let canonical = true;
   let t = 0;
   let v = 0;
-  let isTime = true;
-  let n = 0;
-  let shift = 1;
-  for (let i = 0; i < packed.length; i++) {
-    const code = packed.charCodeAt(i);
-    const d = code < 128 ? (DIGIT_VALUE[code] as number) : -1;
-    if (d < 0) return undefined;
-    if (isTime && shift === 1) pairStart = i;
-    n += (d & 31) * shift;
-    if (d & MORE) {
-      shift *= 32;
-      continue;
+  while (cursor.at < packed.length) {
+    const start = cursor.at;
+    const timeNumber = readNumber(packed, cursor);
+    const valueNumber = timeNumber < 0 ? timeNumber : readNumber(packed, cursor);
+    if (timeNumber === NOT_A_DIGIT || valueNumber === NOT_A_DIGIT) return undefined;
+    if (valueNumber === ENDED) {
+      cursor.canonical = false;
+      break;
     }
-    // The encoder never ends a number of several digits with a zero digit.
-    if (shift > 1 && (d & 31) === 0) canonical = false;
-    const delta = n % 2 === 0 ? n / 2 : -(n + 1) / 2;
-    if (isTime) t += delta;
-    else {
-      v += delta;
-      const time = t * SERIES_TIME_UNIT_S;
-      const value = v / scale;
-      const exact = Math.abs(t) < EXACT_LIMIT && Math.abs(v) < EXACT_LIMIT;
-      if (!exact || Math.round(time / SERIES_TIME_UNIT_S) !== t || Math.round(value * scale) !== v) canonical = false;
-      times.push(time);
-      values.push(value);
-      lastStart = pairStart;
-    }
-    if (!(n < EXACT_LIMIT)) canonical = false;
-    isTime = !isTime;
-    n = 0;
-    shift = 1;
+    t += unzigzag(timeNumber);
+    v += unzigzag(valueNumber);
+    const time = t * SERIES_TIME_UNIT_S;
+    const value = v / scale;
+    if (!(Math.abs(t) < EXACT_TIME_LIMIT && Math.abs(v) < EXACT_LIMIT) || Math.round(value * scale) !== v) cursor.canonical = false;
+    times.push(time);
+    values.push(value);
+    lastStart = start;
   }
-  if (!isTime || shift > 1) canonical = false;
-  return { series: { times, values }, lastStart, canonical };
+  return { series: { times, values }, lastStart, canonical: cursor.canonical };
+}
+
+function unzigzag(n: number): number {
+  return n % 2 === 0 ? n / 2 : -(n + 1) / 2;
 }
 
 /** Where the `pair`th pair of numbers (from 0; at least 1) starts in a string of digits. */

@@ -60,26 +60,29 @@ export function leastSquares(series: Series, at: number, windowS: number): Line 
   const { times, values } = series;
   const from = at - windowS - 1;
   let n = 0;
-  let first = 0;
-  let last = 0;
+  let firstIndex = 0;
+  let lastIndex = 0;
   let mx = 0;
   let my = 0;
   for (let i = 0; i < times.length; i++) {
     const t = times[i] as number;
     if (!(t > from && t <= at)) continue;
-    if (n === 0) first = t;
-    last = t;
+    if (n === 0) firstIndex = i;
+    lastIndex = i;
     n++;
     mx += (t - at) / HOUR_S;
     my += values[i] as number;
   }
-  if (n < MIN_LINE_POINTS || last - first < windowS / 3) return undefined;
+  if (n < MIN_LINE_POINTS) return undefined;
+  const spanS = (times[lastIndex] as number) - (times[firstIndex] as number);
+  if (spanS < windowS / 3) return undefined;
   mx /= n;
   my /= n;
   let sxx = 0;
   let sxy = 0;
   let syy = 0;
-  for (let i = 0; i < times.length; i++) {
+  // The second pass visits only the stretch from the first sample in the window to the last: in a series in time order, just the window.
+  for (let i = firstIndex; i <= lastIndex; i++) {
     const t = times[i] as number;
     if (!(t > from && t <= at)) continue;
     const dx = (t - at) / HOUR_S - mx;
@@ -93,7 +96,7 @@ export function leastSquares(series: Series, at: number, windowS: number): Line 
   const value = my - slope * mx;
   const r2 = syy > 0 ? (sxy * sxy) / (sxx * syy) : 1;
   if (!Number.isFinite(slope) || !Number.isFinite(value)) return undefined;
-  return { slope, value, r2, points: n, spanS: last - first };
+  return { slope, value, r2, points: n, spanS };
 }
 
 /** Theil–Sen: the median of pairwise slopes, and the median intercept, read at `at`. */
