@@ -75,6 +75,16 @@ describe("the probe's own reply time", () => {
     expect(valueOf(outs[2], 'reply-time-excess-ms', TRIO[1])).toBe(-150);
   });
 
+  it('a server listed twice, once not answering, leaves the last state as it was (its memory is carried over, not written in place)', () => {
+    const twice = (i: number) => roundOf(`r${i}`, minutes(T0, i), [server(TRIO[0], { mode: 'leader' }), server(TRIO[1]), server(TRIO[0], { mode: 'unreachable' })]);
+    const [first] = run([twice(0)]);
+    const previous = { mem: first!.mem, elections: first!.elections };
+    const kept = structuredClone(previous);
+    const next = extractSignals(twice(1), previous, Date.parse(minutes(T0, 1).toISOString()));
+    expect(previous).toEqual(kept);
+    expect(unpackSeries(next.mem[TRIO[0]]?.s?.x).times).toHaveLength(unpackSeries(previous.mem[TRIO[0]]?.s?.x).times.length + 1);
+  });
+
   it('one delayed reply (a GC pause) is not a trend; a server that stays slow is', () => {
     const outs = run([3, 3, 3, 2500, 3, 3, 400, 400, 400].map((ms, i) => roundWith(i, [ms, 3, 3])));
     expect(outs.map((o) => valueOf(o, 'reply-time-excess-ms', TRIO[0]))).toEqual([undefined, undefined, 0, 0, 0, 0, 0, 397, 397]);
