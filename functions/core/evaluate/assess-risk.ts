@@ -60,13 +60,31 @@ export function assessRisk(
     if (v.forecast) part.forecast = { tier: v.forecast.tier, current: sig(v.forecast.current), limit: v.forecast.limit, perHour: sig(v.forecast.perHour) };
     signals.push(part);
   }
-  signals.sort((a, b) => b.risk - a.risk);
+  byRiskDescending(signals);
   return {
     probability: sig(noisyOr(signals.map((s) => s.risk))),
     signals,
     driving: signals.filter((s) => s.risk >= DRIVING_RISK).slice(0, MAX_DRIVING_SIGNALS),
     baselines: next,
   };
+}
+
+/**
+ * Sorts highest risk first, keeping the order of equal risks: what a stable
+ * `sort((a, b) => b.risk - a.risk)` gives (risks are never NaN: clamp01 and significant
+ * keep them in [0, 1]). An insertion sort of two dozen parts costs a fraction of the
+ * built-in sort's comparator calls, which were a fifth of assessing a round.
+ */
+function byRiskDescending(parts: DrivingSignal[]): void {
+  for (let i = 1; i < parts.length; i++) {
+    const part = parts[i] as DrivingSignal;
+    let j = i;
+    while (j > 0 && (parts[j - 1] as DrivingSignal).risk < part.risk) {
+      parts[j] = parts[j - 1] as DrivingSignal;
+      j--;
+    }
+    parts[j] = part;
+  }
 }
 
 function sig(x: number): number {

@@ -25,6 +25,8 @@ export function significant(x: number, digits: number): number {
   if (x === 0) return 0;
   if (!Number.isFinite(x)) return x;
   const a = Math.abs(x);
+  // Small whole numbers (counts, gauges) already have at most `digits` digits.
+  if (a < (POW10[digits] as number) && Number.isInteger(a)) return x;
   BITS[0] = a;
   const binaryExponent = (((HIGH_WORD[0] as number) >>> 20) & 0x7ff) - 1023;
   let k = digits - 1 - Math.floor(binaryExponent * LOG10_2);
