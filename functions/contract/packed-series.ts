@@ -25,8 +25,8 @@ export interface Series {
  * `points` (≥ 1) are kept, so the series spans about spacing × (points − 1).
  */
 export interface SeriesShape {
-  spacingS: number;
-  points: number;
+  readonly spacingS: number;
+  readonly points: number;
 }
 
 const DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
