@@ -190,8 +190,9 @@ function packedNumber(value: number): string {
   let n = value >= 0 ? 2 * value : -2 * value - 1;
   const short = SHORT_NUMBERS[n];
   if (short !== undefined) return short;
-  // A NaN has no digit and writes nothing (as the array join this replaced did).
-  if (Number.isNaN(n)) return '';
+  // A NaN has no digit and writes nothing (as the array join this replaced did); nor does
+  // an infinite delta (values near 1e308), which would otherwise never reach zero.
+  if (!Number.isFinite(n)) return '';
   // An absolute time (~28 bits) is written in three steps of two digits rather than six of one.
   let out = '';
   while (n >= 1024) {

@@ -128,4 +128,11 @@ describe('packed series: the rewritten encoding agrees with the first one', () =
       { numRuns: 20_000 },
     );
   });
+
+  it('writes a value too large for its delta to be finite as nothing, as it writes a NaN, instead of looping', () => {
+    const t0 = 1_750_000_000;
+    const nothing = packSeries(seriesOf([[t0, Number.NaN]]));
+    expect(packSeries(seriesOf([[t0, 1e308]]))).toBe(nothing);
+    expect(appendPacked(undefined, t0, -1e308, { spacingS: 60, points: 5 }).packed).toBe(nothing);
+  });
 });
