@@ -1,12 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { baselineParams, learn } from '../../functions/core/evaluate/baseline.ts';
-import { appendSample, initialState, packSeries, unpackSeries, type EnsembleState, type Sample } from '../../functions/contract/ensemble-state.ts';
+import { initialState, type EnsembleState } from '../../functions/contract/ensemble-state.ts';
+import { appendPacked, packSeries, unpackSeries, type Series } from '../../functions/contract/packed-series.ts';
 import { leastSquares, robustLine, timeToLimit } from '../../functions/core/evaluate/forecast.ts';
 import { extractSignals, fdFraction, ZXID_COUNTER_LIMIT, type SignalExtraction } from '../../functions/core/evaluate/signals.ts';
 import { DEFAULT_FORECAST } from '../../functions/contract/thresholds.ts';
 import type { MetricValue, ProbeRound } from '../../functions/contract/probe-round.ts';
 import { minutes, roundOf, server, trioRound, TRIO } from '../support/probe-rounds.ts';
+import { samplesOf, seriesOf, type Sample } from '../support/samples.ts';
 
 const T0 = new Date('2030-01-01T00:00:00Z');
 const t0 = T0.getTime() / 1000;
@@ -73,6 +75,16 @@ describe("the probe's own reply time", () => {
     expect(valueOf(outs[2], 'reply-time-excess-ms', TRIO[1])).toBe(-150);
   });
 
+  it('a server listed twice, once not answering, leaves the last state as it was (its memory is carried over, not written in place)', () => {
+    const twice = (i: number) => roundOf(`r${i}`, minutes(T0, i), [server(TRIO[0], { mode: 'leader' }), server(TRIO[1]), server(TRIO[0], { mode: 'unreachable' })]);
+    const [first] = run([twice(0)]);
+    const previous = { mem: first!.mem, elections: first!.elections };
+    const kept = structuredClone(previous);
+    const next = extractSignals(twice(1), previous, Date.parse(minutes(T0, 1).toISOString()));
+    expect(previous).toEqual(kept);
+    expect(unpackSeries(next.mem[TRIO[0]]?.s?.x).times).toHaveLength(unpackSeries(previous.mem[TRIO[0]]?.s?.x).times.length + 1);
+  });
+
   it('one delayed reply (a GC pause) is not a trend; a server that stays slow is', () => {
     const outs = run([3, 3, 3, 2500, 3, 3, 400, 400, 400].map((ms, i) => roundWith(i, [ms, 3, 3])));
     expect(outs.map((o) => valueOf(o, 'reply-time-excess-ms', TRIO[0]))).toEqual([undefined, undefined, 0, 0, 0, 0, 0, 397, 397]);
@@ -109,7 +121,8 @@ describe('connections per client IP', () => {
 });
 
 describe('forecasts', () => {
-  const line = (minutesList: number[], f: (m: number) => number): Sample[] => minutesList.map((m) => [t0 + m * 60, f(m)]);
+  const line = (minutesList: number[], f: (m: number) => number): Series => seriesOf(minutesList.map((m) => [t0 + m * 60, f(m)]));
+  const none = seriesOf([]);
   const range = (n: number, step = 1) => Array.from({ length: n }, (_, i) => i * step);
 
   it('least squares reads the fitted line at now, with its slope per hour and R²', () => {
@@ -121,24 +134,24 @@ describe('forecasts', () => {
   it('the short tier needs a line that fits: a step (clients moving over from a restarted peer) is not a trend', () => {
     const step = line(range(15), (m) => (m < 8 ? 400 : 530));
     expect(leastSquares(step, t0 + 14 * 60, 15 * 60)?.r2).toBeLessThan(0.9);
-    expect(timeToLimit([], step, t0 + 14 * 60, 1024, DEFAULT_FORECAST)).toBeUndefined();
+    expect(timeToLimit(none, step, t0 + 14 * 60, 1024, DEFAULT_FORECAST)).toBeUndefined();
     const leak = line(range(15), (m) => 100 + 20 * m);
-    expect(timeToLimit([], leak, t0 + 14 * 60, 1024, DEFAULT_FORECAST)).toMatchObject({ tier: 'short', hours: expect.closeTo((1024 - 380) / 1200, 6) });
+    expect(timeToLimit(none, leak, t0 + 14 * 60, 1024, DEFAULT_FORECAST)).toMatchObject({ tier: 'short', hours: expect.closeTo((1024 - 380) / 1200, 6) });
   });
 
   it('the long tier speaks only past the level gate: a daily cycle below 60 % never forecasts doom', () => {
     const rising = line(range(25, 15), (m) => 300 + m / 3); // +20/h for 6 h, at 420 of 1024
-    expect(timeToLimit(rising, [], t0 + 360 * 60, 1024, DEFAULT_FORECAST)).toBeUndefined();
+    expect(timeToLimit(rising, none, t0 + 360 * 60, 1024, DEFAULT_FORECAST)).toBeUndefined();
     const high = line(range(25, 15), (m) => 700 + m / 3);
-    expect(timeToLimit(high, [], t0 + 360 * 60, 1024, DEFAULT_FORECAST)).toMatchObject({ tier: 'long', hours: expect.closeTo((1024 - 820) / 20, 6) });
+    expect(timeToLimit(high, none, t0 + 360 * 60, 1024, DEFAULT_FORECAST)).toMatchObject({ tier: 'long', hours: expect.closeTo((1024 - 820) / 20, 6) });
   });
 
   it('either tier speaks only while the rise goes on: fds that stepped up past the gate and stayed are not heading for the limit', () => {
     const stepped = line(range(25, 15), (m) => (m < 150 ? 500 : 720)); // +220 fds 3.5 h ago, flat since
     expect(leastSquares(stepped, t0 + 360 * 60, 360 * 60)?.value).toBeGreaterThan(0.6 * 1024);
-    expect(timeToLimit(stepped, [], t0 + 360 * 60, 1024, DEFAULT_FORECAST)).toBeUndefined();
+    expect(timeToLimit(stepped, none, t0 + 360 * 60, 1024, DEFAULT_FORECAST)).toBeUndefined();
     const stillLeaking = line(range(25, 15), (m) => 600 + m / 2);
-    expect(timeToLimit(stillLeaking, [], t0 + 360 * 60, 1024, DEFAULT_FORECAST)?.tier).toBe('long');
+    expect(timeToLimit(stillLeaking, none, t0 + 360 * 60, 1024, DEFAULT_FORECAST)?.tier).toBe('long');
   });
 
   it('Theil–Sen ignores one outlier that drags least squares', () => {
@@ -187,17 +200,17 @@ describe('packed series', () => {
       fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 100_000 }), fc.integer({ min: -5_000_000_000, max: 5_000_000_000 })), { maxLength: 30 }), (raw) => {
         let t = 1_800_000_000;
         const samples: Sample[] = raw.map(([dt, v]) => [(t += dt * 10), v]);
-        expect(unpackSeries(packSeries(samples))).toEqual(samples);
+        expect(samplesOf(unpackSeries(packSeries(seriesOf(samples))))).toEqual(samples);
       }),
     );
-    expect(unpackSeries(packSeries([[t0, 2.34]], 10), 10)).toEqual([[t0, 2.3]]);
+    expect(samplesOf(unpackSeries(packSeries(seriesOf([[t0, 2.34]]), 10), 10))).toEqual([[t0, 2.3]]);
   });
 
   it('a 1-minute series costs about two characters a sample', () => {
-    let series: Sample[] = [];
-    for (let i = 0; i < 100; i++) series = appendSample(series, [t0 + i * 60, 400 + (i % 5)], 55, 17);
-    expect(series).toHaveLength(17);
-    expect(packSeries(series).length).toBeLessThan(17 * 2 + 10);
+    let packed: string | undefined;
+    for (let i = 0; i < 100; i++) packed = appendPacked(packed, t0 + i * 60, 400 + (i % 5), { spacingS: 55, points: 17 }).packed;
+    expect(samplesOf(unpackSeries(packed))).toHaveLength(17);
+    expect(packed?.length).toBeLessThan(17 * 2 + 10);
   });
 });
 

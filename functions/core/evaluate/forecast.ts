@@ -14,7 +14,8 @@
  * `robustLine` (Theil–Sen) is for noisy per-interval values such as latencies: one slow
  * round moves a least-squares line a lot and the median of pairwise slopes hardly at all.
  */
-import type { Sample } from '../../contract/ensemble-state.ts';
+import type { Series } from '../../contract/packed-series.ts';
+import { median } from './median.ts';
 
 export interface Line {
   /** Units per hour. */
@@ -54,32 +55,38 @@ const HOUR_S = 3600;
 export const MIN_LINE_POINTS = 4;
 
 /** Least squares over the samples within `windowS` before `at`; undefined when too few or too short. */
-export function leastSquares(samples: readonly Sample[], at: number, windowS: number): Line | undefined {
-  // The samples in the window, in order, without building the filtered array (up to four fits per forecast, every round).
+export function leastSquares(series: Series, at: number, windowS: number): Line | undefined {
+  // The samples in the window, in order, without building the filtered arrays (up to four fits per forecast, every round).
+  const { times, values } = series;
   const from = at - windowS - 1;
   let n = 0;
-  let first: Sample | undefined;
-  let last: Sample | undefined;
+  let firstIndex = 0;
+  let lastIndex = 0;
   let mx = 0;
   let my = 0;
-  for (const sample of samples) {
-    if (!(sample[0] > from && sample[0] <= at)) continue;
+  for (let i = 0; i < times.length; i++) {
+    const t = times[i] as number;
+    if (!(t > from && t <= at)) continue;
+    if (n === 0) firstIndex = i;
+    lastIndex = i;
     n++;
-    first ??= sample;
-    last = sample;
-    mx += (sample[0] - at) / HOUR_S;
-    my += sample[1];
+    mx += (t - at) / HOUR_S;
+    my += values[i] as number;
   }
-  if (n < MIN_LINE_POINTS || !first || !last || last[0] - first[0] < windowS / 3) return undefined;
+  if (n < MIN_LINE_POINTS) return undefined;
+  const spanS = (times[lastIndex] as number) - (times[firstIndex] as number);
+  if (spanS < windowS / 3) return undefined;
   mx /= n;
   my /= n;
   let sxx = 0;
   let sxy = 0;
   let syy = 0;
-  for (const sample of samples) {
-    if (!(sample[0] > from && sample[0] <= at)) continue;
-    const dx = (sample[0] - at) / HOUR_S - mx;
-    const dy = sample[1] - my;
+  // The second pass visits only the stretch from the first sample in the window to the last: in a series in time order, just the window.
+  for (let i = firstIndex; i <= lastIndex; i++) {
+    const t = times[i] as number;
+    if (!(t > from && t <= at)) continue;
+    const dx = (t - at) / HOUR_S - mx;
+    const dy = (values[i] as number) - my;
     sxx += dx * dx;
     sxy += dx * dy;
     syy += dy * dy;
@@ -89,39 +96,45 @@ export function leastSquares(samples: readonly Sample[], at: number, windowS: nu
   const value = my - slope * mx;
   const r2 = syy > 0 ? (sxy * sxy) / (sxx * syy) : 1;
   if (!Number.isFinite(slope) || !Number.isFinite(value)) return undefined;
-  return { slope, value, r2, points: n, spanS: last[0] - first[0] };
+  return { slope, value, r2, points: n, spanS };
 }
 
 /** Theil–Sen: the median of pairwise slopes, and the median intercept, read at `at`. */
-export function robustLine(samples: readonly Sample[], at: number, windowS: number): Line | undefined {
-  const used = within(samples, at, windowS);
-  const first = used[0];
-  const last = used.at(-1);
-  if (used.length < MIN_LINE_POINTS || !first || !last || last[0] - first[0] < windowS / 3) return undefined;
+export function robustLine(series: Series, at: number, windowS: number): Line | undefined {
+  const { times, values } = within(series, at, windowS);
+  const n = times.length;
+  if (n < MIN_LINE_POINTS || (times[n - 1] as number) - (times[0] as number) < windowS / 3) return undefined;
   const slopes: number[] = [];
-  for (let i = 0; i < used.length; i++) {
-    for (let j = i + 1; j < used.length; j++) {
-      const a = used[i] as Sample;
-      const b = used[j] as Sample;
-      if (b[0] > a[0]) slopes.push(((b[1] - a[1]) / (b[0] - a[0])) * HOUR_S);
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      const dt = (times[j] as number) - (times[i] as number);
+      if (dt > 0) slopes.push((((values[j] as number) - (values[i] as number)) / dt) * HOUR_S);
     }
   }
   if (slopes.length === 0) return undefined;
   const slope = median(slopes);
-  const value = median(used.map((sample) => sample[1] - (slope * (sample[0] - at)) / HOUR_S));
-  return { slope, value, r2: Number.NaN, points: used.length, spanS: last[0] - first[0] };
+  const value = median(values.map((v, i) => v - (slope * ((times[i] as number) - at)) / HOUR_S));
+  return { slope, value, r2: Number.NaN, points: n, spanS: (times[n - 1] as number) - (times[0] as number) };
 }
 
 /** The samples of the `windowS` (plus a second) that end at `at`. */
-function within(samples: readonly Sample[], at: number, windowS: number): Sample[] {
-  return samples.filter((sample) => sample[0] > at - windowS - 1 && sample[0] <= at);
+function within(series: Series, at: number, windowS: number): Series {
+  const out: Series = { times: [], values: [] };
+  for (let i = 0; i < series.times.length; i++) {
+    const t = series.times[i] as number;
+    if (t > at - windowS - 1 && t <= at) {
+      out.times.push(t);
+      out.values.push(series.values[i] as number);
+    }
+  }
+  return out;
 }
 
 /**
  * Time to `limit` from the long series (gated) and the short series (ungated, fitted
  * well, close); the nearer of the tiers that apply, or undefined when neither does.
  */
-export function timeToLimit(long: readonly Sample[], short: readonly Sample[], at: number, limit: number, s: ForecastSettings): Forecast | undefined {
+export function timeToLimit(long: Series, short: Series, at: number, limit: number, s: ForecastSettings): Forecast | undefined {
   const candidates: Forecast[] = [];
   const longLine = leastSquares(long, at, s.longWindowMinutes * 60);
   if (longLine && longLine.value >= s.gateFraction * limit && stillRising(long, at, s.longWindowMinutes * 60, longLine)) {
@@ -142,8 +155,8 @@ export function timeToLimit(long: readonly Sample[], short: readonly Sample[], a
  * and stopped, or fds that stepped up and stayed, fit a rising line but are not heading
  * for the limit. Too few recent samples to tell: taken as rising.
  */
-function stillRising(samples: readonly Sample[], at: number, windowS: number, line: Line): boolean {
-  const recent = leastSquares(samples, at, windowS / 3);
+function stillRising(series: Series, at: number, windowS: number, line: Line): boolean {
+  const recent = leastSquares(series, at, windowS / 3);
   return recent === undefined || recent.slope >= RECENT_SLOPE_SHARE * line.slope;
 }
 
@@ -154,10 +167,4 @@ function toLimit(tier: Forecast['tier'], line: Line, limit: number): Forecast | 
   if (!(line.slope > 0)) return undefined;
   const hours = Math.max(0, (limit - line.value) / line.slope);
   return { tier, hours, current: line.value, limit, perHour: line.slope };
-}
-
-function median(xs: number[]): number {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }

@@ -11,11 +11,13 @@
  */
 import { metricNumber } from '../probe/classify-server.ts';
 import { isServing, type ProbeRound, type ServerResult } from '../../contract/probe-round.ts';
-import { appendPacked, MAX_ELECTIONS, type EnsembleState, type ServerMemory } from '../../contract/ensemble-state.ts';
+import { MAX_ELECTIONS, type EnsembleState, type ServerMemory } from '../../contract/ensemble-state.ts';
+import { appendPacked, type SeriesShape } from '../../contract/packed-series.ts';
 import { robustLine, timeToLimit, type Forecast, type ForecastSettings } from './forecast.ts';
 import type { SignalName } from '../../contract/signal-catalog.ts';
 import { DEFAULT_FORECAST } from '../../contract/thresholds.ts';
 import { significant } from './significant.ts';
+import { median } from './median.ts';
 
 export interface SignalValue {
   signal: SignalName;
@@ -51,14 +53,14 @@ export interface ExtractionSettings {
 export const ZXID_COUNTER_LIMIT = 0xffffffff;
 
 /** Forecast series: fine (short tier, ~16 min at 1-min rounds) and coarse (long tier, 6 h). */
-export const FINE_SERIES = { spacingS: 55, points: 17 } as const;
-export const COARSE_SERIES = { spacingS: 900, points: 25 } as const;
+export const FINE_SERIES: SeriesShape = { spacingS: 55, points: 17 };
+export const COARSE_SERIES: SeriesShape = { spacingS: 900, points: 25 };
 /** Latency series: ~10 min of per-interval values, read by a robust line 10 min ahead. */
-export const LATENCY_SERIES = { spacingS: 50, points: 11 } as const;
+export const LATENCY_SERIES: SeriesShape = { spacingS: 50, points: 11 };
 export const LATENCY_WINDOW_S = 600;
 export const LATENCY_LEAD_S = 600;
 /** Reply-time excess: the median of the last 5 rounds (≥ 50 s apart), once there are 3. */
-export const REPLY_SERIES = { spacingS: 50, points: 5 } as const;
+export const REPLY_SERIES: SeriesShape = { spacingS: 50, points: 5 };
 const MIN_REPLY_SAMPLES = 3;
 /** An interval's latency counts only with at least this many requests in it. */
 export const MIN_INTERVAL_REQUESTS = 20;
@@ -81,6 +83,12 @@ const COUNTERS = {
 } as const;
 type CounterKey = keyof typeof COUNTERS;
 const COUNTER_ENTRIES = Object.entries(COUNTERS) as [CounterKey, string][];
+
+/** Per-interval latencies: [signal, sum counter, count counter, series code]. */
+const LATENCIES: readonly [SignalName, CounterKey, CounterKey, string][] = [
+  ['read-latency-ms', 'rs', 'rc', 'r'],
+  ['write-latency-ms', 'us', 'uc', 'w'],
+];
 
 /** Gauges whose growth rate is a signal: [last-value key, rate key, mntr key, signal]. */
 const GROWTH: readonly [string, string, string, SignalName][] = [
@@ -113,7 +121,7 @@ export function extractSignals(
     values.push(...out.values);
     if (out.turnedAway) turnedAway.push(out.turnedAway);
   }
-  values.push(...replyTimeExcess(serving, mem, t));
+  values.push(...replyTimeExcess(serving, mem, previous.mem, t));
 
   const elections = countElections(round, previous, at);
   values.push({ signal: 'elections-per-hour', value: elections.list.filter((e) => Date.parse(e) > at - HOUR_MS).length });
@@ -170,17 +178,14 @@ function serverSignals(
   const series: Record<string, string> = restarted ? {} : { ...before.s };
 
   // Per-interval latencies, read from a robust line ahead of now.
-  for (const [signal, sum, cnt, code] of [
-    ['read-latency-ms', 'rs', 'rc', 'r'],
-    ['write-latency-ms', 'us', 'uc', 'w'],
-  ] as const) {
+  for (const [signal, sum, cnt, code] of LATENCIES) {
     const dSum = deltas[sum];
     const dCnt = deltas[cnt];
     // A handful of requests is no average: one slow read among five would look like a trend.
     if (dSum === undefined || dCnt === undefined || dCnt < MIN_INTERVAL_REQUESTS) continue;
-    const { samples, packed } = appendPacked(series[code], [t, dSum / dCnt], LATENCY_SERIES.spacingS, LATENCY_SERIES.points, LATENCY_SCALE);
-    series[code] = packed;
-    const line = robustLine(samples, t, LATENCY_WINDOW_S);
+    const latency = appendPacked(series[code], t, dSum / dCnt, LATENCY_SERIES, LATENCY_SCALE);
+    series[code] = latency.packed;
+    const line = robustLine(latency.series, t, LATENCY_WINDOW_S);
     if (line) pushValue(values, address, signal, Math.max(0, line.value + (line.slope * LATENCY_LEAD_S) / 3600));
   }
   pushValue(values, address, 'read-latency-p99-ms', metricNumber(m, 'zk_p99_readlatency'));
@@ -271,11 +276,11 @@ function busiestIp(server: ServerResult, followed: string | undefined): { ip: st
 
 /** Appends `value` to the fine and coarse series `fine`/`coarse` in `series` and forecasts time to `limit`. */
 function forecastSeries(series: Record<string, string>, fine: string, coarse: string, t: number, value: number, limit: number, s: ForecastSettings): Forecast | undefined {
-  const short = appendPacked(series[fine], [t, value], FINE_SERIES.spacingS, FINE_SERIES.points);
-  const long = appendPacked(series[coarse], [t, value], COARSE_SERIES.spacingS, COARSE_SERIES.points);
+  const short = appendPacked(series[fine], t, value, FINE_SERIES);
+  const long = appendPacked(series[coarse], t, value, COARSE_SERIES);
   series[fine] = short.packed;
   series[coarse] = long.packed;
-  return timeToLimit(long.samples, short.samples, t, limit, s);
+  return timeToLimit(long.series, short.series, t, limit, s);
 }
 
 /**
@@ -283,17 +288,28 @@ function forecastSeries(series: Record<string, string>, fine: string, coarse: st
  * as the median of the last REPLY_SERIES.points rounds: a GC pause delays one reply by
  * seconds and is not a trend, a server that stays slow is.
  */
-function replyTimeExcess(serving: readonly ServerResult[], mem: EnsembleState['mem'], t: number): SignalValue[] {
+function replyTimeExcess(serving: readonly ServerResult[], mem: EnsembleState['mem'], previous: EnsembleState['mem'], t: number): SignalValue[] {
   if (serving.length < 2) return [];
   const out: SignalValue[] = [];
   for (const s of serving) {
-    const peers = serving.filter((p) => p !== s).map((p) => p.durationMs);
-    const memory = mem[s.address] ?? {};
-    const { samples, packed } = appendPacked(memory.s?.x, [t, s.durationMs - median(peers)], REPLY_SERIES.spacingS, REPLY_SERIES.points);
-    mem[s.address] = { ...memory, s: { ...memory.s, x: packed } };
-    if (samples.length >= MIN_REPLY_SAMPLES) out.push({ signal: 'reply-time-excess-ms', server: s.address, value: median(samples.map((sample) => sample[1])) });
+    const peers: number[] = [];
+    for (const p of serving) if (p !== s) peers.push(p.durationMs);
+    const { series, packed } = appendPacked(mem[s.address]?.s?.x, t, s.durationMs - median(peers), REPLY_SERIES);
+    setSeries(mem, previous, s.address, 'x', packed);
+    if (series.values.length >= MIN_REPLY_SAMPLES) out.push({ signal: 'reply-time-excess-ms', server: s.address, value: median(series.values) });
   }
   return out;
+}
+
+/**
+ * `mem[address] = { ...memory, s: { ...memory.s, [code]: packed } }` without the copies
+ * when the memory was built this round: only a memory kept from `previous` (an address
+ * listed twice, once not serving) is shared with the last state and must not change.
+ */
+function setSeries(mem: EnsembleState['mem'], previous: EnsembleState['mem'], address: string, code: string, packed: string): void {
+  const memory = mem[address];
+  if (memory === undefined || memory === previous[address]) mem[address] = { ...memory, s: { ...memory?.s, [code]: packed } };
+  else (memory.s ??= {})[code] = packed;
 }
 
 function slowest(...steps: (number | undefined)[]): number | undefined {
@@ -335,12 +351,4 @@ export function fdFraction(metrics: ServerResult['metrics']): number | undefined
   const max = metricNumber(metrics, 'zk_max_file_descriptor_count');
   if (open === undefined || max === undefined || !(max > 0)) return undefined;
   return open / max;
-}
-
-function median(xs: readonly number[]): number {
-  // Two values (a 3-server ensemble's peers) need no sorted copy: their mean is the same either way round.
-  if (xs.length === 2) return ((xs[0] as number) + (xs[1] as number)) / 2;
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
