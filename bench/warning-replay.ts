@@ -5,7 +5,8 @@
  * was notified and how long before the limit, what it forecast, and every warning that
  * should not have fired.
  */
-import { warningKey, evaluateRound } from '../functions/core/evaluate/evaluate-round.ts';
+import { evaluateRound } from '../functions/core/evaluate/evaluate-round.ts';
+import { warningKey } from '../functions/core/evaluate/warning-key.ts';
 import type { EnsembleState } from '../functions/contract/ensemble-state.ts';
 import { episodesOf, type AlertEpisode } from '../functions/core/evaluate/replay.ts';
 import { settingsFor } from '../functions/core/evaluate/settings-snapshot.ts';

@@ -1,11 +1,24 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { blindSpotCondition, blindWords, SIGNAL_INPUTS, TRANSIENT_BLIND_SPOT_ROUNDS } from '../../functions/core/evaluate/blind-spots.ts';
+import {
+  blindSpotCondition,
+  blindWords,
+  SIGNAL_INPUTS,
+  TRANSIENT_BLIND_SPOT_ROUNDS,
+  type BlindWord,
+  type InputWord,
+  type SignalInput,
+  type SignalInputs,
+  type SignalModes,
+} from '../../functions/core/evaluate/blind-spots.ts';
 import { evaluateRound, type EvaluationSettings } from '../../functions/core/evaluate/evaluate-round.ts';
 import type { EnsembleState } from '../../functions/contract/ensemble-state.ts';
 import { SignalNames } from '../../functions/contract/signal-catalog.ts';
 import { DEFAULT_THRESHOLDS, resolveThresholds } from '../../functions/contract/thresholds.ts';
 import { buildAlertMessage } from '../../functions/core/deliver/build-alert-message.ts';
-import type { BlindSpot, ServerResult } from '../../functions/contract/probe-round.ts';
+import { isServing, type BlindSpot, type ServerResult } from '../../functions/contract/probe-round.ts';
+import type { SignalName } from '../../functions/contract/signal-catalog.ts';
+import { arbitraryServer } from '../support/arbitrary-rounds.ts';
 import { minutes, roundOf, server, TRIO } from '../support/probe-rounds.ts';
 
 const MNTR_REFUSED: BlindSpot = { word: 'mntr', reason: 'not-whitelisted', message: 'mntr is not executed because it is not in the whitelist.' };
@@ -119,6 +132,55 @@ describe('blindWords', () => {
     expect(blindSpotCondition({ ...server(TRIO[1], { mode: 'not-serving' }), blindSpots: [MNTR_REFUSED] }).state).toBe('hold');
     // The checker's own fault (EMFILE…): nothing is known about the server either.
     expect(blindSpotCondition({ ...server(TRIO[1], { mode: 'unreachable' }), mode: 'unprobed' }).state).toBe('hold');
+  });
+});
+
+/** The plain walk, signal by signal and input by input, that blindWords must agree with. */
+function referenceBlindWords(s: ServerResult, modes: SignalModes = {}): BlindWord[] {
+  if (!isServing(s.mode) && s.mode !== 'not-whitelisted') return [];
+  const answered: Record<InputWord, boolean> = {
+    mntr: s.source !== 'none',
+    conf: s.conf !== undefined,
+    cons: s.clients !== undefined,
+    srvr: s.summary.zxid !== undefined || s.summary.latency !== undefined,
+  };
+  const spotOf = (w: InputWord) => s.blindSpots?.find((b) => b.word === w);
+  const fieldsOf = (input: SignalInput, w: InputWord): string[] => {
+    const field = input.words.length === 1 ? undefined : input.fields[input.words.indexOf(w)];
+    return field === undefined ? [...input.fields] : [field];
+  };
+  const byWord = new Map<InputWord, BlindWord>();
+  for (const [signal, needs] of Object.entries(SIGNAL_INPUTS) as [SignalName, SignalInputs][]) {
+    if (modes[signal]?.mode === 'off' || !(needs.modes === undefined || s.mode === 'not-whitelisted' || needs.modes.includes(s.mode))) continue;
+    for (const input of needs.inputs) {
+      if (input.present(s)) continue;
+      const blind = input.words.filter((w) => spotOf(w) !== undefined);
+      const lacking = input.absentIn === undefined ? input.words.filter((w) => answered[w]).slice(0, 1) : [];
+      for (const word of blind.length > 0 ? blind : lacking) {
+        let e = byWord.get(word);
+        if (!e) {
+          e = { word, signals: [] };
+          const spot = spotOf(word);
+          if (spot) e.spot = spot;
+          byWord.set(word, e);
+        }
+        if (!e.signals.includes(signal)) e.signals.push(signal);
+        if (!e.spot) e.missingFields = [...new Set([...(e.missingFields ?? []), ...fieldsOf(input, word)])];
+      }
+    }
+  }
+  return [...byWord.values()].sort((a, b) => a.word.localeCompare(b.word));
+}
+
+describe('blindWords against the plain walk over every signal', () => {
+  it('agrees for servers in any mode, with any fields, words and signals missing or switched off', () => {
+    const modes = fc.constantFrom<SignalModes>({}, { 'fd-use': { mode: 'off' } }, { 'pending-syncs': { mode: 'off' }, 'client-ip-use': { mode: 'off' }, 'zxid-lag': { mode: 'off' } });
+    fc.assert(
+      fc.property(arbitraryServer(TRIO[1]), modes, (s, m) => {
+        expect(blindWords(s, m)).toStrictEqual(referenceBlindWords(s, m));
+      }),
+      { numRuns: 20_000 },
+    );
   });
 });
 

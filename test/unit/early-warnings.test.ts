@@ -1,7 +1,8 @@
 /** One early warning per cause (signal and server), through evaluateRound. */
 import { describe, expect, it } from 'vitest';
 import type { EnsembleState } from '../../functions/contract/ensemble-state.ts';
-import { evaluateRound, warningKey, type EvaluationSettings } from '../../functions/core/evaluate/evaluate-round.ts';
+import { evaluateRound, type EvaluationSettings } from '../../functions/core/evaluate/evaluate-round.ts';
+import { warningKey } from '../../functions/core/evaluate/warning-key.ts';
 import { resolveThresholds } from '../../functions/contract/thresholds.ts';
 import type { ProbeRound, ServerMode } from '../../functions/contract/probe-round.ts';
 import { minutes, TRIO, trioRound } from '../support/probe-rounds.ts';

@@ -2,8 +2,8 @@
  * Alarms (报警): failures that are happening now and fire at once. Each check yields a
  * condition for every alert it owns, raised or clear, so the lifecycle can also resolve.
  */
-import { isServing, type ProbeRound, type ServerResult } from '../../contract/probe-round.ts';
-import type { AlertCondition } from './alert-lifecycle.ts';
+import { isServing, type ProbeRound, type RefusedExchange, type ServerResult } from '../../contract/probe-round.ts';
+import { canChange, type AlertCondition, type ConditionState, type StoredKeys } from './alert-lifecycle.ts';
 import type { EnsembleState } from '../../contract/ensemble-state.ts';
 import type { AlertName } from '../../contract/transition.ts';
 import { serverAlertKey } from './server-alert-key.ts';
@@ -27,10 +27,14 @@ export interface AlarmChecks {
   multiLeaderRounds: number;
 }
 
-export function checkAlarms(round: ProbeRound, previous: Pick<EnsembleState, 'multiLeaderRounds'>): AlarmChecks {
+/**
+ * Given the stored alerts' keys (`stored`), the conditions that could change none of them
+ * are left out before their summaries are written (canChange).
+ */
+export function checkAlarms(round: ProbeRound, previous: Pick<EnsembleState, 'multiLeaderRounds'>, stored?: StoredKeys): AlarmChecks {
   const e = round.ensemble;
   const conditions: AlertCondition[] = [];
-  for (const s of round.servers) conditions.push(...serverAlarms(s, round.servers.some((other) => other !== s && isServing(other.mode))));
+  for (const s of round.servers) serverAlarms(s, round.servers.some((other) => other !== s && isServing(other.mode)), stored, conditions);
   // Servers the checker could not ask (its own EMFILE, ENOBUFS…) are unknown, not down: an
   // ensemble-level alarm is raised only when the servers that were asked prove it, cleared
   // only when they disprove it, and otherwise held as it was.
@@ -38,101 +42,136 @@ export function checkAlarms(round: ProbeRound, previous: Pick<EnsembleState, 'mu
   const votingServing = round.servers.filter((s) => s.mode === 'leader' || s.mode === 'follower').length;
 
   const noLeader = e.size > 1 && e.leaderCount === 0;
-  conditions.push(unknown(unprobed.length, alarm('no-leader', noLeader, noLeader ? `no leader: none of ${e.size} servers leads` : `leader back: ${e.leaders.join(', ')}`), false));
+  const noLeaderState = unknown(unprobed.length, noLeader, false);
+  if (canChange(stored, 'no-leader', noLeaderState)) {
+    conditions.push(alarm('no-leader', noLeaderState, noLeader ? `no leader: none of ${e.size} servers leads` : `leader back: ${e.leaders.join(', ')}`));
+  }
 
   // An old leader resumed from a pause claims leadership for ~200 ms next to the new one:
   // one round of two leaders is recorded, two in a row are split brain.
   const multiLeaderRounds = e.leaderCount >= 2 ? previous.multiLeaderRounds + 1 : 0;
   const splitBrain = multiLeaderRounds >= 2;
-  conditions.push(
-    alarm('two-leaders', splitBrain, splitBrain ? `${e.leaderCount} leaders for ${multiLeaderRounds} rounds: ${e.leaders.join(', ')}` : `one leader again: ${e.leaders.join(', ') || 'none'}`),
-  );
+  if (canChange(stored, 'two-leaders', raiseIf(splitBrain))) {
+    conditions.push(
+      alarm('two-leaders', splitBrain, splitBrain ? `${e.leaderCount} leaders for ${multiLeaderRounds} rounds: ${e.leaders.join(', ')}` : `one leader again: ${e.leaders.join(', ') || 'none'}`),
+    );
+  }
 
   const quorumLost = !e.hasQuorum;
-  conditions.push(
-    unknown(
-      unprobed.length,
+  // Even if every unprobed server were serving, there would be too few.
+  const quorumState = unknown(unprobed.length, quorumLost, votingServing + unprobed.length < e.quorumSize);
+  if (canChange(stored, 'quorum-lost', quorumState)) {
+    conditions.push(
       alarm(
         'quorum-lost',
-        quorumLost,
+        quorumState,
         quorumLost
           ? `quorum lost: ${e.serving} of ${e.size} servers serving (needs ${e.quorumSize}${e.leaderCount === 0 && e.size > 1 ? ' and a leader' : ''})`
           : `quorum restored: ${e.serving} of ${e.size} servers serving`,
       ),
-      // Even if every unprobed server were serving, there would be too few.
-      votingServing + unprobed.length < e.quorumSize,
-    ),
-  );
-
-  const faults = [...unprobed.map((s) => `${s.address}: ${s.error?.message ?? 'not probed'}`), ...(round.canary?.error?.kind === 'checker-fault' ? [`canary: ${round.canary.error.message}`] : [])];
-  const checkerFault = alarm(
-    'checker-fault',
-    faults.length > 0,
-    faults.length > 0
-      ? `zk-lookout itself failed this round, so ${faults.length} check(s) have no answer (not a fault of the ensemble): ${faults.join('; ')}`
-      : 'zk-lookout probes every server again',
-  );
-  conditions.push({ ...checkerFault, level: 'info' });
+    );
+  }
 
   const canary = round.canary;
   const failure = canary?.error;
+  const canaryFault = failure?.kind === 'checker-fault';
+  if (canChange(stored, 'checker-fault', raiseIf(unprobed.length > 0 || canaryFault))) {
+    const faults = [...unprobed.map((s) => `${s.address}: ${s.error?.message ?? 'not probed'}`), ...(canaryFault ? [`canary: ${failure.message}`] : [])];
+    const checkerFault = alarm(
+      'checker-fault',
+      faults.length > 0,
+      faults.length > 0
+        ? `zk-lookout itself failed this round, so ${faults.length} check(s) have no answer (not a fault of the ensemble): ${faults.join('; ')}`
+        : 'zk-lookout probes every server again',
+    );
+    checkerFault.level = 'info';
+    conditions.push(checkerFault);
+  }
+
   const canaryFailed = canary !== null && !canary.ok;
-  const canaryCondition = alarm(
-    'canary-failed',
-    canaryFailed,
-    canaryFailed ? (failure ? `canary failed at ${failure.step}: ${failure.kind}: ${failure.message}` : 'canary failed') : canary ? `canary ok in ${canary.totalMs} ms` : 'canary not run',
-  );
-  conditions.push(failure?.kind === 'checker-fault' ? { ...canaryCondition, state: 'hold' } : canaryCondition);
+  const canaryState = canaryFault ? 'hold' : raiseIf(canaryFailed);
+  if (canChange(stored, 'canary-failed', canaryState)) {
+    conditions.push(
+      alarm(
+        'canary-failed',
+        canaryState,
+        canaryFailed ? (failure ? `canary failed at ${failure.step}: ${failure.kind}: ${failure.message}` : 'canary failed') : canary ? `canary ok in ${canary.totalMs} ms` : 'canary not run',
+      ),
+    );
+  }
   return { conditions, multiLeaderRounds };
 }
 
-function unknown(unprobed: number, c: AlertCondition, proven: boolean): AlertCondition {
-  return unprobed === 0 || proven || c.state === 'clear' ? c : { ...c, state: 'hold' };
+function raiseIf(raised: boolean): ConditionState {
+  return raised ? 'raise' : 'clear';
 }
 
-function serverAlarms(s: ServerResult, peersAnswer: boolean): AlertCondition[] {
-  const why = s.error ? `${s.error.kind}: ${s.error.message}` : s.mode;
-  const back = `server ${s.address} is back (${s.mode})`;
+/** An ensemble-level alarm while some servers are unprobed: raised only when the probed ones prove it, else held. */
+function unknown(unprobed: number, raised: boolean, proven: boolean): ConditionState {
+  return !raised ? 'clear' : unprobed === 0 || proven ? 'raise' : 'hold';
+}
+
+/** The per-server alarms that can change something, appended to `out` (all four without `stored`). */
+function serverAlarms(s: ServerResult, peersAnswer: boolean, stored: StoredKeys | undefined, out: AlertCondition[]): void {
+  const counts = (alertName: AlertName, state: ConditionState) => canChange(stored, serverAlertKey(alertName, s.address), state);
   if (s.mode === 'unprobed') {
     // Nothing is known: whatever fired stays firing, nothing new fires, nothing resolves.
-    const held = (name: AlertName) => ({ ...alarm(name, false, why, s.address), state: 'hold' as const });
-    return [held('server-down'), held('server-not-serving'), held('read-only'), { ...held('clients-turned-away'), forRounds: TURNED_AWAY_ROUNDS }];
+    for (const name of UNPROBED_HELD) {
+      if (!counts(name, 'hold')) continue;
+      const held = alarm(name, 'hold', why(s), s.address);
+      if (name === 'clients-turned-away') held.forRounds = TURNED_AWAY_ROUNDS;
+      out.push(held);
+    }
+    return;
   }
   // Said next to server-down/server-not-serving, never instead: a round cannot tell a server
   // that closes every connection of ours from one going down (a SIGTERMed server under load
   // does the same for a round), and a missed server-down is worse than one alarm too many.
-  const turnedAway = clientsTurnedAway(s, peersAnswer);
   const down = s.mode === 'unreachable' || s.mode === 'timeout';
   const notServing = s.mode === 'not-serving';
   const readOnly = s.mode === 'read-only';
-  return [
-    alarm('server-down', down, down ? `server ${s.address} down: ${why}` : back, s.address),
-    turnedAway,
-    alarm(
-      'server-not-serving',
-      notServing,
-      notServing
-        ? `server ${s.address} not serving requests${s.alive ? ' (alive: ruok answers imok)' : ''}`
-        : isServing(s.mode)
-          ? `server ${s.address} serving again (${s.mode})`
-          : `server ${s.address} no longer reports not serving (${s.mode})`,
-      s.address,
-    ),
-    alarm('read-only', readOnly, readOnly ? `server ${s.address} is read-only (cut off from the quorum)` : back, s.address),
-  ];
+  if (counts('server-down', raiseIf(down))) out.push(alarm('server-down', down, down ? `server ${s.address} down: ${why(s)}` : back(s), s.address));
+  if (counts('clients-turned-away', raiseIf(turningAway(s, peersAnswer)))) out.push(clientsTurnedAway(s, peersAnswer));
+  if (counts('server-not-serving', raiseIf(notServing))) {
+    out.push(
+      alarm(
+        'server-not-serving',
+        notServing,
+        notServing
+          ? `server ${s.address} not serving requests${s.alive ? ' (alive: ruok answers imok)' : ''}`
+          : isServing(s.mode)
+            ? `server ${s.address} serving again (${s.mode})`
+            : `server ${s.address} no longer reports not serving (${s.mode})`,
+        s.address,
+      ),
+    );
+  }
+  if (counts('read-only', raiseIf(readOnly))) out.push(alarm('read-only', readOnly, readOnly ? `server ${s.address} is read-only (cut off from the quorum)` : back(s), s.address));
+}
+
+/** What an unprobed server's alarms hold, in the order the other servers' come. */
+const UNPROBED_HELD: readonly AlertName[] = ['server-down', 'server-not-serving', 'read-only', 'clients-turned-away'];
+
+function why(s: ServerResult): string {
+  return s.error ? `${s.error.kind}: ${s.error.message}` : s.mode;
+}
+
+function back(s: ServerResult): string {
+  return `server ${s.address} is back (${s.mode})`;
 }
 
 /**
- * One alarm's condition. `summary` describes the problem when raised and the recovery when
- * not: callers write only the one that applies (most alarms are clear in most rounds, and
- * the other sentence was built for nothing).
+ * One alarm's condition, raised (true), clear (false) or in the state given. `summary`
+ * describes the problem when raised and the recovery when not: callers write only the one
+ * that applies (most alarms are clear in most rounds, and the other sentence was built for
+ * nothing).
  */
-export function alarm(alertName: AlertName, raised: boolean, summary: string, server?: string): AlertCondition {
+export function alarm(alertName: AlertName, state: boolean | ConditionState, summary: string, server?: string): AlertCondition {
   const condition: AlertCondition = {
     alertKey: server ? serverAlertKey(alertName, server) : alertName,
     alertName,
     level: 'alarm',
-    state: raised ? 'raise' : 'clear',
+    state: typeof state === 'boolean' ? raiseIf(state) : state,
     summary,
     forRounds: 1,
     signals: [],
@@ -162,19 +201,26 @@ export function alarm(alertName: AlertName, raised: boolean, summary: string, se
  * away holds, so the alarm needs TURNED_AWAY_ROUNDS.
  */
 export function clientsTurnedAway(s: ServerResult, peersAnswer: boolean): AlertCondition {
-  const refused = isServing(s.mode) ? (s.refusedExchanges ?? []) : [];
-  const closedOnUs = s.error?.kind === 'connection-reset' || s.error?.kind === 'no-reply';
-  const everyExchangeReset = (s.mode === 'unreachable' || s.mode === 'not-serving') && !s.alive && closedOnUs && peersAnswer;
-  const raised = refused.length > 0 || everyExchangeReset;
+  const refused = refusedOf(s);
+  const raised = turningAway(s, peersAnswer);
   const summary = !raised
     ? `server ${s.address} accepts the probe's connections again (${s.mode})`
     : refused.length > 0
       ? `server ${s.address} turned away ${refused.length} of the probe's connections (${refused.map((r) => `${r.word}: ${r.kind}`).join(', ')}) while answering others: clients are being refused now (an IP at maxClientCnxns, or out of file descriptors)${busiestClients(s)}`
       : `server ${s.address} closes every connection from the probe unanswered while its peers answer: the probe's own IP is at maxClientCnxns (does it share a host with a leaking client?) or the server is out of file descriptors`;
-  return {
-    ...alarm('clients-turned-away', raised, summary, s.address),
-    forRounds: TURNED_AWAY_ROUNDS,
-  };
+  const condition = alarm('clients-turned-away', raised, summary, s.address);
+  condition.forRounds = TURNED_AWAY_ROUNDS;
+  return condition;
+}
+
+function turningAway(s: ServerResult, peersAnswer: boolean): boolean {
+  const closedOnUs = s.error?.kind === 'connection-reset' || s.error?.kind === 'no-reply';
+  const everyExchangeReset = (s.mode === 'unreachable' || s.mode === 'not-serving') && !s.alive && closedOnUs && peersAnswer;
+  return refusedOf(s).length > 0 || everyExchangeReset;
+}
+
+function refusedOf(s: ServerResult): readonly RefusedExchange[] {
+  return isServing(s.mode) ? (s.refusedExchanges ?? []) : [];
 }
 
 function busiestClients(s: ServerResult): string {

@@ -17,7 +17,7 @@
  */
 import type { AlertRecord } from '../../contract/ensemble-state.ts';
 import { describeSilence, matchSilence, type Silence } from '../../contract/silences.ts';
-import { isoTime } from './iso-time.ts';
+import { isoTime, parseIsoTime } from './iso-time.ts';
 import {
   TRANSITION_VERSION,
   type AlertLevel,
@@ -59,13 +59,34 @@ export interface LifecycleContext {
   scope: readonly AlertName[];
 }
 
+/** The keys of the alerts an evaluation starts from (a set: most lookups are of keys that are not there). */
+export type StoredKeys = ReadonlySet<string>;
+
+/**
+ * Whether a condition in `state` can change anything: one that is not raised, for a key
+ * with no stored alert, has nothing to start, hold or clear (advanceAlerts passes it by).
+ * Most conditions of a calm round are such, so producers given the stored keys ask this
+ * before they write a summary and leave the condition out; without `stored` every
+ * condition counts (a caller that wants the whole picture of a round).
+ */
+export function canChange(stored: StoredKeys | undefined, alertKey: string, state: ConditionState): boolean {
+  return state === 'raise' || stored === undefined || stored.has(alertKey);
+}
+
 /** Consequences of a lost quorum: each would only repeat what quorum-lost already says. */
 export const INHIBITED_BY_QUORUM_LOSS: readonly AlertName[] = ['server-down', 'server-not-serving', 'read-only', 'no-leader', 'canary-failed'];
 
-export function inhibit(conditions: readonly AlertCondition[]): AlertCondition[] {
+/**
+ * Marks the conditions a lost quorum inhibits, in place, and returns them. Conditions are
+ * the evaluation's own, made for it by the producers, so nothing else sees them change;
+ * a copy of each (objects of many shapes) cost more than its whole way through the
+ * lifecycle.
+ */
+export function inhibit(conditions: AlertCondition[]): AlertCondition[] {
   const quorumLost = conditions.some((c) => c.alertName === 'quorum-lost' && c.state === 'raise');
-  if (!quorumLost) return [...conditions];
-  return conditions.map((c) => (INHIBITED_BY_QUORUM_LOSS.includes(c.alertName) && c.state !== 'clear' ? { ...c, inhibitedBy: 'quorum-lost' } : c));
+  if (!quorumLost) return conditions;
+  for (const c of conditions) if (INHIBITED_BY_QUORUM_LOSS.includes(c.alertName) && c.state !== 'clear') c.inhibitedBy = 'quorum-lost';
+  return conditions;
 }
 
 const LEVEL_ORDER: Record<AlertLevel, number> = { alarm: 0, warning: 1, info: 2 };
@@ -79,16 +100,20 @@ export function advanceAlerts(
   const transitions: Transition[] = [];
   const stored = Object.values(previous).filter((r) => ctx.scope.includes(r.alertName));
   const seen = stored.length > 0 ? new Set(conditions.map((c) => c.alertKey)) : undefined;
-  const gone = stored.filter((r) => !seen?.has(r.alertKey)).map((r): AlertCondition => ({ ...conditionOf(r), state: 'clear', summary: `${r.alertKey} no longer observed` }));
+  const gone = stored.filter((r) => !seen?.has(r.alertKey)).map(noLongerObserved);
 
   // One clock reading per evaluation: every record and transition of it carries the same time.
   const clock: Clock = { iso: isoTime(ctx.now.getTime()), ms: ctx.now.getTime() };
-  for (const condition of [...conditions, ...gone]) {
-    const result = step(previous[condition.alertKey], condition, ctx, clock);
-    if (result.record) alerts[condition.alertKey] = result.record;
-    // Most conditions are clear with nothing stored; deleting what is not there still costs a runtime call.
-    else if (Object.hasOwn(alerts, condition.alertKey)) delete alerts[condition.alertKey];
-    if (result.transition) transitions.push(result.transition);
+  for (const list of [conditions, gone]) {
+    for (const condition of list) {
+      const record = previous[condition.alertKey];
+      // Not raised with nothing stored: nothing starts, holds or clears, so no silence needs matching.
+      const result = !record && condition.state !== 'raise' ? NO_CHANGE : step(record, condition, ctx, clock);
+      if (result.record) alerts[condition.alertKey] = result.record;
+      // Most conditions change nothing; deleting what is not there still costs a runtime call.
+      else if (Object.hasOwn(alerts, condition.alertKey)) delete alerts[condition.alertKey];
+      if (result.transition) transitions.push(result.transition);
+    }
   }
   transitions.sort((a, b) => LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level] || a.alertKey.localeCompare(b.alertKey));
   return { alerts, transitions };
@@ -122,13 +147,12 @@ function step(
     return { record: fired, transition: makeTransition(c, ctx, clock, 'fired', now, !suppressed, silencedBy) };
   }
 
-  const young = c.minFiringMs !== undefined && clock.ms - Date.parse(record.since) < c.minFiringMs;
+  const young = c.minFiringMs !== undefined && clock.ms - parseIsoTime(record.since) < c.minFiringMs;
   if (c.state === 'clear' && young) c = { ...c, state: 'hold', summary: record.summary };
   if (c.state === 'clear') {
     // An episode nobody was told about resolves quietly, naming what had held it back.
     const notify = record.notified && silencedBy === undefined;
-    const quiet = { ...c, inhibitedBy: c.inhibitedBy ?? record.inhibitedBy };
-    return { transition: makeTransition(quiet, ctx, clock, 'resolved', record.since, notify, silencedBy ?? record.silencedBy) };
+    return { transition: makeTransition(c, ctx, clock, 'resolved', record.since, notify, silencedBy ?? record.silencedBy, c.inhibitedBy ?? record.inhibitedBy) };
   }
 
   const next = recordOf(c, 'firing', record.since, record.pendingRounds, record.notified, silencedBy);
@@ -139,7 +163,7 @@ function step(
     next.lastNotifiedAt = now;
     return { record: next, transition: makeTransition(c, ctx, clock, 'fired', record.since, true, silencedBy) };
   }
-  const last = record.lastNotifiedAt ? Date.parse(record.lastNotifiedAt) : Number.NEGATIVE_INFINITY;
+  const last = record.lastNotifiedAt ? parseIsoTime(record.lastNotifiedAt) : Number.NEGATIVE_INFINITY;
   // An info notice (a blind spot) is told once per episode: reminders are for trouble.
   const repeatEveryMs = c.level === 'info' ? 0 : ctx.repeatEveryMs;
   if (repeatEveryMs > 0 && clock.ms - last >= repeatEveryMs) {
@@ -180,8 +204,9 @@ function silenceOf(c: AlertCondition, ctx: LifecycleContext): string | undefined
   return silence ? describeSilence(silence) : undefined;
 }
 
-function conditionOf(r: AlertRecord): AlertCondition {
-  const c: AlertCondition = { alertKey: r.alertKey, alertName: r.alertName, level: r.level, state: 'clear', summary: r.summary, forRounds: 1, signals: [] };
+/** A stored alert in scope that no condition of this evaluation speaks for: it clears. */
+function noLongerObserved(r: AlertRecord): AlertCondition {
+  const c: AlertCondition = { alertKey: r.alertKey, alertName: r.alertName, level: r.level, state: 'clear', summary: `${r.alertKey} no longer observed`, forRounds: 1, signals: [] };
   if (r.server) c.server = r.server;
   return c;
 }
@@ -194,6 +219,7 @@ function makeTransition(
   since: string,
   notify: boolean,
   silencedBy: string | undefined,
+  inhibitedBy = c.inhibitedBy,
 ): Transition {
   const t: Transition = {
     version: TRANSITION_VERSION,
@@ -212,6 +238,6 @@ function makeTransition(
   if (c.server) t.server = c.server;
   if (c.probability !== undefined) t.probability = c.probability;
   if (!notify && silencedBy) t.silencedBy = silencedBy;
-  if (!notify && c.inhibitedBy) t.inhibitedBy = c.inhibitedBy;
+  if (!notify && inhibitedBy) t.inhibitedBy = inhibitedBy;
   return t;
 }

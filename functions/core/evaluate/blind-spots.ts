@@ -13,7 +13,7 @@
  */
 import { metricNumber } from '../probe/classify-server.ts';
 import { isServing, type BlindSpot, type ProbeRound, type ServerMode, type ServerResult } from '../../contract/probe-round.ts';
-import type { AlertCondition } from './alert-lifecycle.ts';
+import { canChange, type AlertCondition, type StoredKeys } from './alert-lifecycle.ts';
 import type { SignalName } from '../../contract/signal-catalog.ts';
 import { serverAlertKey } from './server-alert-key.ts';
 import { serverText } from '../text/server-text.ts';
@@ -59,6 +59,7 @@ function hasMetrics(s: ServerResult, keys: readonly string[]): boolean {
 }
 
 const zxid: SignalInput = { words: ['srvr'], fields: ['Zxid'], present: (s) => s.summary.zxid !== undefined };
+const fdCounts = metric('zk_open_file_descriptor_count', 'zk_max_file_descriptor_count');
 const maxClientCnxns: SignalInput = { words: ['conf'], fields: ['maxClientCnxns'], present: (s) => s.conf?.maxClientCnxns !== undefined };
 const clientIps: SignalInput = { words: ['cons'], fields: ['connection lines'], present: (s) => s.clients !== undefined };
 /** Summaries with cnt/sum/quantiles (`zk_sum_readlatency`, …) came with 3.6's metrics system. */
@@ -81,8 +82,8 @@ export const SIGNAL_INPUTS: Partial<Record<SignalName, SignalInputs>> = {
     inputs: [{ words: ['srvr', 'mntr'], fields: ['Outstanding', 'zk_outstanding_requests'], present: (s) => s.summary.outstanding !== undefined || metricNumber(s.metrics, 'zk_outstanding_requests') !== undefined }],
   },
   'pending-syncs': { inputs: [metric('zk_pending_syncs')], modes: LEADER },
-  'fd-use': { inputs: [metric('zk_open_file_descriptor_count', 'zk_max_file_descriptor_count')] },
-  'fd-exhaustion-hours': { inputs: [metric('zk_open_file_descriptor_count', 'zk_max_file_descriptor_count')] },
+  'fd-use': { inputs: [fdCounts] },
+  'fd-exhaustion-hours': { inputs: [fdCounts] },
   'client-ip-use': { inputs: [maxClientCnxns, clientIps] },
   'client-ip-exhaustion-hours': { inputs: [maxClientCnxns, clientIps] },
   'connections-total': {
@@ -124,17 +125,20 @@ export type SignalModes = Partial<Record<SignalName, { mode: string }>>;
 
 /** What one server cannot tell this round, by word. Empty when every signal in use has its input. */
 export function blindWords(server: ServerResult, modes: SignalModes = {}): BlindWord[] {
-  if (!isServing(server.mode) && server.mode !== 'not-whitelisted') return [];
+  if (!isObservable(server)) return [];
+  // First each input once: almost always none is missing by a word's fault, and then no signal needs looking at.
+  const blame = new Map<SignalInput, readonly InputWord[]>();
+  for (const { input, modes: reportedIn } of DISTINCT_INPUTS) {
+    if ((reportedIn !== undefined && !reportsIn(server, reportedIn)) || input.present(server)) continue;
+    const words = blamed(server, input);
+    if (words.length > 0) blame.set(input, words);
+  }
+  if (blame.size === 0) return [];
   const byWord = new Map<InputWord, BlindWord>();
   for (const [signal, needs] of SIGNAL_INPUT_ENTRIES) {
     if (modes[signal]?.mode === 'off' || !reports(server, needs)) continue;
     for (const input of needs.inputs) {
-      if (input.present(server)) continue;
-      const blind = input.words.filter((w) => spotOf(server, w) !== undefined);
-      // Nothing failed, yet the input is missing: a word that answered lacked the fields. A
-      // word that neither failed nor answered was not asked (the probe's `words` option).
-      const lacking = input.absentIn === undefined ? input.words.filter((w) => ANSWERED[w](server)).slice(0, 1) : [];
-      for (const word of blind.length > 0 ? blind : lacking) {
+      for (const word of blame.get(input) ?? NO_WORDS) {
         const e = entry(byWord, server, word);
         if (!e.signals.includes(signal)) e.signals.push(signal);
         if (!e.spot) e.missingFields = [...new Set([...(e.missingFields ?? []), ...fieldsOf(input, word)])];
@@ -144,11 +148,51 @@ export function blindWords(server: ServerResult, modes: SignalModes = {}): Blind
   return [...byWord.values()].filter((w) => w.signals.length > 0).sort((a, b) => a.word.localeCompare(b.word));
 }
 
+const NO_WORDS: readonly InputWord[] = [];
+
+/**
+ * The words to blame for a missing input: those that failed; else the first that answered
+ * without the fields (none when the version is known to lack them). A word that neither
+ * failed nor answered was not asked (the probe's `words` option). Most servers record no
+ * failed word at all, so that search is skipped.
+ */
+function blamed(server: ServerResult, input: SignalInput): readonly InputWord[] {
+  const failed = server.blindSpots?.length ? input.words.filter((w) => spotOf(server, w) !== undefined) : NO_WORDS;
+  if (failed.length > 0 || input.absentIn !== undefined) return failed;
+  const answered = input.words.find((w) => ANSWERED[w](server));
+  return answered === undefined ? NO_WORDS : [answered];
+}
+
 const SIGNAL_INPUT_ENTRIES = Object.entries(SIGNAL_INPUTS) as [SignalName, SignalInputs][];
+
+/** A server that is down, timing out or not serving is an alarm's business; one refusing srvr and mntr is the worst blind spot. */
+function isObservable(server: ServerResult): boolean {
+  return isServing(server.mode) || server.mode === 'not-whitelisted';
+}
 
 /** A server refusing srvr and mntr has no known role: whatever a leader reports is missing too. */
 function reports(server: ServerResult, needs: SignalInputs): boolean {
-  return needs.modes === undefined || server.mode === 'not-whitelisted' || needs.modes.includes(server.mode);
+  return needs.modes === undefined || reportsIn(server, needs.modes);
+}
+
+function reportsIn(server: ServerResult, modes: readonly ServerMode[]): boolean {
+  return server.mode === 'not-whitelisted' || modes.includes(server.mode);
+}
+
+/** Each input once (several signals share zxid, the fd counts, the client-IP pair), with the modes that report it (undefined: every mode). */
+const DISTINCT_INPUTS: readonly { input: SignalInput; modes?: readonly ServerMode[] }[] = distinctInputs();
+
+function distinctInputs(): { input: SignalInput; modes?: ServerMode[] }[] {
+  const byInput = new Map<SignalInput, { input: SignalInput; modes?: ServerMode[] }>();
+  for (const [, needs] of SIGNAL_INPUT_ENTRIES) {
+    for (const input of needs.inputs) {
+      const known = byInput.get(input);
+      if (!known) byInput.set(input, needs.modes === undefined ? { input } : { input, modes: [...needs.modes] });
+      else if (needs.modes === undefined) delete known.modes;
+      else known.modes?.push(...needs.modes);
+    }
+  }
+  return [...byInput.values()];
 }
 
 function entry(byWord: Map<InputWord, BlindWord>, server: ServerResult, word: InputWord): BlindWord {
@@ -185,14 +229,28 @@ function spotOf(server: ServerResult, word: InputWord): BlindSpot | undefined {
   return server.blindSpots?.find((s) => s.word === word);
 }
 
-/** The `blind-spot` condition of every server in the round, raised or clear. */
-export function blindSpotConditions(round: ProbeRound, modes: SignalModes = {}): AlertCondition[] {
-  return round.servers.map((server) => blindSpotCondition(server, modes));
+/**
+ * The `blind-spot` condition of every server in the round, raised or clear. Given the
+ * stored alerts' keys, only the conditions that can change something (canChange): a server
+ * without a blind spot and without one stored to clear gets none.
+ */
+export function blindSpotConditions(round: ProbeRound, modes: SignalModes = {}, stored?: StoredKeys): AlertCondition[] {
+  const conditions: AlertCondition[] = [];
+  for (const server of round.servers) {
+    const words = isObservable(server) ? blindWords(server, modes) : undefined;
+    const state = words === undefined ? 'hold' : words.length > 0 ? 'raise' : 'clear';
+    if (canChange(stored, serverAlertKey('blind-spot', server.address), state)) conditions.push(conditionOf(server, words));
+  }
+  return conditions;
 }
 
 export function blindSpotCondition(server: ServerResult, modes: SignalModes = {}): AlertCondition {
-  const observable = isServing(server.mode) || server.mode === 'not-whitelisted';
-  if (!observable) {
+  return conditionOf(server, isObservable(server) ? blindWords(server, modes) : undefined);
+}
+
+/** The condition of a server with these blind words; undefined words: the server is not observable. */
+function conditionOf(server: ServerResult, words: readonly BlindWord[] | undefined): AlertCondition {
+  if (words === undefined) {
     // Down or not serving (an alarm says so): nothing to learn about its words, so a blind
     // spot neither resolves nor starts. Otherwise each restart would resolve and refire it.
     return {
@@ -206,7 +264,6 @@ export function blindSpotCondition(server: ServerResult, modes: SignalModes = {}
       signals: [],
     };
   }
-  const words = blindWords(server, modes);
   return {
     alertKey: serverAlertKey('blind-spot', server.address),
     alertName: 'blind-spot',

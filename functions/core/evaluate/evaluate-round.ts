@@ -12,17 +12,18 @@
  *   redelivery too old for `lastRoundIds` is still a no-op.
  */
 import { checkAlarms, alarm, ROUND_ALARMS } from './alarm-checks.ts';
-import { advanceAlerts, announce, inhibit, type AlertCondition, type LifecycleContext } from './alert-lifecycle.ts';
+import { advanceAlerts, announce, canChange, inhibit, type AlertCondition, type LifecycleContext, type StoredKeys } from './alert-lifecycle.ts';
 import { assessRisk, type Baselines, type RiskAssessment } from './assess-risk.ts';
 import { blindSpotConditions } from './blind-spots.ts';
 import { causeSummary, clearedSummary } from './cause-summary.ts';
-import { initialState, MAX_ROUND_IDS, type EnsembleState } from '../../contract/ensemble-state.ts';
+import { initialState, MAX_ROUND_IDS, type AlertRecord, type EnsembleState } from '../../contract/ensemble-state.ts';
 import { readEnsembleState } from '../../contract/read-ensemble-state.ts';
 import { rejectedConnections } from './rejected-connections.ts';
 import type { Silence } from '../../contract/silences.ts';
 import type { SignalName } from '../../contract/signal-catalog.ts';
-import { isoTime } from './iso-time.ts';
+import { isoTime, parseIsoTime } from './iso-time.ts';
 import { extractSignals } from './signals.ts';
+import { warningKey, warningSignal } from './warning-key.ts';
 import { znodeFindings } from './znode-conditions.ts';
 import { baselineAt, DEFAULT_THRESHOLDS, persistenceRounds, resolveThresholds, type ResolvedThresholds } from '../../contract/thresholds.ts';
 import type { AlertName, DrivingSignal, Evaluation } from '../../contract/transition.ts';
@@ -41,15 +42,10 @@ export interface EvaluationSettings {
 export const STALE_INTERVALS = 3;
 
 const ROUND_SCOPE: readonly AlertName[] = [...ROUND_ALARMS, 'early-warning', 'clients-rejected', 'config-invalid', 'probe-stale', 'blind-spot'];
+const ROUND_AND_ZNODE_SCOPE: readonly AlertName[] = [...ROUND_SCOPE, 'znode-rule', 'open-acl'];
 
 /** Round interval assumed until the state has measured one. */
 export const DEFAULT_INTERVAL_MS = 60_000;
-
-/** `early-warning:<signal>` for ensemble-wide signals, `early-warning:<signal>:<server>` per server. */
-export function warningKey(signal: string, server?: string): string {
-  return server === undefined ? `early-warning:${signal}` : `early-warning:${signal}:${server}`;
-}
-const ZNODE_SCOPE: readonly AlertName[] = ['znode-rule', 'open-acl'];
 
 /**
  * What evaluating a round gives back. `assessment` is every signal's part in this round's
@@ -73,9 +69,9 @@ export function evaluateRound(
   const state = previous ?? initialState(round.ensembleName);
   if (previous && previous.lastRoundIds.includes(round.roundId)) return { state: previous, evaluation: emptyEvaluation(round.ensembleName, round.roundId, now) };
 
-  const parsedAt = Date.parse(round.startedAt);
+  const parsedAt = parseIsoTime(round.startedAt);
   const at = Number.isFinite(parsedAt) ? parsedAt : now.getTime();
-  const lastAt = state.lastRoundAt === undefined ? undefined : Date.parse(state.lastRoundAt);
+  const lastAt = state.lastRoundAt === undefined ? undefined : parseIsoTime(state.lastRoundAt);
   if (lastAt !== undefined && at <= lastAt) {
     return { state: { ...state, lastRoundIds: remember(state.lastRoundIds, round.roundId) }, evaluation: emptyEvaluation(round.ensembleName, round.roundId, now) };
   }
@@ -85,27 +81,29 @@ export function evaluateRound(
   const intervalMs = state.intervalMs ?? (lastAt !== undefined && at > lastAt ? at - lastAt : DEFAULT_INTERVAL_MS);
   const extraction = extractSignals(round, state, at, thresholds);
   const baselines: Baselines = {};
-  for (const [where, memory] of Object.entries(state.mem)) if (memory.b) baselines[where] = memory.b;
+  for (const where in state.mem) {
+    const learned = state.mem[where]?.b;
+    if (learned) baselines[where] = learned;
+  }
   const dtS = lastAt !== undefined ? (at - lastAt) / 1000 : intervalMs / 1000;
   const { timeConstantS, warmupS } = baselineAt(thresholds, intervalMs);
   const risk = assessRisk(extraction.values, baselines, thresholds, { timeConstantS, warmupS, dtS });
-  const alarms = checkAlarms(round, state);
-  const invalid = settings.configProblems.length > 0;
-  const configInvalid: AlertCondition = {
-    ...alarm('config-invalid', invalid, invalid ? `settings invalid, evaluating with the last good ones: ${settings.configProblems.join('; ')}` : 'settings valid again'),
-    level: 'warning',
-  };
+  // Given the stored alerts' keys, each producer leaves out the conditions that can change none of them.
+  const storedKeys: StoredKeys = new Set(Object.keys(state.alerts));
+  const alarms = checkAlarms(round, state, storedKeys);
   const znodes = round.znodes ? znodeFindings(round.znodes, state.znodeDigests ?? {}) : undefined;
-  const rejected = rejectedConnections(extraction.turnedAway);
-  const conditions = inhibit([
-    ...turnedAwayOnce(alarms.conditions, rejected),
-    ...(znodes?.conditions ?? []),
-    ...rejected,
-    ...earlyWarnings(risk, thresholds, state, round, at, persistenceRounds(thresholds, intervalMs)),
-    ...blindSpotConditions(round, thresholds.signals),
-    configInvalid,
-    alarm('probe-stale', false, `probe rounds arriving again (round at ${atIso})`),
-  ]);
+  const rejected = rejectedConnections(extraction.turnedAway, storedKeys);
+  const found = turnedAwayOnce(alarms.conditions, rejected);
+  if (znodes) found.push(...znodes.conditions);
+  found.push(...rejected, ...earlyWarnings(risk, thresholds, state, storedKeys, round, at, persistenceRounds(thresholds, intervalMs)), ...blindSpotConditions(round, thresholds.signals, storedKeys));
+  const invalid = settings.configProblems.length > 0;
+  if (canChange(storedKeys, 'config-invalid', invalid ? 'raise' : 'clear')) {
+    const configInvalid = alarm('config-invalid', invalid, invalid ? `settings invalid, evaluating with the last good ones: ${settings.configProblems.join('; ')}` : 'settings valid again');
+    configInvalid.level = 'warning';
+    found.push(configInvalid);
+  }
+  if (canChange(storedKeys, 'probe-stale', 'clear')) found.push(alarm('probe-stale', false, `probe rounds arriving again (round at ${atIso})`));
+  const conditions = inhibit(found);
 
   const lifecycle: LifecycleContext = {
     ensembleName: state.ensembleName,
@@ -114,15 +112,16 @@ export function evaluateRound(
     repeatEveryMs: thresholds.repeatEveryMs,
     silences: settings.silences,
     // Without znode results this round (no canary), their alerts are neither confirmed nor cleared.
-    scope: znodes ? [...ROUND_SCOPE, ...ZNODE_SCOPE] : ROUND_SCOPE,
+    scope: znodes ? ROUND_AND_ZNODE_SCOPE : ROUND_SCOPE,
   };
   const { alerts, transitions } = advanceAlerts(state.alerts, conditions, lifecycle);
 
   const mem = extraction.mem;
-  for (const [where, learned] of Object.entries(risk.baselines)) {
+  for (const where in risk.baselines) {
     // Baselines only of servers still probed (and of the ensemble, `*`).
     if (where !== '*' && !(where in mem)) continue;
-    mem[where] = { ...mem[where], b: { ...mem[where]?.b, ...learned } };
+    const memory = mem[where];
+    mem[where] = { ...memory, b: { ...memory?.b, ...risk.baselines[where] } };
   }
   const next: EnsembleState = {
     ...state,
@@ -139,7 +138,8 @@ export function evaluateRound(
   const interval = estimateInterval(state.intervalMs, lastAt === undefined ? undefined : at - lastAt);
   if (interval !== undefined) next.intervalMs = interval;
 
-  const all = [...transitions, ...(znodes?.notices ?? []).map((n) => announce(n.condition, n.since, lifecycle))];
+  const notices = znodes?.notices ?? [];
+  const all = notices.length === 0 ? transitions : [...transitions, ...notices.map((n) => announce(n.condition, n.since, lifecycle))];
   return {
     state: next,
     evaluation: { ensembleName: state.ensembleName, roundId: round.roundId, evaluatedAt: isoTime(now.getTime()), transitions: all },
@@ -159,7 +159,7 @@ export function evaluateStaleness(
   settings?: Pick<EvaluationSettings, 'thresholds' | 'silences'>,
 ): { state: EnsembleState; evaluation: Evaluation } {
   const roundId = `sweep@${now.toISOString()}`;
-  const lastAt = previous.lastRoundAt === undefined ? undefined : Date.parse(previous.lastRoundAt);
+  const lastAt = previous.lastRoundAt === undefined ? undefined : parseIsoTime(previous.lastRoundAt);
   if (lastAt === undefined || !Number.isFinite(lastAt)) return { state: previous, evaluation: emptyEvaluation(previous.ensembleName, roundId, now) };
   const silentMs = now.getTime() - lastAt;
   const stale = silentMs >= STALE_INTERVALS * intervalMs;
@@ -188,26 +188,31 @@ export function evaluateStaleness(
  * no value this round (a counter that did not move, a forecast that needs more samples)
  * holds while its server still serves; it clears when the server is gone or stopped.
  */
-function earlyWarnings(risk: RiskAssessment, t: ResolvedThresholds, state: EnsembleState, round: ProbeRound, at: number, forRounds: number): AlertCondition[] {
+function earlyWarnings(risk: RiskAssessment, t: ResolvedThresholds, state: EnsembleState, storedKeys: StoredKeys, round: ProbeRound, at: number, forRounds: number): AlertCondition[] {
   const conditions: AlertCondition[] = [];
+  const stored: AlertRecord[] = [];
+  for (const key in state.alerts) {
+    const record = state.alerts[key];
+    if (record?.alertName === 'early-warning') stored.push(record);
+  }
   const seen = new Set<string>();
-  // Most rounds store no early warning at all: a calm signal then has nothing to clear and needs no key built and looked up.
-  const anyWarning = Object.values(state.alerts).some((r) => r.alertName === 'early-warning');
   for (const s of risk.signals) {
     const condition = s.risk >= t.warnAt ? 'raise' : s.risk >= t.clearAt ? 'hold' : 'clear';
-    if (condition === 'clear' && !anyWarning) continue;
+    // Most rounds store no early warning at all: a calm signal then has nothing to hold or clear and needs no key built and looked up.
+    if (condition !== 'raise' && stored.length === 0) continue;
     const alertKey = warningKey(s.signal, s.server);
-    if (condition === 'clear' && !state.alerts[alertKey]) continue;
+    if (!canChange(storedKeys, alertKey, condition)) continue;
     seen.add(alertKey);
     conditions.push(cause(alertKey, s, condition, condition === 'clear' ? clearedSummary(s, t.clearAt) : causeSummary(s, at), forRounds, t));
   }
+  if (stored.length === 0) return conditions;
   const serving = new Set(round.servers.filter((s) => isServing(s.mode)).map((s) => s.address));
-  for (const record of Object.values(state.alerts)) {
+  for (const record of stored) {
     // The single `early-warning` of a version-1 state is not a cause: it clears (and resolves if told).
-    if (record.alertName !== 'early-warning' || record.alertKey === 'early-warning' || seen.has(record.alertKey)) continue;
+    if (record.alertKey === 'early-warning' || seen.has(record.alertKey)) continue;
     const stillThere = record.server === undefined ? round.ensemble.hasQuorum : serving.has(record.server);
     // A signal the operator turned off has no cause left to hold: its warning clears.
-    const signal = /^early-warning:([a-z0-9-]+)/.exec(record.alertKey)?.[1];
+    const signal = warningSignal(record.alertKey);
     const mode = signal === undefined ? undefined : t.signals[signal as SignalName]?.mode;
     const off = mode === undefined || mode === 'off';
     if (!stillThere || off) continue;
@@ -238,8 +243,11 @@ function cause(alertKey: string, s: DrivingSignal, state: AlertCondition['state'
   return c;
 }
 
+/** The newest MAX_ROUND_IDS of `ids` and then `id`, which is not among them (a redelivery returned before). */
 function remember(ids: readonly string[], id: string): string[] {
-  return [...ids.filter((x) => x !== id), id].slice(-MAX_ROUND_IDS);
+  const kept = ids.slice(Math.max(0, ids.length + 1 - MAX_ROUND_IDS));
+  kept.push(id);
+  return kept;
 }
 
 /** Smoothed time between rounds; a gap after an outage counts at most double, so one outage does not stretch it. */
@@ -262,9 +270,11 @@ function formatDuration(ms: number): string {
 /**
  * One cause, two views: a server whose own zk_connection_rejected rose (clients-rejected)
  * and that also turned the probe's connections away (clients-turned-away) is one episode
- * of clients being refused. The counter's alarm speaks; the probe's is recorded, inhibited.
+ * of clients being refused. The counter's alarm speaks; the probe's is recorded, inhibited
+ * (marked in place, as inhibit does: the conditions are this evaluation's own).
  */
-function turnedAwayOnce(alarms: readonly AlertCondition[], rejected: readonly AlertCondition[]): AlertCondition[] {
+function turnedAwayOnce(alarms: AlertCondition[], rejected: readonly AlertCondition[]): AlertCondition[] {
   const rejecting = new Set(rejected.filter((c) => c.state === 'raise').map((c) => c.server));
-  return alarms.map((c) => (c.alertName === 'clients-turned-away' && c.state !== 'clear' && rejecting.has(c.server) ? { ...c, inhibitedBy: `clients-rejected:${c.server}` } : c));
+  for (const c of alarms) if (c.alertName === 'clients-turned-away' && c.state !== 'clear' && rejecting.has(c.server)) c.inhibitedBy = `clients-rejected:${c.server}`;
+  return alarms;
 }

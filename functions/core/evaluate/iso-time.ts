@@ -34,3 +34,64 @@ export function isoTime(ms: number): string {
   const millis = rest - seconds * 1000;
   return `${year}-${TWO_DIGITS[month]}-${TWO_DIGITS[day]}T${TWO_DIGITS[hours]}:${TWO_DIGITS[minutes]}:${TWO_DIGITS[seconds]}.${THREE_DIGITS[millis]}Z`;
 }
+
+/**
+ * `Date.parse(text)` for timestamps as isoTime and toISOString write them
+ * (`YYYY-MM-DDTHH:mm:ss.sssZ`): Date.parse costs about 0.3 µs, and an evaluation read two
+ * to four such times (the round's start, the last round's, an alert's last notice). That
+ * exact form with a calendar date and a time of day that exist is computed here (days from
+ * a civil date, Howard Hinnant's `days_from_civil`, the inverse of the above); any other
+ * text goes to Date.parse, so the result is always the same. test/unit/iso-time.test.ts
+ * compares the two.
+ */
+export function parseIsoTime(text: string): number {
+  if (!hasIsoLayout(text)) return Date.parse(text);
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 2);
+  const day = digits(text, 8, 2);
+  const hours = digits(text, 11, 2);
+  const minutes = digits(text, 14, 2);
+  const seconds = digits(text, 17, 2);
+  const millis = digits(text, 20, 3);
+  if ((year | month | day | hours | minutes | seconds | millis) < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hours > 23 || minutes > 59 || seconds > 59) {
+    return Date.parse(text);
+  }
+  // Years start in March so leap days come last; 400-year eras of 146,097 days.
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  const days = era * 146_097 + dayOfEra - 719_468;
+  return days * DAY_MS + hours * 3_600_000 + minutes * 60_000 + seconds * 1000 + millis;
+}
+
+/** `YYYY-MM-DDTHH:mm:ss.sssZ`'s length and fixed characters (the digits are checked as they are read). */
+function hasIsoLayout(text: string): boolean {
+  return (
+    text.length === 24 &&
+    text.charCodeAt(4) === 0x2d && // -
+    text.charCodeAt(7) === 0x2d &&
+    text.charCodeAt(10) === 0x54 && // T
+    text.charCodeAt(13) === 0x3a && // :
+    text.charCodeAt(16) === 0x3a &&
+    text.charCodeAt(19) === 0x2e && // .
+    text.charCodeAt(23) === 0x5a // Z
+  );
+}
+
+/** The decimal number in `text[start, start + length)`, or -1 when a character there is not a digit. */
+function digits(text: string, start: number, length: number): number {
+  let n = 0;
+  for (let i = start; i < start + length; i++) {
+    const d = text.charCodeAt(i) - 0x30;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month !== 2) return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+  return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+}

@@ -6,16 +6,20 @@
  * round has `cons`, the busiest client IP. A restart resets the counter; signals.ts skips
  * that interval, so it neither fires nor clears the alarm.
  */
-import type { AlertCondition } from './alert-lifecycle.ts';
+import { canChange, type AlertCondition, type StoredKeys } from './alert-lifecycle.ts';
 import { serverAlertKey } from './server-alert-key.ts';
 import type { TurnedAway } from './signals.ts';
 
-export function rejectedConnections(turnedAway: readonly TurnedAway[]): AlertCondition[] {
-  return turnedAway.map((t) => {
+/** Given the stored alerts' keys, a server with nothing rejected and no alert to clear gets no condition (canChange). */
+export function rejectedConnections(turnedAway: readonly TurnedAway[], stored?: StoredKeys): AlertCondition[] {
+  const conditions: AlertCondition[] = [];
+  for (const t of turnedAway) {
+    const alertKey = serverAlertKey('clients-rejected', t.server);
     const raised = t.rejected > 0;
+    if (!canChange(stored, alertKey, raised ? 'raise' : 'clear')) continue;
     const busiest = t.busiest ? `; busiest client ${t.busiest.ip} with ${t.busiest.count} connections` : '';
-    return {
-      alertKey: serverAlertKey('clients-rejected', t.server),
+    conditions.push({
+      alertKey,
       alertName: 'clients-rejected',
       level: 'alarm',
       server: t.server,
@@ -25,6 +29,7 @@ export function rejectedConnections(turnedAway: readonly TurnedAway[]): AlertCon
         : `server ${t.server} accepts clients again (zk_connection_rejected unchanged)`,
       forRounds: 1,
       signals: [],
-    } satisfies AlertCondition;
-  });
+    });
+  }
+  return conditions;
 }
