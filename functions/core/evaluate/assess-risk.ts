@@ -53,9 +53,13 @@ export function assessRisk(
       const learned = learn(before, value, learning.dtS, learning, risk >= thresholds.clearAt);
       if (learned) (next[where] ??= {})[signal] = learned;
     }
-    const part: DrivingSignal = { signal, value: sig(value), unit, nu: threshold.nu, tau: threshold.tau, w: sig(w), risk: sig(risk), mode: threshold.mode };
+    const roundedW = sig(w);
+    const roundedP = p === undefined ? undefined : sig(p);
+    // Most modes give W or P itself as the risk (all `w` signals, the default of most): its rounding is already done.
+    const roundedRisk = risk === w ? roundedW : risk === p ? (roundedP as number) : sig(risk);
+    const part: DrivingSignal = { signal, value: sig(value), unit, nu: threshold.nu, tau: threshold.tau, w: roundedW, risk: roundedRisk, mode: threshold.mode };
     if (server) part.server = server;
-    if (p !== undefined) part.p = sig(p);
+    if (roundedP !== undefined) part.p = roundedP;
     if (v.subject !== undefined) part.subject = v.subject;
     if (v.forecast) part.forecast = { tier: v.forecast.tier, current: sig(v.forecast.current), limit: v.forecast.limit, perHour: sig(v.forecast.perHour) };
     signals.push(part);
