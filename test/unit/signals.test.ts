@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { baselineParams, learn } from '../../functions/core/evaluate/baseline.ts';
-import { initialState, type EnsembleState } from '../../functions/contract/ensemble-state.ts';
+import { initialState, MAX_ELECTIONS, type EnsembleState } from '../../functions/contract/ensemble-state.ts';
 import { appendPacked, packSeries, unpackSeries, type Series } from '../../functions/contract/packed-series.ts';
 import { leastSquares, robustLine, timeToLimit } from '../../functions/core/evaluate/forecast.ts';
 import { extractSignals, fdFraction, ZXID_COUNTER_LIMIT, type SignalExtraction } from '../../functions/core/evaluate/signals.ts';
@@ -191,6 +191,25 @@ describe('forecasts', () => {
     expect(outs[11]?.values.find((v) => v.signal === 'zxid-rollover-hours')?.value).toBeCloseTo((60 - 11) / 60, 2);
     expect(outs[12]?.values.some((v) => v.signal === 'zxid-rollover-hours')).toBe(false);
     expect(outs[12]?.values.find((v) => v.signal === 'elections-per-hour')?.value).toBe(1);
+  });
+});
+
+describe('elections per hour', () => {
+  it('counts the stored elections of the last hour, and a new one, as Date.parse over the list does', () => {
+    const at = T0.getTime();
+    const stamp = fc.oneof(
+      fc.integer({ min: at - 2 * 3_600_000, max: at }).map((ms) => new Date(ms).toISOString()),
+      fc.constantFrom('2030-01-01T00:00:00Z', '2029-12-31T23:30:00.000+00:00', 'not a time', '2029-12-31T24:00:00.000Z'),
+    );
+    fc.assert(
+      fc.property(fc.array(stamp, { maxLength: 12 }), fc.boolean(), (elections, newEpoch) => {
+        const round = trioRound('r', T0);
+        round.ensemble.epoch = newEpoch ? 6 : 5;
+        const out = extractSignals(round, { ...initialState('x'), elections, lastEpoch: 5 }, at);
+        const kept = elections.filter((e) => Date.parse(e) > at - 3_600_000).length + (newEpoch ? 1 : 0);
+        expect(out.values.find((v) => v.signal === 'elections-per-hour')?.value).toBe(Math.min(kept, MAX_ELECTIONS));
+      }),
+    );
   });
 });
 

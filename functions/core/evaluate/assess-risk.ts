@@ -37,13 +37,21 @@ export function assessRisk(
 ): RiskAssessment {
   const next: Baselines = {};
   const signals: DrivingSignal[] = [];
+  // A server's values come one after another: its baselines, before and learned, are looked up once per run of them.
+  let where: string | undefined;
+  let learnedBefore: Readonly<Record<string, Baseline>> | undefined;
+  let learnedNow: Record<string, Baseline> | undefined;
   for (const v of values) {
     const { signal, server, value } = v;
     const threshold = thresholds.signals[signal];
     if (threshold.mode === 'off') continue;
     const { direction, unit } = SIGNAL_CATALOG[signal];
-    const where = server ?? '*';
-    const before = baselines[where]?.[signal];
+    if ((server ?? '*') !== where) {
+      where = server ?? '*';
+      learnedBefore = baselines[where];
+      learnedNow = next[where];
+    }
+    const before = learnedBefore?.[signal];
     const usesP = P_MODES.includes(threshold.mode);
     const params = usesP ? baselineParams(before, learning.warmupS, threshold.sigmaFloor) : undefined;
     const w = warning(value, threshold.nu, threshold.tau, direction);
@@ -51,7 +59,7 @@ export function assessRisk(
     const risk = signalRisk(threshold.mode, w, p);
     if (usesP) {
       const learned = learn(before, value, learning.dtS, learning, risk >= thresholds.clearAt);
-      if (learned) (next[where] ??= {})[signal] = learned;
+      if (learned) (learnedNow ??= next[where] = {})[signal] = learned;
     }
     const roundedW = sig(w);
     const roundedP = p === undefined ? undefined : sig(p);

@@ -121,7 +121,10 @@ export function evaluateRound(
     // Baselines only of servers still probed (and of the ensemble, `*`).
     if (where !== '*' && !(where in mem)) continue;
     const memory = mem[where];
-    mem[where] = { ...memory, b: { ...memory?.b, ...risk.baselines[where] } };
+    const b = { ...memory?.b, ...risk.baselines[where] };
+    // A memory built this round is this state's own; one kept from the last state (a server listed twice, once not serving) is copied.
+    if (memory !== undefined && memory !== state.mem[where]) memory.b = b;
+    else mem[where] = { ...memory, b };
   }
   const next: EnsembleState = {
     ...state,
@@ -142,7 +145,8 @@ export function evaluateRound(
   const all = notices.length === 0 ? transitions : [...transitions, ...notices.map((n) => announce(n.condition, n.since, lifecycle))];
   return {
     state: next,
-    evaluation: { ensembleName: state.ensembleName, roundId: round.roundId, evaluatedAt: isoTime(now.getTime()), transitions: all },
+    // Replays and the bench evaluate a round at its own time: its timestamp is already written.
+    evaluation: { ensembleName: state.ensembleName, roundId: round.roundId, evaluatedAt: now.getTime() === at ? atIso : isoTime(now.getTime()), transitions: all },
     assessment: risk,
   };
 }

@@ -18,6 +18,7 @@ import type { SignalName } from '../../contract/signal-catalog.ts';
 import { DEFAULT_FORECAST } from '../../contract/thresholds.ts';
 import { significant } from './significant.ts';
 import { median } from './median.ts';
+import { parseIsoTime } from './iso-time.ts';
 
 export interface SignalValue {
   signal: SignalName;
@@ -124,7 +125,8 @@ export function extractSignals(
   values.push(...replyTimeExcess(serving, mem, previous.mem, t));
 
   const elections = countElections(round, previous, at);
-  values.push({ signal: 'elections-per-hour', value: elections.list.filter((e) => Date.parse(e) > at - HOUR_MS).length });
+  // countElections keeps only the last hour's (and a new one is at `at`): every one listed counts.
+  values.push({ signal: 'elections-per-hour', value: elections.list.length });
   values.push(...ensembleSignals(round));
 
   const ensembleMem: ServerMemory = { ...previous.mem['*'] };
@@ -338,7 +340,7 @@ function ensembleSignals(round: ProbeRound): SignalValue[] {
 /** An epoch increase is an election; the list keeps the last hour (and at most MAX_ELECTIONS). */
 function countElections(round: ProbeRound, previous: Pick<EnsembleState, 'elections' | 'lastEpoch'>, at: number): { list: string[]; lastEpoch?: number } {
   const epoch = round.ensemble.epoch;
-  const list = previous.elections.filter((e) => Date.parse(e) > at - HOUR_MS);
+  const list = previous.elections.filter((e) => parseIsoTime(e) > at - HOUR_MS);
   if (epoch !== undefined && previous.lastEpoch !== undefined && epoch > previous.lastEpoch) list.push(new Date(at).toISOString());
   const lastEpoch = epoch !== undefined && (previous.lastEpoch === undefined || epoch > previous.lastEpoch) ? epoch : previous.lastEpoch;
   const out: { list: string[]; lastEpoch?: number } = { list: list.slice(-MAX_ELECTIONS) };
