@@ -12,30 +12,15 @@ import {
   type ProbeRound,
   type ServerResult,
 } from '../../functions/contract/probe-round.ts';
+import { STORED_METRICS } from '../../functions/core/probe/compact-round.ts';
 import { roundOf, server } from './probe-rounds.ts';
 
-/** Every mntr key a signal or a blind-spot check reads, some of them missing in each server. */
-const METRIC_KEYS = [
-  'zk_sum_readlatency',
-  'zk_cnt_readlatency',
-  'zk_sum_updatelatency',
-  'zk_cnt_updatelatency',
-  'zk_p99_readlatency',
-  'zk_p99_updatelatency',
-  'zk_sum_jvm_pause_time_ms',
-  'zk_fsync_threshold_exceed_count',
-  'zk_outstanding_requests',
-  'zk_pending_syncs',
-  'zk_open_file_descriptor_count',
-  'zk_max_file_descriptor_count',
-  'zk_num_alive_connections',
-  'zk_znode_count',
-  'zk_watch_count',
-  'zk_approximate_data_size',
-  'zk_avg_latency',
-  'zk_max_latency',
-  'zk_connection_rejected',
-];
+/**
+ * Every mntr key a signal, an alarm or a blind-spot check reads, some of them missing in
+ * each server: what a stored round keeps, and the gauges a full round carries besides
+ * (the srvr summary stands in for them in stored rounds).
+ */
+const METRIC_KEYS = [...STORED_METRICS, 'zk_outstanding_requests', 'zk_num_alive_connections', 'zk_avg_latency', 'zk_max_latency'];
 
 const WORDS = ['srvr', 'mntr', 'conf', 'cons'] as const;
 
