@@ -9,19 +9,17 @@ import { AlertmanagerRelayEnv, DEFAULT_RELAY_ENDS_AFTER_SECONDS } from '../../co
 import type { AlertmanagerSender } from '../../app/relay-to-alertmanager.ts';
 import type { AlertmanagerAuth } from '../alertmanager/alertmanager-auth.ts';
 import { sendAlerts } from '../alertmanager/post-alerts.ts';
+import { withSeamDefaults, type DeliverySeams } from '../http/retrying-request.ts';
 import { positiveNumberEnv, requiredEnv } from './required-env.ts';
 import { AlertmanagerSecrets } from './secrets.ts';
 
-export interface AlertmanagerRelayDeps {
+export interface AlertmanagerRelayDeps extends DeliverySeams {
   url: string;
   /** Absent: Alertmanager takes posts without credentials. */
   secretId?: string;
   secrets: { get(secretId: string): Promise<AlertmanagerAuth> };
   endsAfterMs: number;
   logger: Logger;
-  fetch?: typeof fetch;
-  now?: () => number;
-  sleep?: (ms: number) => Promise<void>;
 }
 
 export function alertmanagerRelayDeps(logger: Logger, env: NodeJS.ProcessEnv = process.env): AlertmanagerRelayDeps {
@@ -39,7 +37,6 @@ export function alertmanagerRelayDeps(logger: Logger, env: NodeJS.ProcessEnv = p
 export async function alertmanagerSender(deps: AlertmanagerRelayDeps): Promise<AlertmanagerSender> {
   const auth = deps.secretId ? await deps.secrets.get(deps.secretId) : undefined;
   const target = { url: deps.url, ...(auth ? { auth } : {}) };
-  const now = deps.now ?? Date.now;
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  return { send: (alerts, deadlineMs) => sendAlerts(target, alerts, { deadlineMs, now, sleep, ...(deps.fetch ? { fetch: deps.fetch } : {}) }) };
+  const seams = withSeamDefaults(deps);
+  return { send: (alerts, deadlineMs) => sendAlerts(target, alerts, { deadlineMs, ...seams }) };
 }

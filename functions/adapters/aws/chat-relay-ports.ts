@@ -13,17 +13,15 @@ import { ChatDelivery } from '../chat/deliver-to-channels.ts';
 import type { WebhookSecret } from '../chat/provider.ts';
 import { DynamoDeliveryLedger } from './delivery-ledger.ts';
 import { DeploymentList } from './deployment-list.ts';
+import type { DeliverySeams } from '../http/retrying-request.ts';
 import { requiredEnv } from './required-env.ts';
 import { WebhookSecrets } from './secrets.ts';
 
-export interface RelayDeps {
+export interface RelayDeps extends DeliverySeams {
   channels: ChannelConfig[];
   secrets: { get(secretId: string): Promise<WebhookSecret> };
   ledger: DeliveryLedger;
   logger: Logger;
-  fetch?: typeof fetch;
-  now?: () => number;
-  sleep?: (ms: number) => Promise<void>;
 }
 
 let shared: (Omit<RelayDeps, 'channels'> & { lists: DeploymentList }) | undefined;
@@ -47,7 +45,7 @@ export function relayPorts(deps: RelayDeps): RelayPorts {
   return {
     channels: deps.channels,
     ledger: deps.ledger,
-    delivery: new ChatDelivery({ secrets, ...(now ? { now } : {}), ...(sleep ? { sleep } : {}), ...(fetch ? { fetch } : {}) }),
+    delivery: new ChatDelivery({ secrets, now, sleep, fetch }),
   };
 }
 

@@ -3,7 +3,7 @@
  * channel kind's provider to render and sign, and the shared retry policy to post.
  */
 import type { AlertMessage } from '../../contract/alert-message.ts';
-import { requestWithRetries, type RetryOptions } from '../http/retrying-request.ts';
+import { requestWithRetries, withSeamDefaults, type DeliverySeams, type RetryOptions } from '../http/retrying-request.ts';
 import type { ChannelConfig } from '../../contract/chat-channels.ts';
 import type { ChannelDelivery, DeliveryResult } from '../../app/relay-to-channels.ts';
 import { chatProviders } from './index.ts';
@@ -11,24 +11,16 @@ import type { ChatProvider, WebhookSecret } from './provider.ts';
 
 export type DeliverOptions = RetryOptions;
 
-export interface ChatDeliveryOptions {
+export interface ChatDeliveryOptions extends DeliverySeams {
   /** Webhook URL and signing secret per channel `secretId` (Secrets Manager on AWS, files locally). */
   secrets: { get(secretId: string): Promise<WebhookSecret> };
-  /** @default Date.now */
-  now?: () => number;
-  /** @default a timer */
-  sleep?: (ms: number) => Promise<void>;
-  /** @default globalThis.fetch */
-  fetch?: typeof fetch;
 }
 
 export class ChatDelivery implements ChannelDelivery {
-  private readonly now: () => number;
-  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly seams: Pick<RetryOptions, 'now' | 'sleep' | 'fetch'>;
 
   constructor(private readonly options: ChatDeliveryOptions) {
-    this.now = options.now ?? Date.now;
-    this.sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+    this.seams = withSeamDefaults(options);
   }
 
   async deliver(channel: ChannelConfig, message: AlertMessage, deadlineMs: number): Promise<DeliveryResult> {
@@ -38,7 +30,7 @@ export class ChatDelivery implements ChannelDelivery {
     } catch (err) {
       return { channel: channel.name, ok: false, attempts: 0, error: (err as Error).message };
     }
-    return deliver(chatProviders[channel.kind], channel, target, message, { deadlineMs, now: this.now, sleep: this.sleep, ...(this.options.fetch ? { fetch: this.options.fetch } : {}) });
+    return deliver(chatProviders[channel.kind], channel, target, message, { deadlineMs, ...this.seams });
   }
 }
 

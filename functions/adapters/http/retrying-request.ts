@@ -26,6 +26,25 @@ export interface RetryOptions {
   maxBackoffMs?: number;
 }
 
+/** The clock, timer and transport a delivery runs on: tests pass their own, production leaves them out. */
+export interface DeliverySeams {
+  /** @default Date.now */
+  now?: () => number;
+  /** @default a timer */
+  sleep?: (ms: number) => Promise<void>;
+  /** @default globalThis.fetch */
+  fetch?: typeof fetch;
+}
+
+/** The seams as RetryOptions wants them: `now` and `sleep` filled in, `fetch` only when given. */
+export function withSeamDefaults(seams: DeliverySeams): Pick<RetryOptions, 'now' | 'sleep' | 'fetch'> {
+  return {
+    now: seams.now ?? Date.now,
+    sleep: seams.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))),
+    ...(seams.fetch ? { fetch: seams.fetch } : {}),
+  };
+}
+
 export interface OutgoingRequest {
   url: string;
   /** @default 'POST' */
