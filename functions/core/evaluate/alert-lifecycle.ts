@@ -106,9 +106,7 @@ export function advanceAlerts(
   const clock: Clock = { iso: isoTime(ctx.now.getTime()), ms: ctx.now.getTime() };
   for (const list of [conditions, gone]) {
     for (const condition of list) {
-      const record = previous[condition.alertKey];
-      // Not raised with nothing stored: nothing starts, holds or clears, so no silence needs matching.
-      const result = !record && condition.state !== 'raise' ? NO_CHANGE : step(record, condition, ctx, clock);
+      const result = step(previous[condition.alertKey], condition, ctx, clock);
       if (result.record) alerts[condition.alertKey] = result.record;
       // Most conditions change nothing; deleting what is not there still costs a runtime call.
       else if (Object.hasOwn(alerts, condition.alertKey)) delete alerts[condition.alertKey];
@@ -134,12 +132,14 @@ function step(
   ctx: LifecycleContext,
   clock: Clock,
 ): StepResult {
+  const starting = !record || record.status === 'pending';
+  // Short of a raise, nothing starts (and a pending alert returns to ok): no silence needs matching. Most conditions of a round end here.
+  if (starting && c.state !== 'raise') return NO_CHANGE;
   const now = clock.iso;
   const silencedBy = silenceOf(c, ctx);
   const suppressed = silencedBy !== undefined || c.inhibitedBy !== undefined;
 
-  if (!record || record.status === 'pending') {
-    if (c.state !== 'raise') return NO_CHANGE;
+  if (starting) {
     const pendingRounds = (record?.pendingRounds ?? 0) + 1;
     if (pendingRounds < c.forRounds) return { record: recordOf(c, 'pending', record?.since ?? now, pendingRounds, false, silencedBy) };
     const fired = recordOf(c, 'firing', now, pendingRounds, !suppressed, silencedBy);

@@ -120,11 +120,9 @@ export function evaluateRound(
   for (const where in risk.baselines) {
     // Baselines only of servers still probed (and of the ensemble, `*`).
     if (where !== '*' && !(where in mem)) continue;
-    const memory = mem[where];
-    const b = { ...memory?.b, ...risk.baselines[where] };
-    // A memory built this round is this state's own; one kept from the last state (a server listed twice, once not serving) is copied.
-    if (memory !== undefined && memory !== state.mem[where]) memory.b = b;
-    else mem[where] = { ...memory, b };
+    // The extraction's memories are this round's own objects (signals.ts `carried`): the learned baselines go straight in.
+    const memory = (mem[where] ??= {});
+    memory.b = { ...memory.b, ...risk.baselines[where] };
   }
   const next: EnsembleState = {
     ...state,
@@ -145,8 +143,7 @@ export function evaluateRound(
   const all = notices.length === 0 ? transitions : [...transitions, ...notices.map((n) => announce(n.condition, n.since, lifecycle))];
   return {
     state: next,
-    // Replays and the bench evaluate a round at its own time: its timestamp is already written.
-    evaluation: { ensembleName: state.ensembleName, roundId: round.roundId, evaluatedAt: now.getTime() === at ? atIso : isoTime(now.getTime()), transitions: all },
+    evaluation: { ensembleName: state.ensembleName, roundId: round.roundId, evaluatedAt: isoTime(now.getTime()), transitions: all },
     assessment: risk,
   };
 }

@@ -40,6 +40,7 @@ export interface TurnedAway {
 
 export interface SignalExtraction {
   values: SignalValue[];
+  /** The next state's memories: new objects, none shared with the last state, so callers may write into them. */
   mem: EnsembleState['mem'];
   elections: string[];
   lastEpoch?: number;
@@ -114,7 +115,7 @@ export function extractSignals(
     const before = previous.mem[server.address] ?? {};
     if (!isServing(server.mode)) {
       // A server that does not answer keeps its memory: its next answer is compared with its last.
-      mem[server.address] = before;
+      mem[server.address] = carried(before);
       continue;
     }
     const out = serverSignals(server, before, t, settings);
@@ -122,7 +123,7 @@ export function extractSignals(
     values.push(...out.values);
     if (out.turnedAway) turnedAway.push(out.turnedAway);
   }
-  values.push(...replyTimeExcess(serving, mem, previous.mem, t));
+  values.push(...replyTimeExcess(serving, mem, t));
 
   const elections = countElections(round, previous, at);
   // countElections keeps only the last hour's (and a new one is at `at`): every one listed counts.
@@ -290,28 +291,28 @@ function forecastSeries(series: Record<string, string>, fine: string, coarse: st
  * as the median of the last REPLY_SERIES.points rounds: a GC pause delays one reply by
  * seconds and is not a trend, a server that stays slow is.
  */
-function replyTimeExcess(serving: readonly ServerResult[], mem: EnsembleState['mem'], previous: EnsembleState['mem'], t: number): SignalValue[] {
+function replyTimeExcess(serving: readonly ServerResult[], mem: EnsembleState['mem'], t: number): SignalValue[] {
   if (serving.length < 2) return [];
   const out: SignalValue[] = [];
   for (const s of serving) {
     const peers: number[] = [];
     for (const p of serving) if (p !== s) peers.push(p.durationMs);
-    const { series, packed } = appendPacked(mem[s.address]?.s?.x, t, s.durationMs - median(peers), REPLY_SERIES);
-    setSeries(mem, previous, s.address, 'x', packed);
+    const memory = (mem[s.address] ??= {});
+    const { series, packed } = appendPacked(memory.s?.x, t, s.durationMs - median(peers), REPLY_SERIES);
+    (memory.s ??= {}).x = packed;
     if (series.values.length >= MIN_REPLY_SAMPLES) out.push({ signal: 'reply-time-excess-ms', server: s.address, value: median(series.values) });
   }
   return out;
 }
 
 /**
- * `mem[address] = { ...memory, s: { ...memory.s, [code]: packed } }` without the copies
- * when the memory was built this round: only a memory kept from `previous` (an address
- * listed twice, once not serving) is shared with the last state and must not change.
+ * A memory kept as it was, as this round's own object with its own series: every memory
+ * the extraction returns is, so the rest of the round writes into them in place (the
+ * reply-time series here, the learned baselines in evaluate-round) and the last state
+ * never changes, even for an address listed twice, once not serving.
  */
-function setSeries(mem: EnsembleState['mem'], previous: EnsembleState['mem'], address: string, code: string, packed: string): void {
-  const memory = mem[address];
-  if (memory === undefined || memory === previous[address]) mem[address] = { ...memory, s: { ...memory?.s, [code]: packed } };
-  else (memory.s ??= {})[code] = packed;
+function carried(memory: ServerMemory): ServerMemory {
+  return memory.s ? { ...memory, s: { ...memory.s } } : { ...memory };
 }
 
 function slowest(...steps: (number | undefined)[]): number | undefined {
